@@ -1,0 +1,6 @@
+"""Allow `python -m dragoman`."""
+
+from dragoman.cli import main
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,51 @@
+"""Engine registry: built-in engines by name (imported lazily) plus the `dragoman.engines` entry-point group."""
+
+from __future__ import annotations
+
+import importlib
+from importlib.metadata import entry_points
+from typing import Any
+
+from dragoman.engines.base import BatchOptions, Engine, Hypothesis
+from dragoman.errors import EngineError
+
+# Imported only when asked for: `import dragoman.engines` must not load ctranslate2.
+BUILTIN_ENGINES: dict[str, str] = {
+    "argos": "dragoman.engines.argos:ArgosEngine",
+    "argostranslate": "dragoman.engines.argostranslate_engine:ArgosTranslateEngine",
+    "apertium": "dragoman.engines.apertium:ApertiumEngine",
+}
+
+
+def available_engines() -> list[str]:
+    names = set(BUILTIN_ENGINES)
+    names.update(ep.name for ep in entry_points(group="dragoman.engines"))
+    return sorted(names)
+
+
+def engine_class(name: str) -> type[Engine]:
+    """Resolve an engine name to its class, importing only that engine."""
+    target = BUILTIN_ENGINES.get(name)
+    if target is not None:
+        module_name, attr = target.split(":")
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as err:
+            raise EngineError(f"engine {name!r} is not available: {err}") from None
+        cls: type[Engine] = getattr(module, attr)
+        return cls
+    for ep in entry_points(group="dragoman.engines"):
+        if ep.name == name:
+            loaded: type[Engine] = ep.load()
+            return loaded
+    raise EngineError(
+        f"unknown engine {name!r}",
+        f"choose one of: {', '.join(available_engines())}",
+    )
+
+
+def create_engine(name: str, **options: Any) -> Engine:
+    return engine_class(name)(**options)
+
+
+__all__ = ["BatchOptions", "Engine", "Hypothesis", "available_engines", "create_engine", "engine_class"]

@@ -1,0 +1,79 @@
+"""The Engine contract: what every translation engine (Argos/CTranslate2, argostranslate, Apertium, ...) provides."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import ClassVar, Sequence
+
+
+@dataclass
+class Hypothesis:
+    """One candidate translation of one segment.
+
+    ``score`` is a log-probability-like number: higher is better, comparable only
+    between hypotheses of the same segment and engine. Engines that cannot score
+    return 0.0. ``attention`` (when asked for and supported) has one row per
+    target token in ``target_tokens`` and one column per token in ``source_tokens``.
+    """
+
+    text: str
+    score: float = 0.0
+    target_tokens: list[str] | None = None
+    source_tokens: list[str] | None = None
+    attention: list[list[float]] | None = None
+
+
+@dataclass
+class BatchOptions:
+    """Per-call options every engine accepts (engines ignore what they cannot honour)."""
+
+    num_hypotheses: int = 1
+    return_attention: bool = False
+    # Target-language strings the engine must not produce (CTranslate2 suppress_sequences).
+    suppress: Sequence[str] = field(default_factory=tuple)
+
+
+class Engine(ABC):
+    """A translation engine.
+
+    Engines load models lazily and keep them for the life of the object, so one
+    process translating many files and targets loads each model once.
+    """
+
+    name: ClassVar[str] = "engine"
+    # True when the engine can return several scored hypotheses per segment.
+    supports_nbest: ClassVar[bool] = False
+    supports_attention: ClassVar[bool] = False
+
+    @abstractmethod
+    def pairs(self) -> list[tuple[str, str]]:
+        """The (source, target) language pairs this engine can translate directly."""
+
+    def supports(self, source: str, target: str) -> bool:
+        return (source, target) in set(self.pairs())
+
+    @abstractmethod
+    def signature(self, source: str, target: str) -> str:
+        """A string that changes whenever output for this pair could change:
+        engine name and version, model id and version, and every option that affects output."""
+
+    @abstractmethod
+    def translate_batch(
+        self,
+        segments: Sequence[str],
+        source: str,
+        target: str,
+        options: BatchOptions | None = None,
+    ) -> list[list[Hypothesis]]:
+        """Translate every segment; return, per segment, hypotheses best first
+        (``options.num_hypotheses`` of them where the engine supports n-best, else one)."""
+
+    def close(self) -> None:
+        """Release models, processes and threads. Safe to call twice."""
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
