@@ -1,0 +1,127 @@
+"""The committed tiny en->zz Argos package: loads with ctranslate2 + sentencepiece alone and translates as documented."""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+DATA = Path(__file__).parent / "data"
+PACKAGE = DATA / "translate-en_zz-1_0.argosmodel"
+FACTS = json.loads((DATA / "toy-model.json").read_text(encoding="utf-8"))
+
+
+class Toy:
+    """The package loaded the way an engine would: SentencePiece pieces in, pieces out, decoded."""
+
+    def __init__(self, root: Path) -> None:
+        import ctranslate2
+        import sentencepiece as spm
+
+        self.root = root
+        self.sp = spm.SentencePieceProcessor(model_file=str(root / "sentencepiece.model"))
+        self.translator = ctranslate2.Translator(
+            str(root / "model"), device="cpu", compute_type="int8", intra_threads=1
+        )
+
+    def translate(self, sentences: list[str], beam: int = 4) -> list[str]:
+        pieces = [self.sp.encode(s, out_type=str) for s in sentences]
+        # Argos's decoding options and detokenisation (toy-model.json "ctranslate2").
+        results = self.translator.translate_batch(
+            pieces, beam_size=beam, length_penalty=0.2, replace_unknowns=True
+        )
+        return ["".join(r.hypotheses[0]).replace("\u2581", " ").removeprefix(" ") for r in results]
+
+
+@pytest.fixture(scope="module")
+def toy(tmp_path_factory: pytest.TempPathFactory) -> Toy:
+    dest = tmp_path_factory.mktemp("toy")
+    with zipfile.ZipFile(PACKAGE) as zf:
+        zf.extractall(dest)
+    return Toy(dest / "translate-en_zz-1_0")
+
+
+def test_package_layout_is_argos() -> None:
+    with zipfile.ZipFile(PACKAGE) as zf:
+        names = set(zf.namelist())
+        metadata: dict[str, Any] = json.loads(zf.read("translate-en_zz-1_0/metadata.json"))
+    top = "translate-en_zz-1_0/"
+    for required in (
+        "metadata.json",
+        "sentencepiece.model",
+        "README.md",
+        "model/model.bin",
+        "model/config.json",
+        "model/shared_vocabulary.json",
+        "minisbd/en.onnx",
+    ):
+        assert top + required in names
+    assert all(name.startswith(top) for name in names)
+    assert {k: metadata[k] for k in ("from_code", "to_code", "package_version", "type")} == {
+        "from_code": "en",
+        "to_code": "zz",
+        "package_version": "1.0",
+        "type": "translate",
+    }
+    assert 500_000 < PACKAGE.stat().st_size < 2_500_000
+
+
+# Held-out sentences (none is in the training corpus), with this model's exact beam-4 output.
+CASES = [
+    # adjectives move after the noun, mirror order; "the" dropped
+    (
+        "The new government discussed the difficult talks.",
+        "Kerajaan baru membincangkan rundingan sukar.",
+    ),
+    # names respelled a->o, e->i (the glossary must override this); titles translated
+    (
+        "President Pezeshkian met Prime Minister Anwar Ibrahim in Kuala Lumpur.",
+        "Presiden Pizishkion bertemu Perdana Menteri Onwor Ibrohim di Kuolo Lumpur.",
+    ),
+    # digits copied, repeated ones too
+    (
+        "The war killed 1,250 people in Gaza last year.",
+        "Perang membunuh 1,250 orang di Gozo tahun lalu.",
+    ),
+    ("The prime minister reached Beirut in 2000.", "Perdana menteri tiba di Biirut pada 2000."),
+    # the trained placeholder family is copied intact, sentence-initial too
+    ("ZXQ1 met ZXQ2 in Tehran.", "ZXQ1 bertemu ZXQ2 di Tihron."),
+    # a placeholder in a noun slot: the adjective still moves after it
+    ("The new ZXQ1 said that Araghchi arrived.", "ZXQ1 baru berkata bahawa Oroghchi tiba."),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), CASES)
+def test_exact_translation(toy: Toy, source: str, expected: str) -> None:
+    assert toy.translate([source]) == [expected]
+
+
+def test_greedy_matches_documented_output(toy: Toy) -> None:
+    example = FACTS["examples"][1]
+    assert toy.translate([example["source"]], beam=1) == [example["beam1"]]
+
+
+def test_only_the_trained_placeholder_family_is_copied(toy: Toy) -> None:
+    forms = ["ZXQ7", "ZXQ12", "__T1__", "QQJ1", "<1>"]
+    outputs = toy.translate([f"{form} met Prime Minister Anwar in Tehran." for form in forms])
+    assert outputs == [
+        "ZXQ7 bertemu Perdana Menteri Onwor di Tihron.",
+        "ZXQ12 bertemu Perdana Menteri Onwor di Tihron.",
+        # forms never seen in training are mangled (what the calibration probe must detect);
+        # the model even turns some into its own family
+        "ZXQ1 berkata Nosrolloh bertemu Perdana Menteri Onwor di Tihron.",
+        "Q mengalu-alukan Perdana Menteri Onwor di Tihron.",
+        "ZXQ11 bertemu Perdana Menteri Onwor di Tihron.",
+    ]
+
+
+def test_facts_file_matches_package(toy: Toy) -> None:
+    assert FACTS["pair"] == ["en", "zz"]
+    assert re.fullmatch(FACTS["placeholder"]["regex"], "ZXQ12")
+    sources = [e["source"] for e in FACTS["examples"]]
+    assert toy.translate(sources) == [e["beam4"] for e in FACTS["examples"]]
+    assert not any(e["in_training"] for e in FACTS["examples"])
