@@ -1,0 +1,137 @@
+"""Layer several glossaries (base, desk, ...): later layers win per entry id, and every disagreement is recorded."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from dragoman.glossary.match import fold_case
+from dragoman.glossary.model import Conflict, Entry, Glossary
+from dragoman.glossary.normalize import normalize_term
+
+
+def load_glossaries(paths: Sequence[str | Path]) -> Glossary:
+    """Load each path with load_glossary and layer them in order (see :func:`merge_layers`)."""
+    from dragoman.glossary.yamlio import load_glossary
+
+    return merge_layers([load_glossary(p) for p in paths])
+
+
+def merge_layers(layers: Sequence[Glossary]) -> Glossary:
+    """One glossary from several, later layers winning.
+
+    - An entry whose id is already present replaces it (in place); if its content differs,
+      a Conflict is recorded.
+    - An entry of a later layer that shares a preferred or variant term with an entry of an
+      earlier layer (same language, same normalised form, different id) while their preferred
+      terms in another language differ is a Conflict too. Both entries stay, and the later one
+      is placed before the earlier one, so that a match of the shared form lists the later
+      entry first (``TermMatch.entry_ids[0]``).
+    A single layer is returned as is (its own ``conflicts`` included).
+    """
+    if len(layers) == 1:
+        return layers[0]
+    merged = Glossary(path=layers[-1].path if layers else None)
+    conflicts: list[Conflict] = []
+    # (lang, normalised folded form) -> id of the earliest entry holding it, for the term check
+    owners: dict[tuple[str, str], str] = {}
+    for number, layer in enumerate(layers):
+        conflicts.extend(layer.conflicts)
+        for code in layer.languages:
+            if code not in merged.languages:
+                merged.languages.append(code)
+        layer_owners: dict[tuple[str, str], str] = {}
+        for entry in layer:
+            forms = _forms(entry)
+            previous = merged.entries.get(entry.id)
+            if previous is not None:
+                if previous != entry:
+                    conflicts.append(_id_conflict(previous, entry))
+                merged.entries[entry.id] = entry
+            else:
+                rivals = _term_rivals(entry, forms, owners, merged) if number else []
+                merged.entries[entry.id] = entry
+                for rival, lang, form in rivals:
+                    conflicts.append(_term_conflict(rival, entry, lang, form))
+                    # Move the earlier entry after the new one: the later layer wins the form.
+                    merged.entries[rival.id] = merged.entries.pop(rival.id)
+            for code, key, _form in forms:
+                layer_owners.setdefault((code, key), entry.id)
+        for owner_key, entry_id in layer_owners.items():
+            owners.setdefault(owner_key, entry_id)
+    merged.conflicts = conflicts
+    return merged
+
+
+def _forms(entry: Entry) -> list[tuple[str, str, str]]:
+    """(language, normalised folded form, form as written) for the preferred term and variants."""
+    keys = []
+    for code, side in entry.terms.items():
+        for form in side.accepted():
+            norm = fold_case(normalize_term(form))
+            if norm:
+                keys.append((code, norm, form))
+    return keys
+
+
+def _term_rivals(
+    entry: Entry, forms: list[tuple[str, str, str]], owners: dict[tuple[str, str], str], merged: Glossary
+) -> list[tuple[Entry, str, str]]:
+    """Earlier entries that share a term with ``entry`` but render the concept differently."""
+    found: list[tuple[Entry, str, str]] = []
+    seen: set[str] = set()
+    for code, norm, form in forms:
+        owner_id = owners.get((code, norm))
+        if owner_id is None or owner_id == entry.id or owner_id in seen:
+            continue
+        rival = merged.entries.get(owner_id)
+        if rival is None:
+            continue
+        differing = [
+            lang
+            for lang in entry.terms
+            if lang != code and lang in rival.terms and rival.term(lang) != entry.term(lang)
+        ]
+        if differing:
+            seen.add(owner_id)
+            found.append((rival, code, form))
+    return found
+
+
+def _id_conflict(previous: Entry, entry: Entry) -> Conflict:
+    lang = None
+    kept = dropped = None
+    for code in list(entry.terms) + [c for c in previous.terms if c not in entry.terms]:
+        if entry.terms.get(code) != previous.terms.get(code):
+            lang = code
+            kept, dropped = entry.term(code), previous.term(code)
+            break
+    if lang is not None:
+        what = f"entry {entry.id!r} redefined: {lang} {dropped!r} -> {kept!r}"
+    else:
+        what = f"entry {entry.id!r} redefined with different settings"
+    return Conflict(
+        entry_id=entry.id,
+        lang=lang,
+        kept=kept,
+        dropped=dropped,
+        kept_origin=entry.origin,
+        dropped_origin=previous.origin,
+        message=what,
+    )
+
+
+def _term_conflict(rival: Entry, entry: Entry, lang: str, form: str) -> Conflict:
+    other = next(c for c in entry.terms if c != lang and c in rival.terms and rival.term(c) != entry.term(c))
+    return Conflict(
+        entry_id=entry.id,
+        lang=other,
+        kept=entry.term(other),
+        dropped=rival.term(other),
+        kept_origin=entry.origin,
+        dropped_origin=rival.origin,
+        message=(
+            f"{lang} term {form!r} of entry {entry.id!r} is also in entry {rival.id!r}, which renders it "
+            f"in {other} as {rival.term(other)!r}; {entry.id!r} ({entry.term(other)!r}) wins"
+        ),
+    )
