@@ -1,0 +1,82 @@
+"""`dragoman check`: check an existing translation against the glossary."""
+
+from __future__ import annotations
+
+import click
+
+from dragoman.commands.common import echo_json, use_color
+from dragoman.commands.glossary_edit_cmd import glossary_option, load_cli_glossaries
+
+
+def _validate_lang(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    from dragoman.errors import LanguageError
+    from dragoman.languages import validate_code
+
+    try:
+        return validate_code(value)
+    except LanguageError as err:
+        raise click.BadParameter(str(err)) from None
+
+
+@click.command()
+@click.argument("source", type=click.Path(dir_okay=False))
+@click.argument("translation", type=click.Path(dir_okay=False))
+@click.option("--from", "-f", "source_lang", required=True, callback=_validate_lang, help="Language of SOURCE (en).")
+@click.option("--to", "-t", "target_lang", required=True, callback=_validate_lang, help="Language of TRANSLATION (fa).")
+@glossary_option
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable report on stdout.")
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too (variants, inconsistencies).")
+@click.option("--use-drafts", is_flag=True, help="Check draft entries too (default: approved entries only).")
+def check(
+    source: str,
+    translation: str,
+    source_lang: str,
+    target_lang: str,
+    glossaries: tuple[str, ...],
+    as_json: bool,
+    strict: bool,
+    use_drafts: bool,
+) -> None:
+    """Check TRANSLATION (a human or machine translation of SOURCE) against the glossary.
+
+    Every glossary term in SOURCE needs its preferred rendering in TRANSLATION as often as
+    SOURCE uses it. Errors: a rendering missing, a forbidden term, a do-not-translate term
+    altered. Warnings: an admitted variant, one term rendered in several ways. Files with the
+    same number of lines are checked line by line, others as whole documents.
+    Exit status 1 on errors (with --strict also on warnings).
+
+    \b
+    Examples:
+      dragoman check article.txt article.fa.txt --from en --to fa -g glossaries/news.yaml
+      dragoman check article.txt article.ms.txt -f en -t ms -g news.yaml -g desk.yaml --json
+    """
+    from dragoman.check import check_files
+
+    if not glossaries:
+        raise click.BadParameter("give at least one glossary (-g FILE, or DRAGOMAN_GLOSSARY)", param_hint="-g")
+    glossary = load_cli_glossaries(glossaries)
+    report = check_files(source, translation, glossary, source_lang, target_lang, include_drafts=use_drafts)
+    if as_json:
+        echo_json(report.to_dict())
+    else:
+        color = use_color()
+        for finding in report.findings:
+            line = finding.format()
+            if color:
+                line = line.replace(
+                    f": {finding.severity}:",
+                    ": " + click.style(finding.severity, fg="red" if finding.severity == "error" else "yellow") + ":",
+                    1,
+                )
+            click.echo(line)
+        summary = report.summary()
+        click.echo(
+            f"{report.alignment_note()}: {summary['terms_found']} terms, {summary['applied']} applied, "
+            f"{summary['variants']} variants, {summary['violations']} violations, "
+            f"{summary['forbidden_found']} forbidden; "
+            f"{len(report.errors)} errors, {len(report.warnings)} warnings",
+            err=True,
+        )
+    code = report.exit_code(strict)
+    if code:
+        raise click.exceptions.Exit(code)
