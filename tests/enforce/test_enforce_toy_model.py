@@ -1,0 +1,142 @@
+"""Enforcement on the tiny REAL model (tests/data/translate-en_zz-1_0.argosmodel) through ArgosEngine and CTranslate2."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from dragoman import calibration
+from dragoman.engines.argos import ArgosEngine
+from dragoman.enforce import EnforceOptions, translate_segments
+from dragoman.enforce.terms import count_form
+from dragoman.glossary.model import Entry, Glossary, LangTerms
+from dragoman.pipeline.report import DocumentRecord, build_report
+
+DATA = Path(__file__).parent.parent / "data"
+TOY_PACKAGE = DATA / "translate-en_zz-1_0.argosmodel"
+TOY_FACTS = DATA / "toy-model.json"
+
+
+@pytest.fixture(scope="module")
+def toy_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("toy")
+    with zipfile.ZipFile(TOY_PACKAGE) as archive:
+        archive.extractall(root)
+    (package_dir,) = [p for p in root.iterdir() if (p / "metadata.json").is_file()]
+    return package_dir
+
+
+@pytest.fixture
+def engine(toy_dir: Path) -> Iterator[ArgosEngine]:
+    engine = ArgosEngine(packages={("en", "zz"): toy_dir})
+    yield engine
+    engine.close()
+
+
+def glossary() -> Glossary:
+    g = Glossary(languages=["en", "zz"])
+    g.add(Entry("gov", {"en": LangTerms("government"), "zz": LangTerms("pemerintah", forbidden=["kerajaan"])}))
+    g.add(Entry("pezeshkian", {"en": LangTerms("Pezeshkian")}, dnt=True, type="person"))
+    g.add(Entry("tehran", {"en": LangTerms("Tehran"), "zz": LangTerms("Teheran")}, type="place"))
+    g.add(Entry("pm", {"en": LangTerms("prime minister"), "zz": LangTerms("perdana menteri")}))
+    g.add(Entry("gaza", {"en": LangTerms("Gaza"), "zz": LangTerms("Gaza")}, type="place"))
+    return g
+
+
+SENTENCES = [
+    "President Pezeshkian met the new prime minister in Tehran.",
+    "The new government welcomed the agreement.",
+    "Foreign Minister Araghchi said the government visited Gaza.",
+]
+# Unconstrained: names respelled (Pezeshkian -> Pizishkion), adjectives after nouns, government -> kerajaan.
+PLAIN = [
+    "Presiden Pizishkion bertemu perdana menteri baru di Tihron.",
+    "Kerajaan baru mengalu-alukan perjanjian.",
+    "Menteri Luar Oroghchi berkata kerajaan melawat Gozo.",
+]
+# Glossary: names as written, "pemerintah" (capitalised at the sentence start, before its adjective).
+ENFORCED = [
+    "Presiden Pezeshkian bertemu perdana menteri baru di Teheran.",
+    "Pemerintah baru mengalu-alukan perjanjian.",
+    "Menteri Luar Oroghchi berkata pemerintah melawat Gaza.",
+]
+
+
+def test_unconstrained_toy_outputs(engine: ArgosEngine) -> None:
+    assert [h[0].text for h in engine.translate_batch(SENTENCES, "en", "zz")] == PLAIN
+
+
+def test_glossary_overrides_respelled_names_and_terms(engine: ArgosEngine) -> None:
+    results = translate_segments(engine, SENTENCES, "en", "zz", glossary())
+    assert [r.text for r in results] == ENFORCED
+    statuses = [(o.entry_id, o.strategy, o.status) for r in results for o in r.occurrences]
+    assert statuses == [
+        ("pezeshkian", "placeholder", "applied"),
+        ("pm", "model", "applied"),
+        ("tehran", "placeholder", "applied"),
+        ("gov", "in-context", "applied"),
+        ("gov", "in-context", "applied"),
+        ("gaza", "placeholder", "applied"),
+    ]
+    assert [r.engine_calls for r in results] == [1, 1, 1]
+    for r in results:
+        for o in r.occurrences:
+            assert r.text[o.target_start : o.target_end].casefold() == o.required.casefold()  # type: ignore[union-attr]
+        assert count_form(r.text, "kerajaan", "zz") == 0  # the forbidden form is gone
+    report = build_report([DocumentRecord("a.txt", "en", "zz", [(0, r) for r in results])])
+    assert report["summary"] == {"terms_found": 6, "applied": 6, "variants": 0, "violations": 0, "forbidden_found": 0}
+
+
+def test_one_engine_call_per_round_with_nbest_attention_and_suppress(engine: ArgosEngine) -> None:
+    calls: list[tuple[list[str], object]] = []
+    real = engine.translate_batch
+
+    def spy(segments, source, target, options=None):  # type: ignore[no-untyped-def]
+        calls.append((list(segments), options))
+        return real(segments, source, target, options)
+
+    engine.translate_batch = spy  # type: ignore[method-assign]
+    translate_segments(engine, SENTENCES + ["Hello."], "en", "zz", glossary())
+    assert [c[0] for c in calls] == [
+        ["Hello."],
+        [
+            "President ZXQ1 met the new prime minister in ZXQ2.",
+            "The new government welcomed the agreement.",
+            "Foreign Minister Araghchi said the government visited ZXQ1.",
+            "government",
+            "prime minister",
+        ],
+    ]
+    options = calls[1][1]
+    assert (options.num_hypotheses, options.return_attention, tuple(options.suppress)) == (4, True, ("kerajaan",))  # type: ignore[attr-defined]
+
+
+def test_uncopied_placeholder_form_falls_back_to_term_in_context(engine: ArgosEngine) -> None:
+    """With a form the model mangles (never seen in training), names are still enforced, through attention."""
+    options = EnforceOptions(placeholder_form="__T{n}__")
+    results = translate_segments(engine, SENTENCES[:1], "en", "zz", glossary(), options)
+    assert [r.text for r in results] == ENFORCED[:1]
+    assert [(o.entry_id, o.strategy, o.status) for o in results[0].occurrences] == [
+        ("pezeshkian", "in-context", "applied"),
+        ("pm", "model", "applied"),
+        ("tehran", "in-context", "applied"),
+    ]
+
+
+def test_probe_calibrates_the_copied_family(engine: ArgosEngine) -> None:
+    result = calibration.probe(engine, "en", "zz")
+    assert result.form == "ZXQ{n}"
+    rates = {r.form: (r.exact, r.tolerant, r.nbest) for r in result.rates}
+    assert rates == {
+        "ZXQ{n}": (0.8, 0.8, 0.8),
+        "XTERM{n}X": (0.0, 0.0, 0.0),
+        "__T{n}__": (0.0, 0.0, 0.0),
+        "⟦{n}⟧": (0.0, 0.0, 0.0),
+        "[[{n}]]": (0.0, 0.0, 0.0),
+        "#{n}#": (0.0, 0.0, 0.0),
+        "<{n}>": (0.0, 0.0, 0.0),
+        "947{n}": (0.5, 0.5, 0.6),
+    }
