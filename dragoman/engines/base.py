@@ -6,6 +6,20 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import ClassVar, Sequence
 
+# CTranslate2 compute types (here, not in argos.py, so `--help` can list them without importing ctranslate2).
+COMPUTE_TYPES = (
+    "default",
+    "auto",
+    "int8",
+    "int8_float32",
+    "int8_float16",
+    "int8_bfloat16",
+    "int16",
+    "float16",
+    "bfloat16",
+    "float32",
+)
+
 
 @dataclass
 class Hypothesis:

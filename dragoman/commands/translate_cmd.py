@@ -1,0 +1,310 @@
+"""`dragoman translate`: translate files (or stdin) into one or more languages, offline, with the glossary enforced."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from dragoman.commands.common import echo_json, parse_lang_list, warn
+from dragoman.engines.base import COMPUTE_TYPES
+
+FORMAT_CHOICES = ("txt", "markdown", "html", "md", "text", "htm")
+COMPUTE_TYPE_CHOICES = COMPUTE_TYPES
+
+
+def _targets(value: tuple[str, ...]) -> list[str]:
+    from dragoman.errors import LanguageError
+    from dragoman.languages import validate_code
+
+    targets: list[str] = []
+    for item in value:
+        for code in parse_lang_list(item):
+            try:
+                validate_code(code)
+            except LanguageError as err:
+                raise click.BadParameter(str(err), param_hint="'--to'") from None
+            if code not in targets:
+                targets.append(code)
+    if not targets:
+        raise click.BadParameter("give at least one target language, e.g. --to ms,fa", param_hint="'--to'")
+    return targets
+
+
+def _engine(name: str, beam: int | None, threads: int | None, compute_type: str | None, device: str | None) -> Any:
+    from dragoman.engines import create_engine
+    from dragoman.errors import EngineError
+
+    options: dict[str, Any] = {}
+    given = {"--beam": beam, "--threads": threads, "--compute-type": compute_type, "--device": device}
+    if name == "argos":
+        if beam is not None:
+            options["beam_size"] = beam
+        if threads is not None:
+            options["intra_threads"] = threads
+        if compute_type is not None:
+            options["compute_type"] = compute_type
+        if device is not None:
+            options["device"] = device
+    else:
+        extra = [flag for flag, value in given.items() if value is not None]
+        if extra:
+            raise click.BadParameter(
+                f"{', '.join(extra)} apply to the argos engine only", param_hint="'--engine'"
+            )
+    try:
+        return create_engine(name, **options)
+    except EngineError as err:
+        if type(err).__name__ == "EngineUnavailable":
+            raise  # a missing optional extra: a one-line error with the install command, not a usage error
+        raise click.BadParameter(str(err), param_hint="'--engine'") from None
+
+
+def _install_missing(err: Any, install: bool, quiet: bool) -> None:
+    """Install the packages a MissingModelError names, after asking on a terminal; else re-raise it."""
+    from dragoman import packages
+
+    labels = " and ".join(f"{s}->{t}" for s, t in err.missing)
+    if not install:
+        if not (sys.stdin.isatty() and sys.stderr.isatty()):
+            raise err
+        if not click.confirm(f"{err.message}. Download and install {labels} from the package index?", err=True):
+            raise err
+    for source, target in err.missing:
+        if not quiet:
+            click.echo(f"installing {source}->{target} from the package index ...", err=True)
+        bar_state: dict[str, Any] = {}
+
+        def progress(done: int, total: int | None, _state: dict[str, Any] = bar_state) -> None:
+            if quiet or not sys.stderr.isatty() or not total:
+                return
+            bar = _state.get("bar")
+            if bar is None:
+                bar = click.progressbar(length=total, label=f"{source}->{target}", file=sys.stderr)
+                bar.__enter__()
+                _state["bar"], _state["done"] = bar, 0
+            bar.update(done - _state["done"])
+            _state["done"] = done
+
+        try:
+            pkg = packages.install_from_index(source, target, progress=progress)
+        finally:
+            if "bar" in bar_state:
+                bar_state["bar"].__exit__(None, None, None)
+        if not quiet:
+            click.echo(f"installed {pkg.name} {pkg.package_version}", err=True)
+
+
+class _Bar:
+    """Progress on stderr, only on a terminal and without -q."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self._bar: Any = None
+        self._done = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        if done == 0 or self._bar is None:  # a new route starts (the pipeline's progress only moves forward)
+            self.close()
+            self._bar = click.progressbar(length=total, label="translating", file=sys.stderr, show_pos=True)
+            self._bar.__enter__()
+            self._done = 0
+        self._bar.update(done - self._done)
+        self._done = done
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+            self._bar = None
+
+
+@click.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path, dir_okay=True))
+@click.option("--from", "-f", "source", default="en", show_default=True, metavar="LANG",
+              help="Source language code, or 'auto' to detect it offline.")
+@click.option("--to", "-t", "targets", multiple=True, required=True, metavar="LANG[,LANG...]",
+              help="Target language(s), comma-separated or repeated.")
+@click.option("--glossary", "-g", "glossaries", multiple=True, envvar="DRAGOMAN_GLOSSARY",
+              type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="Glossary file (YAML, CSV, TSV, TBX); repeat for several. Env: DRAGOMAN_GLOSSARY.")
+@click.option("--outdir", "-o", type=click.Path(path_type=Path, file_okay=False),
+              help="Directory for the translations (default: next to each input).")
+@click.option("--format", "format_name", type=click.Choice(FORMAT_CHOICES),
+              help="Input format (default: from the file extension; stdin: txt).")
+@click.option("--engine", "-e", "engine_name", default="argos", show_default=True, help="Translation engine.")
+@click.option("--beam", type=click.IntRange(1, 64), help="Beam size (argos; default 4, as Argos).")
+@click.option("--threads", type=click.IntRange(0, 256), help="CPU threads per translation (argos; 0 = automatic).")
+@click.option("--compute-type", type=click.Choice(COMPUTE_TYPE_CHOICES),
+              help="CTranslate2 compute type (argos; default int8).")
+@click.option("--device", type=click.Choice(("cpu", "cuda", "auto")), help="Device (argos; default cpu).")
+@click.option("--digits", type=click.Choice(("keep", "native", "latin")), default="keep", show_default=True,
+              help="Digits in the output: as the model wrote them, the target's native digits (Persian ۱۲۳), or 0-9.")
+@click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write a JSON report (routes, terms, statistics) to this file.")
+@click.option("--install-missing", is_flag=True, help="Install missing models from the package index without asking.")
+@click.option("--no-memory", is_flag=True, help="Neither read nor write the translation memory.")
+@click.option("--strict", is_flag=True, help="Exit with status 1 when a glossary term could not be enforced.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary on stderr.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON summary of the run on stdout.")
+def translate(
+    files: tuple[Path, ...],
+    source: str,
+    targets: tuple[str, ...],
+    glossaries: tuple[Path, ...],
+    outdir: Path | None,
+    format_name: str | None,
+    engine_name: str,
+    beam: int | None,
+    threads: int | None,
+    compute_type: str | None,
+    device: str | None,
+    digits: str,
+    report_path: Path | None,
+    install_missing: bool,
+    no_memory: bool,
+    strict: bool,
+    quiet: bool,
+    as_json: bool,
+) -> None:
+    """Translate articles offline, enforcing the glossary.
+
+    Each FILE is written as STEM.LANG.EXT next to it (or in --outdir); with no FILE, stdin is
+    translated to stdout. Formats: plain text, Markdown and HTML keep their structure.
+
+    \b
+    Examples:
+      dragoman translate article.txt --from en --to ms,fa -g glossaries/news.yaml
+      dragoman translate news/*.md --to ms -o out/ --report report.json
+      cat article.md | dragoman translate --to ms --format markdown > article.ms.md
+      dragoman translate article.ms.txt --from ms --to fa      # pivots through English
+      dragoman translate article.txt --from auto --to fa --install-missing
+    """
+    from dragoman.errors import LanguageError
+    from dragoman.languages import validate_code
+
+    target_list = _targets(targets)
+    if source != "auto":
+        try:
+            validate_code(source)
+        except LanguageError as err:
+            raise click.BadParameter(str(err), param_hint="'--from'") from None
+        if source in target_list:
+            raise click.BadParameter(f"{source} is the source language; translate into another one", param_hint="'--to'")
+
+    engine = _engine(engine_name, beam, threads, compute_type, device)
+    stdin_text: str | None = None
+    if not files:
+        if len(target_list) > 1:
+            raise click.BadParameter(
+                "stdin is translated to stdout, so give one --to language (or translate a file)", param_hint="'--to'"
+            )
+        if sys.stdin.isatty():
+            raise click.UsageError("no input: give FILE... or pipe text into dragoman translate")
+        from dragoman.inputs import read_stdin
+
+        stdin_text = read_stdin()
+
+    glossary = None
+    if glossaries:
+        from dragoman.glossary.layers import load_glossaries
+
+        glossary = load_glossaries(list(glossaries))
+        for conflict in getattr(glossary, "conflicts", []):
+            warn(str(conflict))
+
+    from dragoman.cache import TranslationMemory
+    from dragoman.pipeline.routes import MissingModelError
+    from dragoman.pipeline.run import CountingEngine, TranslateJob, plan_routes, prepare, run
+
+    job = TranslateJob(
+        inputs=list(files),
+        source=source,
+        targets=target_list,
+        stdin_text=stdin_text,
+        glossary=glossary,
+        outdir=outdir,
+        format_name=format_name,
+        use_memory=not no_memory,
+        digits=digits,
+    )
+    counting = CountingEngine(engine)
+    docs = prepare(job, counting)
+    for doc in docs:
+        if doc.error is not None:
+            click.echo(f"error: {doc.error}", err=True)
+    sources = [doc.source for doc in docs if doc.document is not None and doc.source]
+    for _attempt in range(3):
+        try:
+            plan_routes(counting, sources, target_list)
+            break
+        except MissingModelError as err:
+            _install_missing(err, install_missing, quiet)
+
+    bar = _Bar(enabled=not quiet and not as_json and sys.stderr.isatty())
+    memory = None if no_memory else TranslationMemory(warn=warn)
+    try:
+        result = run(job, counting, memory=memory, progress=bar, docs=docs)
+    finally:
+        bar.close()
+        if memory is not None:
+            memory.close()
+        engine.close()
+
+    for message in result.errors:
+        if message not in (doc.error for doc in docs):
+            click.echo(f"error: {message}", err=True)
+    if stdin_text is not None and not as_json:
+        for out in result.outputs:
+            click.echo(out.text, nl=False)
+    if report_path is not None:
+        import json
+
+        from dragoman.pipeline.run import write_atomic
+
+        write_atomic(report_path, json.dumps(result.report, ensure_ascii=False, indent=2) + "\n")
+
+    term_exit = 0
+    if glossary is not None:
+        from dragoman.pipeline import report as term_report
+
+        if not quiet and not as_json:
+            click.echo(term_report.format_summary(result.report), err=True)
+        term_exit = term_report.exit_code(result.report, strict)
+    if as_json:
+        data = {k: result.report[k] for k in ("routes", "pivots", "outputs", "errors", "stats", "summary") if k in result.report}
+        if stdin_text is not None:
+            data["outputs"] = [dict(item, text=out.text) for item, out in zip(data["outputs"], result.outputs)]
+        echo_json(data)
+    elif not quiet:
+        for out in result.outputs:
+            if out.path is not None:
+                noun = "segment" if out.segments == 1 else "segments"
+                click.echo(f"wrote {out.path} ({out.route}, {out.segments} {noun})", err=True)
+        for note in result.notes:
+            click.echo(f"note: {note}", err=True)
+        for pair, label in result.routes.items():
+            if label.count("->") > 1:
+                click.echo(f"note: {pair} has no direct model; translated through English ({label})", err=True)
+        s = result.stats
+        click.echo(
+            f"{s.unique} unique segments: {s.memory_hits} from the translation memory, "
+            f"{s.translated} translated in {s.engine_calls} engine calls ({s.seconds:.1f} s)",
+            err=True,
+        )
+    failed = len([doc for doc in docs if doc.error is not None])
+    if result.errors:
+        total = len(docs)
+        if failed == total:
+            summary = "nothing was translated" if total == 1 else f"none of the {total} inputs could be translated"
+        elif failed:
+            summary = f"{failed} of {total} inputs could not be translated; the others were written"
+        else:
+            summary = f"{len(result.errors)} problem(s) while writing the translations"
+        click.echo(f"error: {summary}", err=True)
+        sys.exit(1)
+    if term_exit:
+        sys.exit(term_exit)

@@ -1,0 +1,429 @@
+"""The `argos` engine: Argos Translate model packages run directly on CTranslate2 + SentencePiece, batched by tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
+
+from dragoman import __version__
+from dragoman.engines.base import COMPUTE_TYPES, BatchOptions, Engine, Hypothesis
+from dragoman.errors import EngineError, ModelError
+
+if TYPE_CHECKING:  # ctranslate2 and sentencepiece load only when a model is used
+    import ctranslate2
+    import sentencepiece
+
+    from dragoman.packages import InstalledPackage
+
+# Argos Translate's own decoding settings (argostranslate/translate.py): kept so that the same
+# package gives the same text through dragoman as through argostranslate.
+ARGOS_LENGTH_PENALTY = 0.2
+
+DEVICES = ("cpu", "cuda", "auto")
+
+# Sentence pieces per CTranslate2 batch (batch_type="tokens"). Argos batches 32 *examples* per call
+# with one sentence per call in practice; a token budget keeps batches full however long the sentences are.
+DEFAULT_MAX_BATCH_TOKENS = 2048
+# How many token batches go into one CTranslate2 call: few calls keep Python overhead negligible,
+# but each call is also when progress is reported. With inter_threads workers a call needs many
+# batches per worker, or workers idle while the last batch of the call finishes.
+BATCHES_PER_CALL = 4
+BATCHES_PER_CALL_PER_WORKER = 8
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    """A package's translator and tokenizer, shared by every engine object in the process."""
+
+    translator: ctranslate2.Translator
+    tokenizer: sentencepiece.SentencePieceProcessor
+    target_prefix: str | None
+
+
+_MODELS: dict[tuple[str, str, str, int, int], LoadedModel] = {}
+_MODELS_LOCK = threading.Lock()
+
+
+def clear_model_cache() -> None:
+    """Forget every loaded model (tests; long-lived processes that swap packages)."""
+    with _MODELS_LOCK:
+        _MODELS.clear()
+
+
+def loaded_model_count() -> int:
+    return len(_MODELS)
+
+
+def argos_detokenize(tokens: Sequence[str], target_prefix: str | None = None) -> str:
+    """Turn target pieces into text exactly as Argos Translate does.
+
+    Argos joins the pieces and replaces every U+2581 with a space (tokenizer.py), drops the target
+    prefix, then removes the one space the first piece brings. SentencePieceProcessor.decode would
+    also apply byte fallback and unknown-token rendering, which Argos does not: dragoman's output must
+    equal argostranslate's for the same package, so its rule is used, not sentencepiece's.
+    """
+    pieces = list(tokens)
+    if target_prefix and pieces and pieces[0] == target_prefix:
+        pieces = pieces[1:]
+    text = "".join(pieces).replace("\u2581", " ")
+    if target_prefix and text.startswith(target_prefix):
+        text = text[len(target_prefix) :]
+    if text.startswith(" "):
+        text = text[1:]
+    return text
+
+
+def fixed_decoding_length(source_tokens: int, ratio: float, step: int) -> int:
+    """The decoding length used when ``decoding_length_ratio`` is set (benchmarks on random weights).
+
+    Random weights never emit end-of-sentence, so every system measured decodes exactly this many
+    steps: ``ratio`` times the source length, rounded up to a multiple of ``step`` (so that sentences
+    of similar length share a value and can share a batch). Benchmarks import this function so that
+    raw CTranslate2 and dragoman use the same rule.
+    """
+    return max(step, step * math.ceil(ratio * source_tokens / step))
+
+
+class ArgosEngine(Engine):
+    """Argos model packages on CTranslate2: n-best with scores, attention, suppressed sequences.
+
+    Options: ``beam_size`` (Argos uses 4), ``compute_type`` (int8 by default), ``device`` (cpu; cuda
+    when asked), ``inter_threads`` (parallel batches), ``intra_threads`` (threads per batch; 0 lets
+    CTranslate2 choose), ``max_batch_tokens`` (token budget per batch), ``decoding_length_ratio`` /
+    ``decoding_length_step`` (fixed-length decoding for benchmarks, see fixed_decoding_length), and
+    ``packages`` (pair -> package directory, bypassing the installed-package lookup).
+    """
+
+    name = "argos"
+    supports_nbest = True
+    supports_attention = True
+
+    def __init__(
+        self,
+        beam_size: int = 4,
+        compute_type: str = "int8",
+        device: str = "cpu",
+        inter_threads: int = 1,
+        intra_threads: int = 0,
+        max_batch_tokens: int = DEFAULT_MAX_BATCH_TOKENS,
+        length_penalty: float = ARGOS_LENGTH_PENALTY,
+        decoding_length_ratio: float | None = None,
+        decoding_length_step: int = 8,
+        packages: Mapping[tuple[str, str], str | Path] | None = None,
+    ) -> None:
+        _check_int("beam_size", beam_size, 1)
+        _check_int("inter_threads", inter_threads, 1)
+        _check_int("intra_threads", intra_threads, 0)
+        _check_int("max_batch_tokens", max_batch_tokens, 1)
+        _check_int("decoding_length_step", decoding_length_step, 1)
+        if compute_type not in COMPUTE_TYPES:
+            raise EngineError(
+                f"unknown compute type {compute_type!r}", f"choose one of: {', '.join(COMPUTE_TYPES)}"
+            )
+        if device not in DEVICES:
+            raise EngineError(f"unknown device {device!r}", f"choose one of: {', '.join(DEVICES)}")
+        if decoding_length_ratio is not None and not decoding_length_ratio > 0:
+            raise EngineError(f"decoding_length_ratio must be positive, not {decoding_length_ratio!r}")
+        self.beam_size = beam_size
+        self.compute_type = compute_type
+        self.device = device
+        self.inter_threads = inter_threads
+        self.intra_threads = intra_threads
+        self.max_batch_tokens = max_batch_tokens
+        self.length_penalty = float(length_penalty)
+        self.decoding_length_ratio = decoding_length_ratio
+        self.decoding_length_step = decoding_length_step
+        self._explicit: dict[tuple[str, str], Path] = {
+            pair: Path(path) for pair, path in (packages or {}).items()
+        }
+        self._packages: dict[tuple[str, str], InstalledPackage] = {}
+        self._signatures: dict[tuple[str, str], str] = {}
+        self._progress: Callable[[int], None] | None = None
+
+    def set_progress(self, callback: Callable[[int], None] | None) -> None:
+        """Call ``callback(segments finished so far in this translate_batch call)`` as batches finish
+        (drives the progress bar inside one long call); None turns it off."""
+        self._progress = callback
+
+    # -- packages -------------------------------------------------------------------------------
+
+    def pairs(self) -> list[tuple[str, str]]:
+        from dragoman.packages import list_installed
+
+        found = {pkg.pair for pkg in list_installed()}
+        found.update(self._explicit)
+        return sorted(found)
+
+    def package(self, source: str, target: str) -> InstalledPackage:
+        """The package that translates source -> target (ModelError naming the install command if none)."""
+        pair = (source, target)
+        pkg = self._packages.get(pair)
+        if pkg is None:
+            from dragoman import packages
+
+            explicit = self._explicit.get(pair)
+            if explicit is not None:
+                pkg = packages.load_package_dir(explicit, readonly=True)
+            else:
+                pkg = packages.require_installed(source, target)
+            self._packages[pair] = pkg
+        return pkg
+
+    def _model(self, source: str, target: str) -> LoadedModel:
+        pkg = self.package(source, target)
+        key = (
+            str(pkg.model_dir.resolve()),
+            self.device,
+            self.compute_type,
+            self.inter_threads,
+            self.intra_threads,
+        )
+        with _MODELS_LOCK:
+            model = _MODELS.get(key)
+            if model is None:
+                model = self._load(pkg)
+                _MODELS[key] = model
+        return model
+
+    def _load(self, pkg: InstalledPackage) -> LoadedModel:
+        import ctranslate2
+        import sentencepiece
+
+        if self.device == "cuda" and ctranslate2.get_cuda_device_count() == 0:
+            raise EngineError("--device cuda was asked for but CTranslate2 sees no CUDA device", "use --device cpu")
+        try:
+            translator = ctranslate2.Translator(
+                str(pkg.model_dir),
+                device=self.device,
+                compute_type=self.compute_type,
+                inter_threads=self.inter_threads,
+                intra_threads=self.intra_threads,
+            )
+        except ValueError as err:
+            # CTranslate2 refuses compute types the device cannot run (float16 on most CPUs).
+            raise EngineError(
+                f"cannot run {pkg.code} with compute type {self.compute_type!r} on {self.device}: {_one_line(err)}",
+                "try --compute-type int8 or float32",
+            ) from None
+        except RuntimeError as err:
+            raise ModelError(
+                f"cannot load the model in {pkg.model_dir}: {_one_line(err)}",
+                f"reinstall it with 'dragoman models install {pkg.from_code} {pkg.to_code}'",
+            ) from None
+        try:
+            tokenizer = sentencepiece.SentencePieceProcessor(model_file=str(pkg.sp_model_path))
+        except (OSError, RuntimeError) as err:
+            raise ModelError(
+                f"cannot load {pkg.sp_model_path}: {_one_line(err)}",
+                f"reinstall it with 'dragoman models install {pkg.from_code} {pkg.to_code}'",
+            ) from None
+        return LoadedModel(translator=translator, tokenizer=tokenizer, target_prefix=pkg.target_prefix)
+
+    # -- signature ------------------------------------------------------------------------------
+
+    def signature(self, source: str, target: str) -> str:
+        pair = (source, target)
+        cached = self._signatures.get(pair)
+        if cached is not None:
+            return cached
+        import ctranslate2
+
+        pkg = self.package(source, target)
+        parts = [
+            f"engine={self.name}",
+            f"dragoman={__version__}",
+            f"ctranslate2={ctranslate2.__version__}",
+            f"package={pkg.code}@{pkg.package_version}",
+            f"pair={source}-{target}",
+            f"model={_package_fingerprint(pkg)}",
+            f"beam={self.beam_size}",
+            f"compute={self.compute_type}",
+            f"device={self.device}",
+            f"length_penalty={self.length_penalty}",
+        ]
+        if self.decoding_length_ratio is not None:
+            parts.append(f"fixed_length={self.decoding_length_ratio}/{self.decoding_length_step}")
+        signature = "|".join(parts)
+        self._signatures[pair] = signature
+        return signature
+
+    # -- translation ----------------------------------------------------------------------------
+
+    def tokenize(self, source: str, target: str, texts: Sequence[str]) -> list[list[str]]:
+        """Source pieces as the package's SentencePiece model cuts them."""
+        model = self._model(source, target)
+        return [list(t) for t in model.tokenizer.encode(list(texts), out_type=str)]
+
+    def translate_batch(
+        self,
+        segments: Sequence[str],
+        source: str,
+        target: str,
+        options: BatchOptions | None = None,
+    ) -> list[list[Hypothesis]]:
+        options = options or BatchOptions()
+        n_best = max(1, int(options.num_hypotheses))
+        results: list[list[Hypothesis]] = [[] for _ in segments]
+        if not segments:
+            return results
+        model = self._model(source, target)
+        tokens: list[list[str]] = model.tokenizer.encode(list(segments), out_type=str)
+        suppress = _suppress_sequences(model, options.suppress)
+
+        # Empty segments never reach CTranslate2 (it would invent text for them).
+        todo = [i for i, toks in enumerate(tokens) if toks]
+        for i, toks in enumerate(tokens):
+            if not toks:
+                results[i] = [Hypothesis(text="", score=0.0) for _ in range(n_best)]
+        # Length-sorted across the whole input (CTranslate2 sorts only within one call); the
+        # original order is restored through the index.
+        todo.sort(key=lambda i: len(tokens[i]))
+        finished = len(segments) - len(todo)
+        for chunk, length in self._chunks(todo, tokens):
+            batch = [tokens[i] for i in chunk]
+            kwargs: dict[str, Any] = {
+                "max_batch_size": self.max_batch_tokens,
+                "batch_type": "tokens",
+                "beam_size": max(self.beam_size, n_best),
+                "num_hypotheses": n_best,
+                "length_penalty": self.length_penalty,
+                "replace_unknowns": True,
+                "return_scores": True,
+                "return_attention": bool(options.return_attention),
+            }
+            if model.target_prefix:
+                kwargs["target_prefix"] = [[model.target_prefix]] * len(batch)
+            if suppress:
+                kwargs["suppress_sequences"] = suppress
+            if length is not None:
+                kwargs["min_decoding_length"] = length
+                kwargs["max_decoding_length"] = length
+            outputs = self._run(model, batch, kwargs, source, target)
+            for index, output in zip(chunk, outputs):
+                results[index] = self._hypotheses(output, tokens[index], model, options.return_attention)
+            finished += len(chunk)
+            if self._progress is not None:
+                self._progress(finished)
+        return results
+
+    def _run(self, model: LoadedModel, batch: list[list[str]], kwargs: dict[str, Any], source: str, target: str) -> Any:
+        while True:
+            try:
+                return model.translator.translate_batch(batch, **kwargs)
+            except (RuntimeError, ValueError) as err:
+                # With separate vocabularies a SentencePiece piece may be missing from the target side:
+                # a suppressed sequence the model cannot emit is dropped, not an error.
+                match = re.search(r"Token (\S+) is not in the vocabulary", str(err))
+                sequences = kwargs.get("suppress_sequences") or []
+                if match and any(match.group(1) in seq for seq in sequences):
+                    kwargs["suppress_sequences"] = [seq for seq in sequences if match.group(1) not in seq] or None
+                    continue
+                raise EngineError(f"CTranslate2 failed on {source}->{target}: {_one_line(err)}") from None
+
+    def _chunks(
+        self, order: list[int], tokens: list[list[str]]
+    ) -> list[tuple[list[int], int | None]]:
+        """Split the length-sorted indices into translate_batch calls (and fixed decoding lengths)."""
+        batches = BATCHES_PER_CALL if self.inter_threads == 1 else BATCHES_PER_CALL_PER_WORKER * self.inter_threads
+        budget = self.max_batch_tokens * batches
+        chunks: list[tuple[list[int], int | None]] = []
+        current: list[int] = []
+        current_tokens = 0
+        current_length: int | None = None
+        for i in order:
+            length = (
+                fixed_decoding_length(len(tokens[i]), self.decoding_length_ratio, self.decoding_length_step)
+                if self.decoding_length_ratio is not None
+                else None
+            )
+            if current and (length != current_length or current_tokens + len(tokens[i]) > budget):
+                chunks.append((current, current_length))
+                current, current_tokens = [], 0
+            current.append(i)
+            current_tokens += len(tokens[i])
+            current_length = length
+        if current:
+            chunks.append((current, current_length))
+        return chunks
+
+    def _hypotheses(
+        self, output: Any, source_tokens: list[str], model: LoadedModel, with_attention: bool
+    ) -> list[Hypothesis]:
+        hypotheses: list[Hypothesis] = []
+        scores = list(output.scores) if output.scores else []
+        attentions = list(output.attention) if with_attention and output.attention else []
+        for rank, pieces in enumerate(output.hypotheses):
+            pieces = list(pieces)
+            attention = [list(map(float, row)) for row in attentions[rank]] if rank < len(attentions) else None
+            if model.target_prefix and pieces and pieces[0] == model.target_prefix:
+                pieces = pieces[1:]
+                if attention is not None and len(attention) == len(pieces) + 1:
+                    attention = attention[1:]
+            hypotheses.append(
+                Hypothesis(
+                    text=argos_detokenize(pieces, model.target_prefix),
+                    score=float(scores[rank]) if rank < len(scores) else 0.0,
+                    target_tokens=pieces if with_attention else None,
+                    source_tokens=list(source_tokens) if with_attention else None,
+                    attention=attention,
+                )
+            )
+        return hypotheses
+
+    def close(self) -> None:
+        # Models stay in the process-wide cache (loaded once per process); drop this engine's view.
+        self._packages.clear()
+
+
+def _suppress_sequences(model: LoadedModel, strings: Sequence[str]) -> list[list[str]]:
+    """Forbidden target strings as target pieces, deduplicated (CTranslate2 suppress_sequences)."""
+    seen: set[tuple[str, ...]] = set()
+    sequences: list[list[str]] = []
+    for text in strings:
+        if not text or not text.strip():
+            continue
+        ids = model.tokenizer.encode(text)
+        # A piece the vocabulary lacks cannot be emitted anyway, and CTranslate2 rejects it.
+        if not ids or model.tokenizer.unk_id() in ids:
+            continue
+        pieces = tuple(model.tokenizer.id_to_piece(i) for i in ids)
+        if pieces not in seen:
+            seen.add(pieces)
+            sequences.append(list(pieces))
+    return sequences
+
+
+def _package_fingerprint(pkg: InstalledPackage) -> str:
+    """Short hash of what identifies the model's bytes without reading 100 MB: metadata, sizes, mtimes."""
+    digest = hashlib.sha256()
+    digest.update(json.dumps(pkg.metadata, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+    for path in (pkg.model_dir / "model.bin", pkg.sp_model_path):
+        try:
+            stat = path.stat()
+            digest.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+        except OSError:
+            digest.update(f"{path.name}:missing".encode())
+    return digest.hexdigest()[:16]
+
+
+def _check_int(name: str, value: Any, minimum: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise EngineError(f"{name} must be an integer >= {minimum}, not {value!r}")
+
+
+def _one_line(err: BaseException) -> str:
+    return " ".join(str(err).split()) or type(err).__name__
+
+
+__all__ = [
+    "ArgosEngine",
+    "argos_detokenize",
+    "clear_model_cache",
+    "fixed_decoding_length",
+]

@@ -1,0 +1,363 @@
+"""`dragoman translate` without the CLI: read every input, translate all their segments in few engine calls, write outputs."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Sequence
+
+from dragoman import __version__
+from dragoman.cache import TranslationMemory
+from dragoman.engines.base import Engine
+from dragoman.errors import DragomanError, InputError
+from dragoman.pipeline.routes import Route, plan_route
+from dragoman.pipeline.translator import CHUNK_SEGMENTS, CountingEngine, Progress, RunStats, Translator
+
+if TYPE_CHECKING:
+    from dragoman.formats import Document
+    from dragoman.glossary.model import Glossary
+
+
+
+@dataclass
+class InputDoc:
+    """One input: a file or stdin, read and parsed (or refused with ``error``)."""
+
+    name: str
+    path: Path | None
+    text: str | None = None
+    format_name: str = "txt"
+    source: str | None = None
+    document: Document | None = None
+    error: str | None = None
+
+
+@dataclass
+class Output:
+    """One translated document."""
+
+    input: str
+    target: str
+    route: str
+    path: Path | None
+    text: str
+    segments: int
+    results: list[Any] = field(default_factory=list)  # SegmentResult per segment (glossary runs)
+
+
+@dataclass
+class RunResult:
+    outputs: list[Output]
+    errors: list[str]
+    routes: dict[str, str]
+    stats: RunStats
+    report: dict[str, Any]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.errors else 0
+
+
+@dataclass
+class TranslateJob:
+    """What to translate: files (or ``stdin_text``), languages, glossary, where outputs go."""
+
+    inputs: Sequence[Path]
+    source: str
+    targets: Sequence[str]
+    stdin_text: str | None = None
+    glossary: Glossary | None = None
+    outdir: Path | None = None
+    format_name: str | None = None
+    write: bool = True
+    use_memory: bool = True
+    digits: str = "keep"  # keep | native | latin (dragoman.digits.DIGIT_MODES)
+
+
+# -- reading ------------------------------------------------------------------------------------
+
+
+def read_inputs(job: TranslateJob) -> list[InputDoc]:
+    """Read and check every input before any translation starts; bad ones carry a one-line error."""
+    from dragoman.formats import format_for_path
+    from dragoman.inputs import read_text_file
+
+    docs: list[InputDoc] = []
+    if not job.inputs:
+        doc = InputDoc(name="<stdin>", path=None, text=job.stdin_text or "")
+        doc.format_name = format_for_path(None, job.format_name)
+        docs.append(doc)
+        return docs
+    for path in job.inputs:
+        doc = InputDoc(name=str(path), path=Path(path))
+        try:
+            doc.format_name = format_for_path(path, job.format_name)
+            doc.text = read_text_file(path)
+        except DragomanError as err:
+            doc.error = str(err)
+        docs.append(doc)
+    return docs
+
+
+def detect_sources(docs: Sequence[InputDoc], source: str, engine: Engine) -> None:
+    """Fill each document's source language: the given code, or detected offline for `auto`."""
+    candidates: set[str] | None = None
+    for doc in docs:
+        if doc.error is not None:
+            continue
+        if source != "auto":
+            doc.source = source
+            continue
+        if candidates is None:
+            candidates = {s for s, _ in engine.pairs()}
+        from dragoman.pipeline.langdetect import detect_language
+
+        try:
+            doc.source = detect_language(doc.text or "", candidates, doc.name).language
+        except DragomanError as err:
+            doc.error = str(err)
+
+
+def parse_inputs(docs: Sequence[InputDoc]) -> None:
+    from dragoman.formats import parse
+
+    for doc in docs:
+        if doc.error is not None or doc.source is None:
+            continue
+        if not (doc.text or "").strip():
+            doc.error = InputError("the input is empty", doc.path or doc.name).format()
+            continue
+        try:
+            doc.document = parse(doc.text or "", doc.format_name, doc.source)
+        except DragomanError as err:
+            doc.error = str(err) if isinstance(err, InputError) else f"{doc.name}: {err}"
+
+
+# -- translating --------------------------------------------------------------------------------
+
+
+# -- writing ------------------------------------------------------------------------------------
+
+
+def output_path(doc: InputDoc, target: str, outdir: Path | None) -> Path:
+    """``{stem}.{lang}{ext}`` next to the input or in ``outdir``; a trailing ``.{source}`` in the stem is
+    dropped, so article.en.txt becomes article.ms.txt rather than article.en.ms.txt."""
+    assert doc.path is not None
+    stem, ext = doc.path.stem, doc.path.suffix
+    if doc.source and stem.endswith(f".{doc.source}") and len(stem) > len(doc.source) + 1:
+        stem = stem[: -len(doc.source) - 1]
+    folder = outdir if outdir is not None else doc.path.parent
+    return folder / f"{stem}.{target}{ext}"
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write a translation or report so that readers never see half a file (temp file + rename)."""
+    from dragoman.fsutil import atomic_write_text
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(path, text)
+
+
+# -- the whole run ------------------------------------------------------------------------------
+
+
+def plan_routes(engine: Engine, sources: Sequence[str], targets: Sequence[str]) -> dict[tuple[str, str], Route]:
+    """Routes for every (source, target) needed; MissingModelError/EngineError before any work."""
+    pairs = engine.pairs()
+    return {
+        (source, target): plan_route(engine, source, target, pairs)
+        for source in dict.fromkeys(sources)
+        for target in targets
+        if source != target
+    }
+
+
+def prepare(job: TranslateJob, engine: Engine) -> list[InputDoc]:
+    """Read, detect and parse every input (no translation)."""
+    docs = read_inputs(job)
+    detect_sources(docs, job.source, engine)
+    parse_inputs(docs)
+    return docs
+
+
+def run(
+    job: TranslateJob,
+    engine: Engine,
+    memory: TranslationMemory | None = None,
+    progress: Progress | None = None,
+    docs: list[InputDoc] | None = None,
+) -> RunResult:
+    """Translate every good input into every target; collect one-line errors for the bad ones.
+
+    All segments of all documents that share a route go to the engine together (deduplicated, minus
+    the translation memory's hits), so a run makes a handful of engine calls however many files it has.
+    """
+    started = time.perf_counter()
+    counting = engine if isinstance(engine, CountingEngine) else CountingEngine(engine)
+    if docs is None:
+        docs = prepare(job, counting)
+    good = [doc for doc in docs if doc.document is not None and doc.source is not None]
+    errors = [doc.error for doc in docs if doc.error is not None]
+    routes = plan_routes(counting, [doc.source for doc in good if doc.source], job.targets)
+    translator = Translator(counting, memory if job.use_memory else None, job.glossary, progress)
+
+    notes = [
+        f"{doc.name} is already in {doc.source}; not translated into {doc.source}"
+        for doc in good
+        for target in job.targets
+        if doc.source == target
+    ]
+    outputs: list[Output] = []
+    planned_paths: dict[Path, str] = {}
+    for (source, target), route in routes.items():
+        group = [doc for doc in good if doc.source == source]
+        texts = [segment.text for doc in group for segment in doc.document.segments]  # type: ignore[union-attr]
+        translated = translator.translate(texts, route)
+        position = 0
+        for doc in group:
+            assert doc.document is not None
+            count = len(doc.document.segments)
+            values = translated[position : position + count]
+            position += count
+            if job.digits != "keep":
+                values = [_with_digits(v, target, job.digits) for v in values]
+            rendered = doc.document.render([_segment_output(v) for v in values], target)
+            path = output_path(doc, target, job.outdir) if doc.path is not None else None
+            if path is not None:
+                previous = planned_paths.get(path)
+                if previous is not None:
+                    errors.append(f"{doc.name}: its {target} output {path} would overwrite the one for {previous}; use different names")
+                    continue
+                planned_paths[path] = doc.name
+                if job.write:
+                    try:
+                        write_atomic(path, rendered)
+                    except DragomanError as err:
+                        errors.append(str(err))
+                        continue
+                    except OSError as err:
+                        errors.append(f"{path}: cannot write the translation ({err.strerror or err})")
+                        continue
+            outputs.append(
+                Output(
+                    input=doc.name,
+                    target=target,
+                    route=route.label,
+                    path=path,
+                    text=rendered,
+                    segments=count,
+                    results=[v for v in values if not isinstance(v, str)],
+                )
+            )
+    translator.stats.engine_calls = counting.calls
+    translator.stats.seconds = round(time.perf_counter() - started, 3)
+    route_labels = {f"{s}->{t}": r.label for (s, t), r in routes.items()}
+    report = build_report(job, docs, outputs, errors, route_labels, translator.stats)
+    report["notes"] = notes
+    return RunResult(
+        outputs=outputs, errors=errors, routes=route_labels, stats=translator.stats, report=report, notes=notes
+    )
+
+
+def _with_digits(value: Any, target: str, mode: str) -> Any:
+    """``--digits``: after enforcement, before rendering; digits map one to one, so spans stay valid."""
+    from dragoman.digits import apply_digit_mode
+
+    if isinstance(value, str):
+        return apply_digit_mode(value, target, mode)
+    return dataclasses.replace(value, text=apply_digit_mode(value.text, target, mode))
+
+
+def _segment_output(value: Any) -> Any:
+    from dragoman.formats import SegmentOutput
+
+    if isinstance(value, str):
+        return SegmentOutput(value, None)
+    return SegmentOutput(value.text, getattr(value, "mark_spans", None))
+
+
+def segment_offsets(doc: InputDoc) -> list[int]:
+    """Where each segment starts in the source text (for line:column in the report).
+
+    Uses the format's own offset when the segment carries one; otherwise finds the segment text in
+    order (exact for plain text; for markup that splits a sentence it falls back to the previous position).
+    """
+    assert doc.document is not None
+    text = doc.text or ""
+    offsets: list[int] = []
+    position = 0
+    for segment in doc.document.segments:
+        start = getattr(segment, "start", None)
+        if not isinstance(start, int):
+            found = text.find(segment.text, position)
+            if found < 0:
+                head = segment.text.split(" ", 1)[0]
+                found = text.find(head, position) if head else -1
+            start = found if found >= 0 else position
+        offsets.append(start)
+        position = max(position, start)
+    return offsets
+
+
+def build_report(
+    job: TranslateJob,
+    docs: Sequence[InputDoc],
+    outputs: Sequence[Output],
+    errors: Sequence[str],
+    routes: dict[str, str],
+    stats: RunStats,
+) -> dict[str, Any]:
+    """The --report JSON: H7's per-occurrence report when a glossary is used, plus the run's facts."""
+    report: dict[str, Any] = {}
+    if job.glossary is not None:
+        from dragoman.pipeline import report as term_report
+
+        records = []
+        by_name = {doc.name: doc for doc in docs}
+        for out in outputs:
+            doc = by_name[out.input]
+            label = routes.get(f"{doc.source}->{out.target}")
+            offsets = segment_offsets(doc)
+            records.append(
+                term_report.DocumentRecord(
+                    path=out.input,
+                    source=doc.source or "",
+                    target=out.target,
+                    segments=list(zip(offsets, out.results)),
+                    pivot=label.split("->")[1] if label and label.count("->") > 1 else None,
+                    source_text=doc.text,
+                    output=str(out.path) if out.path else None,
+                )
+            )
+        report.update(term_report.build_report(records))
+    report["dragoman"] = __version__
+    report["routes"] = routes
+    report["pivots"] = {pair: label for pair, label in routes.items() if label.count("->") > 1}
+    report["outputs"] = [
+        {"input": o.input, "target": o.target, "route": o.route, "output": str(o.path) if o.path else None, "segments": o.segments}
+        for o in outputs
+    ]
+    report["errors"] = list(errors)
+    report["stats"] = stats.to_dict()
+    return report
+
+
+__all__ = [
+    "CHUNK_SEGMENTS",
+    "CountingEngine",
+    "InputDoc",
+    "Output",
+    "RunResult",
+    "RunStats",
+    "Progress",
+    "TranslateJob",
+    "Translator",
+    "output_path",
+    "plan_routes",
+    "prepare",
+    "run",
+    "write_atomic",
+]

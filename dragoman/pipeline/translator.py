@@ -1,0 +1,250 @@
+"""Translating the segments of one route: translation-memory lookup, engine calls in length-sorted chunks, enforcement."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable, Sequence
+
+from dragoman.cache import TranslationMemory, make_key
+from dragoman.engines.base import BatchOptions, Engine, Hypothesis
+from dragoman.pipeline.routes import Route
+
+if TYPE_CHECKING:
+    from dragoman.glossary.model import Glossary
+
+# Segments per engine call. The whole set of misses is sorted by length first, so each call still gets
+# tightly packed batches; chunks exist so that the translation memory commits as work finishes (a
+# killed run keeps it) and the progress bar moves. Large enough that batching efficiency is unaffected.
+CHUNK_SEGMENTS = 2048
+
+Progress = Callable[[int, int], None]  # (segments done, segments to translate)
+
+
+@dataclass
+class RunStats:
+    segments: int = 0  # segments in all documents x targets
+    unique: int = 0  # distinct segments per route
+    memory_hits: int = 0
+    translated: int = 0
+    engine_calls: int = 0
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(vars(self))
+
+
+class CountingEngine(Engine):
+    """Delegates to an engine and counts translate_batch calls (the figure tests and benchmarks read)."""
+
+    def __init__(self, inner: Engine) -> None:
+        self.inner = inner
+        self.calls = 0
+        self.segments = 0
+        self.name = inner.name  # type: ignore[misc]
+        self.supports_nbest = inner.supports_nbest  # type: ignore[misc]
+        self.supports_attention = inner.supports_attention  # type: ignore[misc]
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(self.inner, attr)
+
+    def pairs(self) -> list[tuple[str, str]]:
+        return self.inner.pairs()
+
+    def supports(self, source: str, target: str) -> bool:
+        return self.inner.supports(source, target)
+
+    def signature(self, source: str, target: str) -> str:
+        return self.inner.signature(source, target)
+
+    def translate_batch(
+        self, segments: Sequence[str], source: str, target: str, options: BatchOptions | None = None
+    ) -> list[list[Hypothesis]]:
+        self.calls += 1
+        self.segments += len(segments)
+        return self.inner.translate_batch(segments, source, target, options)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def route_signature(engine: Engine, route: Route) -> str:
+    return " >> ".join(engine.signature(s, t) for s, t in route.legs)
+
+
+def _plain_translate(engine: Engine, texts: list[str], route: Route) -> list[str]:
+    """One engine call per leg for all texts (no glossary)."""
+    current = texts
+    for source, target in route.legs:
+        hyps = engine.translate_batch(current, source, target, BatchOptions(num_hypotheses=1))
+        current = [h[0].text if h else "" for h in hyps]
+    return current
+
+
+def _enforced_translate(
+    engine: Engine, texts: list[str], route: Route, glossary: Glossary, options: Any
+) -> list[Any]:
+    from dragoman.pipeline import enforce
+
+    if route.via is None:
+        return list(enforce.translate_segments(engine, texts, route.source, route.target, glossary, options))
+    (s1, t1), (s2, t2) = route.legs
+    leg1 = enforce.translate_segments(engine, texts, s1, t1, glossary, options)
+    planned = enforce.carry_for_pivot(leg1)
+    leg2 = enforce.translate_segments(engine, [r.text for r in leg1], s2, t2, glossary, options, planned=planned)
+    return list(enforce.merge_pivot(leg1, leg2))
+
+
+def _result_from_memory(text: str, metadata: dict[str, Any] | None) -> Any:
+    """A SegmentResult rebuilt from the memory, or None when the stored record cannot be read (then the
+    segment is simply translated again)."""
+    from dragoman.pipeline import enforce
+
+    data = metadata or {}
+    try:
+        occurrences = [enforce.Occurrence(**o) for o in data.get("occurrences", [])]
+        return enforce.SegmentResult(
+            text=text,
+            occurrences=occurrences,
+            strategy=str(data.get("strategy", "none")),
+            engine_calls=0,
+            name_renderings=dict(data.get("name_renderings", {})),
+        )
+    except (TypeError, ValueError, AttributeError):
+        return None
+
+
+def _result_metadata(result: Any) -> dict[str, Any]:
+    data = dict(result.to_dict())
+    data.pop("text", None)
+    data.pop("engine_calls", None)
+    return data
+
+
+class _ChunkProgress:
+    """Turns an engine's "n segments finished in this call" into overall progress for one chunk.
+
+    A pivot (or an enforcement round) calls the engine several times per chunk; each call counts
+    from zero again, so finished calls are accumulated and the total is spread over the legs.
+    """
+
+    def __init__(self, report: Callable[[int, int], None], start: int, size: int, total: int, legs: int) -> None:
+        self.report, self.start, self.size, self.total, self.legs = report, start, size, total, legs
+        self.base = 0
+        self.last = 0
+
+    def __call__(self, finished: int) -> None:
+        if finished < self.last:
+            self.base += self.last
+        self.last = finished
+        units = (self.base + finished) // self.legs
+        self.report(self.start + min(units, self.size), self.total)
+
+
+class Translator:
+    """Translates the segments of one route, through the translation memory, in a few engine calls."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        memory: TranslationMemory | None,
+        glossary: Glossary | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        self.engine = engine
+        self.memory = memory
+        self.glossary = glossary if glossary is not None and len(glossary) else None
+        self.progress = progress
+        self.stats = RunStats()
+        self._reported = 0
+        self._enforce_options: dict[tuple[str, str], Any] = {}
+
+    def _options(self, route: Route) -> Any:
+        key = (route.source, route.target)
+        if key not in self._enforce_options:
+            options = None
+            try:
+                from dragoman import calibration
+
+                # Calibration belongs to the leg that carries the placeholders into the target.
+                options = calibration.options_for(*route.legs[-1])
+            except (ImportError, AttributeError):
+                options = None
+            self._enforce_options[key] = options
+        return self._enforce_options[key]
+
+    def translate(self, texts: Sequence[str], route: Route) -> list[Any]:
+        """Texts -> translations (str) without a glossary, SegmentResult with one; order kept."""
+        unique = list(dict.fromkeys(texts))
+        self.stats.segments += len(texts)
+        self.stats.unique += len(unique)
+        signature = route_signature(self.engine, route)
+        keys = [make_key(signature, text, self._key_material(text, route)) for text in unique]
+        done: dict[str, Any] = {}
+        misses: list[tuple[str, str]] = []
+        if self.glossary is None:
+            found = self.memory.get_many(keys) if self.memory else {}
+            for text, key in zip(unique, keys):
+                if key in found:
+                    done[text] = found[key]
+                else:
+                    misses.append((text, key))
+        else:
+            entries = self.memory.get_entries(keys) if self.memory else {}
+            for text, key in zip(unique, keys):
+                result = _result_from_memory(*entries[key]) if key in entries else None
+                if result is not None:
+                    done[text] = result
+                else:
+                    misses.append((text, key))
+        self.stats.memory_hits += len(unique) - len(misses)
+        # Length-sorted before chunking so that every call gets sentences of similar length.
+        misses.sort(key=lambda item: len(item[0]))
+        total = len(misses)
+        finished = 0
+        self._reported = 0
+        if self.progress and total:
+            self.progress(0, total)
+        set_progress = getattr(self.engine, "set_progress", None) if self.progress else None
+        for start in range(0, total, CHUNK_SEGMENTS):
+            chunk = misses[start : start + CHUNK_SEGMENTS]
+            chunk_texts = [text for text, _ in chunk]
+            if set_progress is not None:
+                set_progress(_ChunkProgress(self._report, start, len(chunk), total, len(route.legs)))
+            try:
+                if self.glossary is None:
+                    translated: list[Any] = _plain_translate(self.engine, chunk_texts, route)
+                    stored = {key: text for (_, key), text in zip(chunk, translated)}
+                    metadata = None
+                else:
+                    translated = _enforced_translate(
+                        self.engine, chunk_texts, route, self.glossary, self._options(route)
+                    )
+                    stored = {key: result.text for (_, key), result in zip(chunk, translated)}
+                    metadata = {key: _result_metadata(result) for (_, key), result in zip(chunk, translated)}
+            finally:
+                if set_progress is not None:
+                    set_progress(None)
+            if self.memory is not None:
+                self.memory.put_many(stored, metadata)
+            for (text, _), value in zip(chunk, translated):
+                done[text] = value
+            finished += len(chunk)
+            self.stats.translated += len(chunk)
+            self._report(finished, total)
+        return [done[text] for text in texts]
+
+    def _report(self, done: int, total: int) -> None:
+        # Monotonic: engine-side estimates and chunk ends interleave, the bar only moves forward.
+        if self.progress and done > self._reported:
+            self._reported = done
+            self.progress(done, total)
+
+    def _key_material(self, text: str, route: Route) -> str:
+        if self.glossary is None:
+            return ""
+        from dragoman.pipeline import enforce
+
+        return str(enforce.tm_key_material(text, self.glossary, route.source, route.target, self._options(route)))
+
+
+__all__ = ["CHUNK_SEGMENTS", "CountingEngine", "RunStats", "Translator", "route_signature"]

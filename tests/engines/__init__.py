@@ -1,0 +1,1 @@
+"""Engine tests: the shared contract, the argos engine, a fake engine for orchestration tests."""

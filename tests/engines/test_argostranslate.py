@@ -1,0 +1,39 @@
+"""The optional argostranslate engine: without the extra it fails with the exact install command."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from dragoman.cli import cli
+from dragoman.engines import create_engine
+from dragoman.engines.argostranslate_engine import EngineUnavailable
+
+
+@pytest.fixture
+def no_argostranslate(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A None entry in sys.modules makes `import argostranslate...` raise ImportError, installed or not.
+    for name in ("argostranslate", "argostranslate.package", "argostranslate.translate"):
+        monkeypatch.setitem(sys.modules, name, None)
+
+
+def test_missing_extra_names_the_install_command(no_argostranslate: None) -> None:
+    with pytest.raises(EngineUnavailable) as info:
+        create_engine("argostranslate")
+    assert str(info.value) == (
+        "the argostranslate engine needs the argostranslate package, which is not installed"
+        " — install it with: pip install 'dragoman[argos]'"
+    )
+
+
+def test_cli_reports_the_missing_extra_in_one_line(no_argostranslate: None) -> None:
+    result = CliRunner().invoke(
+        cli, ["translate", "--engine", "argostranslate", "--to", "fa"], input="Hello.\n"
+    )
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: the argostranslate engine needs the argostranslate package, which is not installed"
+        " — install it with: pip install 'dragoman[argos]'\n"
+    )

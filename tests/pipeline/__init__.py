@@ -1,0 +1,1 @@
+"""Pipeline tests: orchestration, routes, pivot, translation memory, language detection."""
