@@ -14,7 +14,7 @@ from dragoman.glossary.match import TermMatcher
 from dragoman.glossary.yamlio import load_glossary
 
 REPO = Path(__file__).resolve().parent.parent
-NTREX = REPO.parent / "shared" / "data" / "ntrex" / "newstest2019-src.eng.txt"
+NTREX = REPO / "tests" / "data" / "ntrex" / "newstest2019-src.eng.txt"
 NEWS = REPO / "glossaries" / "news.yaml"
 GOAL_BUILD_S = 5.0
 GOAL_MATCH_S = 1.0

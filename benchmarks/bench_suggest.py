@@ -20,7 +20,7 @@ sys.path.insert(0, str(REPO))
 
 from dragoman.glossary.suggest import Candidate, suggest  # noqa: E402
 
-NTREX = REPO.parent / "shared" / "data" / "ntrex"
+NTREX = REPO / "tests" / "data" / "ntrex"
 LABELS = REPO / "tests" / "data" / "ntrex" / "entities.tsv"
 
 

@@ -24,7 +24,7 @@ from collections import OrderedDict
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-NTREX = REPO.parent / "shared" / "data" / "ntrex"
+NTREX = REPO / "tests" / "data" / "ntrex"
 sys.path.insert(0, str(REPO))
 
 

@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-NTREX = REPO.parent / "shared" / "data" / "ntrex"
+NTREX = REPO / "tests" / "data" / "ntrex"
 NTREX_FILES = ("newstest2019-src.eng.txt", "newstest2019-ref.fas.txt", "newstest2019-ref.msa.txt")
 
 LAYERS = 6

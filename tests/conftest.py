@@ -10,7 +10,6 @@ import pytest
 
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).parent.parent
-SHARED = REPO.parent / "shared"
 
 
 @pytest.fixture(autouse=True)

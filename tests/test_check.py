@@ -271,7 +271,7 @@ def test_cli_needs_a_glossary(files) -> None:
 
 
 ARTICLE = (
-    Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "articles" / "pezeshkian-anwar-call.en.txt"
+    Path(__file__).resolve().parent.parent / "examples" / "pezeshkian-anwar-call.en.txt"
 )
 TRANSLATIONS = Path(__file__).resolve().parent / "data" / "check"
 

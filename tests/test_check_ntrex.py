@@ -13,7 +13,7 @@ from dragoman.glossary.model import Glossary
 from dragoman.glossary.yamlio import load_glossary
 
 REPO = Path(__file__).resolve().parent.parent
-NTREX = REPO.parent / "shared" / "data" / "ntrex"
+NTREX = REPO / "tests" / "data" / "ntrex"
 FIXTURES = REPO / "tests" / "data" / "ntrex"
 REFS = {"fa": "newstest2019-ref.fas.txt", "ms": "newstest2019-ref.msa.txt"}
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from dragoman.segment import split_sentences
 
-NTREX = Path(__file__).parent.parent.parent / "shared" / "data" / "ntrex"
+NTREX = Path(__file__).parent / "data" / "ntrex"
 
 
 def sentences(text: str, lang: str) -> list[str]:

@@ -1,7 +1,7 @@
 """Write tests/data/ntrex/glossary.yaml: names and terms as the NTREX-128 Persian and Malay translators rendered them.
 
 The table below was made by hand: for each term, the renderings were read off the reference lines
-(../shared/data/ntrex/newstest2019-ref.{fas,msa}.txt) where the English source has the term. The
+(tests/data/ntrex/newstest2019-ref.{fas,msa}.txt) where the English source has the term. The
 preferred rendering is what the translators wrote most often; other spellings they used are admitted
 variants, so that `dragoman check` on the real references reports them as warnings, and what remains as
 errors are real deviations (a name left out, a typo, a rendering that differs), listed with the reason in

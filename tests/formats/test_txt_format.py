@@ -10,8 +10,7 @@ from hypothesis import strategies as st
 
 from dragoman.formats import Document, SegmentOutput, parse
 
-ARTICLE = (Path(__file__).parent.parent.parent.parent / "shared" / "data" / "articles"
-           / "pezeshkian-anwar-call.en.txt")
+ARTICLE = Path(__file__).parent.parent.parent / "examples" / "pezeshkian-anwar-call.en.txt"
 
 
 def test_article_segments_and_identity() -> None:

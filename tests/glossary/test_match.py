@@ -21,7 +21,7 @@ from dragoman.glossary.normalize import normalize
 from dragoman.glossary.yamlio import load_glossary
 
 DATA = Path(__file__).parent.parent / "data" / "glossaries"
-NTREX = Path(__file__).parent.parent.parent.parent / "shared" / "data" / "ntrex"
+NTREX = Path(__file__).parent.parent / "data" / "ntrex"
 ZWNJ = "\u200c"
 
 

@@ -15,9 +15,9 @@ from dragoman.glossary.suggest import Candidate, draft_entries, prefill, slug, s
 from dragoman.glossary.yamlio import load_glossary
 
 REPO = Path(__file__).resolve().parents[2]
-ARTICLE = REPO.parent / "shared" / "data" / "articles" / "pezeshkian-anwar-call.en.txt"
+ARTICLE = REPO / "examples" / "pezeshkian-anwar-call.en.txt"
 NEWS = REPO / "glossaries" / "news.yaml"
-NTREX = REPO.parent / "shared" / "data" / "ntrex"
+NTREX = REPO / "tests" / "data" / "ntrex"
 LABELS = REPO / "tests" / "data" / "ntrex" / "entities.tsv"
 
 
