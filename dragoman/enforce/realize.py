@@ -155,9 +155,9 @@ def realize(
         located = None if o.verbatim else _locate_known(text, o, taken, alone, options, lang)
         if located is not None:
             outcomes[o.index] = located
-            span = (located.edit.start, located.edit.end) if located.edit else located.span
-            assert span is not None
-            taken.append(span)
+            where = (located.edit.start, located.edit.end) if located.edit else located.span
+            assert where is not None
+            taken.append(where)
     for o in pending:
         if o.index in outcomes:
             continue
