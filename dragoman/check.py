@@ -93,7 +93,8 @@ class CheckReport:
 
     def alignment_note(self) -> str:
         if self.alignment == "line":
-            return f"checked line by line ({self.source_lines} lines)"
+            plural = "line" if self.source_lines == 1 else "lines"
+            return f"checked line by line ({self.source_lines} {plural})"
         return (
             f"checked as one document: the source has {self.source_lines} lines and the translation "
             f"{self.target_lines}, so lines cannot be paired"

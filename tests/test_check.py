@@ -312,3 +312,42 @@ def test_example_article_translations(lang: str, expected: list[tuple[str, str, 
         assert len(found) == 1 and found[0].expected is not None and found[0].expected in m.text, (m, found)
         seen += 1
     assert seen >= 40
+
+
+def test_cli_layered_glossaries_report_conflicts_and_later_wins(tmp_path: Path) -> None:
+    base = tmp_path / "base.yaml"
+    base.write_text(
+        "version: 1\nentries:\n  - id: anwar-ibrahim\n    terms: {en: Anwar Ibrahim, ms: Anwar Ibrahim}\n",
+        encoding="utf-8",
+    )
+    desk = tmp_path / "desk.yaml"
+    desk.write_text(
+        "version: 1\nentries:\n  - id: anwar-ibrahim\n    terms: {en: Anwar Ibrahim, ms: Datuk Seri Anwar Ibrahim}\n",
+        encoding="utf-8",
+    )
+    src = tmp_path / "a.en.txt"
+    src.write_text("Anwar Ibrahim spoke.\n", encoding="utf-8")
+    tgt = tmp_path / "a.ms.txt"
+    tgt.write_text("Datuk Seri Anwar Ibrahim bercakap.\n", encoding="utf-8")
+    result = run("check", src, tgt, "--from", "en", "--to", "ms", "-g", base, "-g", desk)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        f"warning: {desk}:3:5: entry 'anwar-ibrahim' redefined: ms 'Anwar Ibrahim' -> 'Datuk Seri Anwar Ibrahim' "
+        f"(overrides {base}:3:5)",
+        "checked line by line (1 line): 1 terms, 1 applied, 0 variants, 0 violations, 0 forbidden; 0 errors, 0 warnings",
+    ]
+
+
+def test_cli_accepts_the_persian_plural_written_joined(tmp_path: Path) -> None:
+    g = tmp_path / "g.yaml"
+    g.write_text("version: 1\nentries:\n  - id: democrats\n    terms: {en: Democrats, fa: دموکرات‌ها}\n", encoding="utf-8")
+    src = tmp_path / "a.en.txt"
+    # NTREX line 394 and its Persian reference, which writes the plural without ZWNJ.
+    src.write_text('Trump argued that Democrats are on a mission to "resist and obstruct."\n', encoding="utf-8")
+    tgt = tmp_path / "a.fa.txt"
+    tgt.write_text("ترامپ این ادعا را مطرح کرد که ماموریت دموکراتها «ایجاد مقاومت و مانع‌تراشی» است.\n", encoding="utf-8")
+    result = run("check", src, tgt, "--from", "en", "--to", "fa", "-g", g, "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["summary"] == {"terms_found": 1, "applied": 1, "variants": 0, "violations": 0, "forbidden_found": 0}
+    assert data["findings"] == []

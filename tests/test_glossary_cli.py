@@ -223,6 +223,10 @@ def test_stats(basic: Path) -> None:
         (b"\x89PNG\r\n\x1a\n\x00\x00", ":3: this is a binary file, not a YAML glossary — give a UTF-8 YAML file"),
         (b"", ": the glossary file is empty — "),
         (b"entries:\n  - id: x\n    terms: {english: X}\n", ":3:13: bad language code 'english' in the terms of entry 'x' — "),
+        (
+            b"entries:\n  - id: x\n    terms: {en: X}\n  - id: x\n    terms: {en: Y}\n",
+            ":4:5: duplicate id 'x' (first on line 2) — give each concept its own id, or merge the two entries",
+        ),
     ],
 )
 @pytest.mark.parametrize("command", [["list"], ["stats"], ["show", "x"], ["search", "x"], ["add", "--term", "en=Y"], ["remove", "x"]])
@@ -247,6 +251,45 @@ def test_missing_file(tmp_path: Path) -> None:
         assert result.stderr == f"Error: {path}: glossary file not found — check the path, or create it with 'dragoman glossary new'\n"
     assert not path.exists()
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["list", "{g}"],
+        ["show", "{g}", "x"],
+        ["search", "{g}", "x"],
+        ["stats", "{g}"],
+        ["add", "{g}", "--term", "en=X"],
+        ["remove", "{g}", "x"],
+        ["lint", "{g}"],
+        ["merge", "{g}", "-o", "{out}"],
+        ["export", "{g}", "--format", "csv", "-o", "{out}"],
+        ["review", "{g}"],
+        ["approve", "{g}", "x"],
+        ["suggest", "{text}", "-g", "{g}"],
+    ],
+)
+def test_directory_given_as_glossary(tmp_path: Path, command: list[str]) -> None:
+    folder = tmp_path / "desk.yaml"
+    folder.mkdir()
+    text = tmp_path / "a.txt"
+    text.write_text("Gaza. Gaza.\n", encoding="utf-8")
+    args = [a.format(g=folder, out=tmp_path / "out.csv", text=text) for a in command]
+    result = run(*args)
+    assert result.exit_code == 1, result.output
+    assert result.stderr == f"Error: {folder}: is a directory, not a glossary file — give the path of a .yaml file\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "desk.yaml"]
+
+
+def test_check_with_a_directory_as_glossary(tmp_path: Path) -> None:
+    folder = tmp_path / "g"
+    folder.mkdir()
+    text = tmp_path / "a.txt"
+    text.write_text("Gaza\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", str(text), str(text), "--from", "en", "--to", "fa", "-g", str(folder)])
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {folder}: is a directory, not a glossary file — give the path of a .yaml file\n"
 
 
 def test_bad_lang_option(basic: Path) -> None:

@@ -19,8 +19,8 @@ def _validate_lang(ctx: click.Context, param: click.Parameter, value: str) -> st
 
 
 @click.command()
-@click.argument("source", type=click.Path(dir_okay=False))
-@click.argument("translation", type=click.Path(dir_okay=False))
+@click.argument("source", type=click.Path(dir_okay=True))
+@click.argument("translation", type=click.Path(dir_okay=True))
 @click.option("--from", "-f", "source_lang", required=True, callback=_validate_lang, help="Language of SOURCE (en).")
 @click.option("--to", "-t", "target_lang", required=True, callback=_validate_lang, help="Language of TRANSLATION (fa).")
 @glossary_option

@@ -33,7 +33,7 @@ def glossary_option(func: Callable[..., Any]) -> Callable[..., Any]:
         "glossaries",
         multiple=True,
         envvar="DRAGOMAN_GLOSSARY",
-        type=click.Path(dir_okay=False),
+        type=click.Path(dir_okay=True),
         help="Glossary YAML file; repeat to layer (later wins). Env: DRAGOMAN_GLOSSARY.",
     )(func)
 
@@ -97,7 +97,7 @@ def _load_one(path: str) -> Glossary:
     return load_glossary(path)
 
 
-_file_argument = click.argument("file", type=click.Path(dir_okay=False))
+_file_argument = click.argument("file", type=click.Path(dir_okay=True))
 
 
 # ---------------------------------------------------------------- new / add / remove
@@ -163,7 +163,7 @@ def add(
     Examples:
       dragoman glossary add desk.yaml --type person \\
           --term en="Masoud Pezeshkian" --term ms="Masoud Pezeshkian" --term fa="مسعود پزشکیان" \\
-          --variant fa="مسعود پزشکيان" --forbidden fa="پزشکیان مسعود"
+          --variant fa="دکتر مسعود پزشکیان" --forbidden fa="پزشکیان مسعود"
       dragoman glossary add desk.yaml --id un --term en=UN --dnt --case sensitive
     """
     from dragoman.glossary.editor import GlossaryEditor

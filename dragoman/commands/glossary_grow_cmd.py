@@ -68,7 +68,7 @@ def _read_articles(paths: tuple[str, ...]) -> list[tuple[str, str]]:
 @click.option(
     "--draft",
     "draft",
-    type=click.Path(dir_okay=False),
+    type=click.Path(dir_okay=True),
     default=None,
     help="Write the candidates as draft entries into this YAML (created or extended).",
 )
@@ -111,8 +111,12 @@ def suggest(
     if as_json:
         echo_json({"candidates": [c.to_dict() for c in candidates]})
     elif not draft:
+        if candidates:
+            # The column names go to stderr so that `| sort -n` or `| cut` see only candidates.
+            click.echo(f"{'count':>5s} {'docs':>4s}  {'kind':8s} {'type':13s} term", err=True)
         for cand in candidates:
-            extra = f"  (also: {', '.join(cand.variants)})" if cand.variants else ""
+            also = ", ".join(f"{form} {count}x" for form, count in cand.variants.items())
+            extra = f"  (also: {also})" if cand.variants else ""
             rendered = "".join(f"  {lang}: {text}" for lang, text in cand.renderings.items())
             click.echo(
                 f"{cand.count:5d} {cand.documents:4d}  {cand.kind:8s} {cand.type or '-':13s} "
@@ -165,7 +169,7 @@ def _write_drafts(path: Path, candidates: list[Candidate], source: str, targets:
 @click.option("--cldr", is_flag=True, required=True, help="Take names from CLDR (through Babel).")
 @click.option("--langs", "-l", required=True, help="Languages to write, e.g. en,ms,fa.")
 @click.option("--what", "-w", default="territories,cities,languages", show_default=True, help="Which CLDR name sets.")
-@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False), help="Glossary to create or update.")
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=True), help="Glossary to create or update.")
 @click.option("--dry-run", is_flag=True, help="Say what would change; write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Summary as JSON on stdout.")
 def seed(cldr: bool, langs: str, what: str, output: str, dry_run: bool, as_json: bool) -> None:
@@ -213,8 +217,14 @@ def seed(cldr: bool, langs: str, what: str, output: str, dry_run: bool, as_json:
 
 
 @click.command()
-@click.argument("glossary_file", type=click.Path(dir_okay=False))
-@click.option("--status", type=click.Choice(["draft", "approved"]), default="draft", show_default=True)
+@click.argument("glossary_file", type=click.Path(dir_okay=True))
+@click.option(
+    "--status",
+    type=click.Choice(["draft", "approved"]),
+    default="draft",
+    show_default=True,
+    help="Which entries to list.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Entries as JSON on stdout.")
 def review(glossary_file: str, status: str, as_json: bool) -> None:
     """List the entries of GLOSSARY_FILE waiting for review (status: draft).
@@ -240,7 +250,7 @@ def review(glossary_file: str, status: str, as_json: bool) -> None:
 
 
 @click.command()
-@click.argument("glossary_file", type=click.Path(dir_okay=False))
+@click.argument("glossary_file", type=click.Path(dir_okay=True))
 @click.argument("ids", nargs=-1)
 @click.option("--all", "approve_all", is_flag=True, help="Approve every draft entry.")
 def approve(glossary_file: str, ids: tuple[str, ...], approve_all: bool) -> None:
@@ -256,15 +266,26 @@ def approve(glossary_file: str, ids: tuple[str, ...], approve_all: bool) -> None
 
     if not ids and not approve_all:
         raise click.BadParameter("give entry ids, or --all", param_hint="IDS")
+    already: list[str] = []
     with GlossaryEditor(glossary_file) as editor:
-        targets = list(ids) or [e.id for e in editor.glossary if e.status == "draft"]
+        targets = list(dict.fromkeys(ids)) or [e.id for e in editor.glossary if e.status == "draft"]
+        # Every id is checked before anything changes, so a typo leaves the file untouched.
         for entry_id in targets:
             if not editor.has(entry_id):
                 raise GlossaryError(
                     f"no entry {entry_id!r}", glossary_file, hint="list drafts with 'dragoman glossary review'"
                 )
-            editor.set_status(entry_id, "approved")
-    click.echo(f"{glossary_file}: approved {len(targets)}", err=True)
+        drafts = {e.id for e in editor.glossary if e.status == "draft"}
+        for entry_id in targets:
+            if entry_id in drafts:
+                editor.set_status(entry_id, "approved")
+            else:
+                already.append(entry_id)
+    approved = len(targets) - len(already)
+    message = f"{glossary_file}: approved {approved}"
+    if already:
+        message += f" (already approved: {', '.join(already)})"
+    click.echo(message, err=True)
 
 
 COMMANDS: list[click.Command] = [suggest, seed, review, approve]

@@ -120,7 +120,7 @@ def _plural(count: int, one: str, many: str | None = None) -> str:
 
 
 @click.command("merge")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
 @click.option(
     "-o",
     "--output",

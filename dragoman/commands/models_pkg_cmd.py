@@ -32,17 +32,31 @@ def _code(value: str, param: str) -> str:
 
 @click.command("list", short_help="Show installed models.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of a table.")
-def list_cmd(as_json: bool) -> None:
+@click.option(
+    "--engine",
+    "-e",
+    "engine_name",
+    type=click.Choice(["argos", "apertium"]),
+    default="argos",
+    show_default=True,
+    help="Whose models: Argos packages, or the Apertium pairs installed on the system.",
+)
+def list_cmd(as_json: bool, engine_name: str) -> None:
     """Show installed models: pair, version, calibration, and where they are.
 
     dragoman's own models come first; models installed by argostranslate are
     found too and used read-only. For each pair the first one listed is used.
+    --engine apertium lists the Apertium pairs (Debian packages) instead.
 
     \b
     Examples:
       dragoman models list
       dragoman models list --json
+      dragoman models list --engine apertium
     """
+    if engine_name == "apertium":
+        _list_apertium(as_json)
+        return
     from dragoman import packages
 
     scan = packages.scan_installed()
@@ -79,6 +93,24 @@ def list_cmd(as_json: bool) -> None:
             ]
         )
     _table(["PAIR", "VERSION", "CALIBRATED", "SOURCE", "PATH"], rows)
+
+
+def _list_apertium(as_json: bool) -> None:
+    from dragoman.engines.apertium import ApertiumEngine
+
+    engine = ApertiumEngine()
+    try:
+        records = engine.describe_pairs()
+    finally:
+        engine.close()
+    if as_json:
+        echo_json(records)
+        return
+    if not records:
+        click.echo("no Apertium pairs installed; e.g. 'sudo apt-get install apertium apertium-eng-spa'", err=True)
+        return
+    rows = [[f"{r['from_code']}->{r['to_code']}", r["package_version"], r["mode"], r["path"]] for r in records]
+    _table(["PAIR", "VERSION", "MODE", "PATH"], rows)
 
 
 @click.command("available", short_help="List the packages the index offers.")

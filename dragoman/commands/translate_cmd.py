@@ -62,13 +62,18 @@ def _engine(name: str, beam: int | None, threads: int | None, compute_type: str 
         raise click.BadParameter(str(err), param_hint="'--engine'") from None
 
 
+def _interactive() -> bool:
+    """Whether a question can be asked: someone is at a terminal (a pipe or a script gets the error instead)."""
+    return sys.stdin.isatty() and sys.stderr.isatty()
+
+
 def _install_missing(err: Any, install: bool, quiet: bool) -> None:
     """Install the packages a MissingModelError names, after asking on a terminal; else re-raise it."""
     from dragoman import packages
 
     labels = " and ".join(f"{s}->{t}" for s, t in err.missing)
     if not install:
-        if not (sys.stdin.isatty() and sys.stderr.isatty()):
+        if not _interactive():
             raise err
         if not click.confirm(f"{err.message}. Download and install {labels} from the package index?", err=True):
             raise err
@@ -95,6 +100,10 @@ def _install_missing(err: Any, install: bool, quiet: bool) -> None:
                 bar_state["bar"].__exit__(None, None, None)
         if not quiet:
             click.echo(f"installed {pkg.name} {pkg.package_version}", err=True)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 class _Bar:
@@ -147,6 +156,7 @@ class _Bar:
               help="Write a JSON report (routes, terms, statistics) to this file.")
 @click.option("--install-missing", is_flag=True, help="Install missing models from the package index without asking.")
 @click.option("--no-memory", is_flag=True, help="Neither read nor write the translation memory.")
+@click.option("--use-drafts", is_flag=True, help="Enforce draft glossary entries too (default: approved entries only).")
 @click.option("--strict", is_flag=True, help="Exit with status 1 when a glossary term could not be enforced.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary on stderr.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary of the run on stdout.")
@@ -166,6 +176,7 @@ def translate(
     report_path: Path | None,
     install_missing: bool,
     no_memory: bool,
+    use_drafts: bool,
     strict: bool,
     quiet: bool,
     as_json: bool,
@@ -215,6 +226,11 @@ def translate(
         glossary = load_glossaries(list(glossaries))
         for conflict in getattr(glossary, "conflicts", []):
             warn(str(conflict))
+        for target in target_list:
+            # A glossary without the target language enforces nothing: say so rather than report "0 terms".
+            if not any(entry.dnt or entry.term(target) or entry.forbidden_for(target) for entry in glossary):
+                names = ", ".join(str(path) for path in glossaries)
+                warn(f"{names} has no {target} terms; nothing will be enforced in the {target} translation")
 
     from dragoman.cache import TranslationMemory
     from dragoman.pipeline.routes import MissingModelError
@@ -230,6 +246,7 @@ def translate(
         format_name=format_name,
         use_memory=not no_memory,
         digits=digits,
+        include_drafts=use_drafts,
     )
     counting = CountingEngine(engine)
     docs = prepare(job, counting)
@@ -290,11 +307,12 @@ def translate(
             if label.count("->") > 1:
                 click.echo(f"note: {pair} has no direct model; translated through English ({label})", err=True)
         s = result.stats
-        click.echo(
-            f"{s.unique} unique segments: {s.memory_hits} from the translation memory, "
-            f"{s.translated} translated in {s.engine_calls} engine calls ({s.seconds:.1f} s)",
-            err=True,
-        )
+        if s.unique:
+            click.echo(
+                f"{_count(s.unique, 'unique segment')}: {s.memory_hits} from the translation memory, "
+                f"{s.translated} translated in {_count(s.engine_calls, 'engine call')} ({s.seconds:.1f} s)",
+                err=True,
+            )
     failed = len([doc for doc in docs if doc.error is not None])
     if result.errors:
         total = len(docs)

@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Sequence
 
+from dragoman.enforce import markup
 from dragoman.enforce.align import attention_span, shift_through
 from dragoman.enforce.model import (
     IN_CONTEXT,
@@ -81,6 +82,8 @@ def translate_segments(
             planned[i] if planned is not None else None,
             keep[i] if keep is not None else (),
         )
+        if markup.markup_translator(engine) is not None:
+            markup.prefer_in_context(occs)
         states.append(_Segment(i, text, occs, marks=list(marks[i]) if marks is not None else []))
 
     results: list[SegmentResult | None] = [None] * len(states)
@@ -165,7 +168,16 @@ def _run_round(
         and (any(s.marks for s in active) or (bool(in_context) and (round_no > 0 or options.attention_first_round))),
         suppress=suppress,
     )
-    outputs = engine.translate_batch([s.text for s in sents] + new_alone, source, target, batch)
+    translate_marked = markup.markup_translator(engine)
+    replaced: list[dict[int, str]] = [{} for _ in sents]
+    if translate_marked is not None:
+        # Engines that carry inline tags (Apertium): in-context terms are marked and their spans replaced.
+        marked = markup.translate_round(
+            engine, translate_marked, [s.occs for s in active], sents, new_alone, alone, source, target, batch
+        )
+        outputs, replaced = marked.outputs, marked.replaced
+    else:
+        outputs = engine.translate_batch([s.text for s in sents] + new_alone, source, target, batch)
     for term, hyps in zip(new_alone, outputs[len(sents) :]):
         renderings: list[str] = []
         for hyp in hyps:
@@ -174,12 +186,14 @@ def _run_round(
                 renderings.append(rendering)
         alone[term] = renderings
 
-    for state, sent, hyps in zip(active, sents, outputs[: len(sents)]):
+    for state, sent, hyps, swapped in zip(active, sents, outputs[: len(sents)], replaced):
         state.calls += 1
         best: Candidate | None = None
         best_hyp: Hypothesis | None = None
         for rank, hyp in enumerate(hyps or [Hypothesis(text="")]):
             candidate = realize(hyp, state.occs, sent, form, alone, options, round_no, rank, target)
+            if swapped:
+                markup.relabel(candidate, swapped)
             if best is None or candidate.key() > best.key():
                 best, best_hyp = candidate, hyp
             if candidate.clean:

@@ -100,8 +100,9 @@ class GlossaryEditor:
     # -- context management
 
     def __enter__(self) -> GlossaryEditor:
-        if not self.path.exists():
-            # Checked before taking the lock so that no NAME.lock file appears next to a typo.
+        if not self.path.is_file():
+            # Checked before taking the lock so that no NAME.lock file appears next to a typo
+            # or a folder: loading raises the one-line error for a missing file or a directory.
             load_glossary(self.path)
         self._lock = file_lock(self.path)
         self._lock.__enter__()

@@ -32,6 +32,13 @@ _FA_ZWNJ_SUFFIXES = (" هایی", " های", " ها", " ای", " ی")
 # After a final alef or vav, Persian writes the ezafe as a directly joined ی
 # (آمریکای لاتین, بانوی اول); after other letters a joined ی makes a new word (ایرانی = Iranian).
 _FA_VOWEL_FINALS = frozenset("اوآ")
+# The plural written joined, without the ZWNJ (دموکراتها, کشورهای): common in real text
+# (NTREX fa: "دموکراتها" five times). Only ها/های/هایی, never a joined ی/ای (ایرانی, نامه‌ای
+# are other words), and only after a last word long enough that word + ها is not another
+# word: تن + ها is تنها ("only"), ن + هایی is نهایی ("final"). Three letters suffice when the
+# last one does not join (کشورها, شهرها: the ending stands visibly apart), four otherwise.
+_FA_JOINED_PLURALS = ("هایی", "های", "ها")
+_FA_NON_JOINING = frozenset("اآأإدذرزژو")
 
 _SUFFIX_LANGS = {"en": "en", "ms": "ms", "id": "ms", "zsm": "ms", "fa": "fa", "prs": "fa", "pes": "fa"}
 
@@ -151,10 +158,18 @@ class TermMatcher:
             if not key:
                 continue
             record = (pattern.form, pattern.entry_id, pattern.kind)
-            if resolve_case(key, pattern.case):
-                self._exact.add(key, record)
-            else:
-                self._folded.add(fold_case(key), record)
+            keys = [key]
+            if self._suffix_mode == "fa" and ZWNJ in pattern.form:
+                # Real Persian text often drops the ZWNJ and joins the parts: "دموکراتها" for
+                # "دموکرات‌ها", "نخستوزیر" for "نخست‌وزیر" (the spaced form already matches).
+                joined = normalize_term(pattern.form.replace(ZWNJ, ""))
+                if joined and joined != key:
+                    keys.append(joined)
+            for one in keys:
+                if resolve_case(one, pattern.case):
+                    self._exact.add(one, record)
+                else:
+                    self._folded.add(fold_case(one), record)
             count += 1
         self.pattern_count = count
         # Summaries of the per-pattern record lists (which live as long as the matcher, so
@@ -285,6 +300,13 @@ class TermMatcher:
             return j
         if hay[j] == "ی" and hay[j - 1] in _FA_VOWEL_FINALS and _ends_word(nt, j + 1) and nt.is_boundary(j + 1):
             return j + 1
+        if hay.startswith("ها", j):
+            last_word = hay[i:j].rsplit(" ", 1)[-1]
+            if len(last_word) >= (3 if last_word[-1] in _FA_NON_JOINING else 4):
+                for suffix in _FA_JOINED_PLURALS:
+                    k = j + len(suffix)
+                    if hay.startswith(suffix, j) and _ends_word(nt, k) and nt.is_boundary(k):
+                        return k
         return j
 
     def _make(

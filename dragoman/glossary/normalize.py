@@ -135,7 +135,24 @@ def normalize(text: str) -> NormalizedText:
             pos = b
         else:
             pos = _normalize_slow(text, a, a + 1, out, starts, ends, boundary, joiner)
-    return NormalizedText(text, "".join(out), starts, ends, boundary, joiner)
+    normalized = "".join(out)
+    _no_cut_after_kept_ezafe(normalized, boundary, joiner)
+    return NormalizedText(text, normalized, starts, ends, boundary, joiner)
+
+
+def _no_cut_after_kept_ezafe(normalized: str, boundary: bytearray, joiner: bytearray) -> None:
+    """Forbid a span edge right after a kept "ه‌ی" that a letter follows.
+
+    The ezafe ‌ی after ه is dropped only at the end of a word, so the text up to that ی would
+    normalise without it: no span may end there (it is inside a word anyway).
+    """
+    pattern = HEH + " \u06cc"
+    k = normalized.find(pattern)
+    while k >= 0:
+        after = k + 3
+        if joiner[k + 1] and after < len(normalized) and (is_word_char(normalized[after]) or joiner[after]):
+            boundary[after] = 0
+        k = normalized.find(pattern, k + 1)
 
 
 def _normalize_slow(

@@ -124,7 +124,11 @@ def _tokens(sentence: str, offset: int) -> list[_Token]:
             word = word[:-1]
         spaced = not sentence[previous_end : m.start()].strip()
         # A word after an opening quote or bracket starts a sentence of its own for capitalisation.
-        starts = i == 0 or sentence[previous_end : m.start()].strip()[-1:] in {"“", '"', "(", "‘", ":"}
+        gap = sentence[previous_end : m.start()].strip()
+        # A straight quote opens only after a space or at the start ('said, "Trump'); glued to
+        # punctuation it closes (',"  Trump said'), and the sentence goes on.
+        opens = gap[-1:] in {"“", "(", "‘", ":"} or (gap[-1:] == '"' and (len(gap) == 1 or gap[-2].isspace()))
+        starts = i == 0 or opens
         out.append(_Token(word, offset + m.start(), offset + m.start() + len(word), starts, spaced))
         previous_end = m.start() + len(word)
     return out
@@ -142,8 +146,16 @@ def _sentences(text: str, lang: str) -> list[tuple[int, int]]:
     return spans
 
 
+# Endings of English adverbs and -ing forms; not "-ed", which ends names (Ahmed, Saeed, Zayed).
+_COMMON_SHAPE_RE = re.compile(r"(?:[a-z]{3}ing|[a-z]{3}ly|where|wise|wards?)$")
+# A name joined to a lower-case word makes an adjective: "Israeli-imposed", "US-led".
+_COMPOUND_ADJECTIVE_RE = re.compile(r"^([A-Z][\w’']*)-[a-z]+$")
+# The Arabic article written in lower case inside a name: "Operation al-Aqsa Flood", "Ayman al-Zawahiri".
+_ARTICLE_PREFIX_RE = re.compile(r"^(?:al|el|ad|ar|as|ash|at|az|an|ud|ul)-[A-Z]")
+
+
 def _is_capitalised(word: str) -> bool:
-    return word[:1].isupper()
+    return word[:1].isupper() or bool(_ARTICLE_PREFIX_RE.match(word))
 
 
 def _fold(word: str) -> str:
@@ -158,10 +170,15 @@ class _Collector:
         self.counts: Counter[tuple[str, str]] = Counter()
         self.docs: dict[tuple[str, str], set[str]] = defaultdict(set)
         self.types: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+        # Forms seen at least once where a capital proves nothing less than a name: not the
+        # first word of a sentence (or of a quote).
+        self.mid_sentence: set[tuple[str, str]] = set()
 
-    def add(self, form: str, kind: str, doc: str, type_: str | None) -> None:
+    def add(self, form: str, kind: str, doc: str, type_: str | None, *, initial: bool = False) -> None:
         key = (form, kind)
         self.counts[key] += 1
+        if not initial:
+            self.mid_sentence.add(key)
         self.docs[key].add(doc)
         if type_:
             self.types[key][type_] += 1
@@ -254,6 +271,8 @@ class _Collector:
             words = words[1:]
         if not words:
             return
+        if len(words) == 1 and (compound := _COMPOUND_ADJECTIVE_RE.match(words[0])):
+            words = [compound.group(1)]  # "Israeli-imposed war", "Iran-backed group": a mention of Israeli, Iran
         form = " ".join(words)
         if len(words) == 1:
             word = words[0]
@@ -264,7 +283,8 @@ class _Collector:
                 return
             if word.lower() in self.lowercase_words and not person_hint:
                 return  # a common word written with a capital (headline case, sentence start)
-        self.add(form, "name", doc, "person" if person_hint else _guess_type(words))
+        initial = len(run) == 1 and run[0].sentence_start
+        self.add(form, "name", doc, "person" if person_hint else _guess_type(words), initial=initial)
 
 
 def _guess_type(words: Sequence[str]) -> str | None:
@@ -381,6 +401,17 @@ def _group(collector: _Collector, min_count: int) -> list[Candidate]:
             del by_form[key]
     out: list[Candidate] = []
     for key, cand in by_form.items():
+        if (
+            cand.kind == "name"
+            and " " not in cand.text
+            and not cand.variants
+            and (cand.text, "name") not in collector.mid_sentence
+            and _COMMON_SHAPE_RE.search(cand.text)
+        ):
+            # A capital at the start of a sentence proves nothing, and these endings make
+            # English adverbs and participles ("Elsewhere, ...", "Pointing to ..."); a name
+            # seen only there ("Trump said ...") keeps its place.
+            continue
         cand.documents = len(doc_sets.get(key, set()))
         total = cand.count + sum(cand.variants.values())
         needed = min_count + 1 if cand.kind == "phrase" else min_count

@@ -63,6 +63,9 @@ def document_report(doc: DocumentRecord) -> dict[str, Any]:
             start = offset + occ.source_start if occ.source_start is not None else None
             end = offset + occ.source_end if occ.source_end is not None else None
             line, column = _line_col(doc.source_text, start)
+            if start is None and occ.status == FORBIDDEN_FOUND:
+                # A forbidden form no source term asked for: point at the sentence it is in.
+                line, column = _line_col(doc.source_text, offset)[0], None
             target_text = _rendering(result, occ.target_start, occ.target_end)
             occurrences.append(
                 {
@@ -161,11 +164,14 @@ def format_summary(report: dict[str, Any], max_lines: int = MAX_DETAIL_LINES) ->
         for occ in doc["occurrences"]:
             if occ["status"] not in (VIOLATED, FORBIDDEN_FOUND):
                 continue
-            where = f"{name}:{occ['line']}:{occ['column']}" if occ["line"] is not None else name
+            where = name
+            if occ["line"] is not None:
+                where += f":{occ['line']}" + (f":{occ['column']}" if occ["column"] is not None else "")
             if occ["status"] == VIOLATED:
                 what = f"{occ['source_text']!r} should be {occ['required']!r} [{occ['entry_id']}]"
             else:
-                what = f"forbidden {occ['target_text']!r} for {occ['source_text']!r} [{occ['entry_id']}]"
+                cause = f"for {occ['source_text']!r}" if occ["source_text"] is not None else "in the sentence"
+                what = f"forbidden {occ['target_text']!r} {cause} [{occ['entry_id']}]"
             details.append(f"    {occ['status']}: {where}: {what}" + (f" — {occ['note']}" if occ["note"] else ""))
         for item in doc["consistency"]["terms"]:
             ways = ", ".join(f"{r!r} x{n}" for r, n in item["renderings"].items())

@@ -75,6 +75,7 @@ class TranslateJob:
     write: bool = True
     use_memory: bool = True
     digits: str = "keep"  # keep | native | latin (dragoman.digits.DIGIT_MODES)
+    include_drafts: bool = False  # enforce draft glossary entries too (`--use-drafts`)
 
 
 # -- reading ------------------------------------------------------------------------------------
@@ -202,7 +203,9 @@ def run(
     good = [doc for doc in docs if doc.document is not None and doc.source is not None]
     errors = [doc.error for doc in docs if doc.error is not None]
     routes = plan_routes(counting, [doc.source for doc in good if doc.source], job.targets)
-    translator = Translator(counting, memory if job.use_memory else None, job.glossary, progress)
+    translator = Translator(
+        counting, memory if job.use_memory else None, job.glossary, progress, include_drafts=job.include_drafts
+    )
 
     notes = [
         f"{doc.name} is already in {doc.source}; not translated into {doc.source}"
@@ -214,8 +217,8 @@ def run(
     planned_paths: dict[Path, str] = {}
     for (source, target), route in routes.items():
         group = [doc for doc in good if doc.source == source]
-        texts = [segment.text for doc in group for segment in doc.document.segments]  # type: ignore[union-attr]
-        translated = translator.translate(texts, route)
+        segments = [segment for doc in group for segment in doc.document.segments]  # type: ignore[union-attr]
+        translated = _translate_route(translator, segments, route)
         position = 0
         for doc in group:
             assert doc.document is not None
@@ -224,7 +227,9 @@ def run(
             position += count
             if job.digits != "keep":
                 values = [_with_digits(v, target, job.digits) for v in values]
-            rendered = doc.document.render([_segment_output(v) for v in values], target)
+            rendered = doc.document.render(
+                [_segment_output(v, segment) for v, segment in zip(values, doc.document.segments)], target
+            )
             path = output_path(doc, target, job.outdir) if doc.path is not None else None
             if path is not None:
                 previous = planned_paths.get(path)
@@ -271,12 +276,45 @@ def _with_digits(value: Any, target: str, mode: str) -> Any:
     return dataclasses.replace(value, text=apply_digit_mode(value.text, target, mode))
 
 
-def _segment_output(value: Any) -> Any:
+def _inline_marks(segment: Any) -> tuple[tuple[int, int, bool], ...]:
+    """(start, end, verbatim) of each inline mark that covers words; atoms (images, <br>) are placed by the format."""
+    return tuple((mark.start, mark.end, not mark.translate) for mark in segment.inline if mark.start < mark.end)
+
+
+def _translate_route(translator: Translator, segments: Sequence[Any], route: Route) -> list[Any]:
+    """Plain segments in one batch; segments with inline markup through enforcement, which finds where each
+    mark's words landed and copies inline code verbatim (else the format would have to guess the place)."""
+    marks = [_inline_marks(segment) for segment in segments]
+    values: list[Any] = [None] * len(segments)
+    for marked in (False, True):
+        indexes = [i for i, m in enumerate(marks) if bool(m) == marked]
+        if not indexes:
+            continue
+        texts = [segments[i].text for i in indexes]
+        if marked:
+            out = translator.translate_marked(texts, [marks[i] for i in indexes], route)
+        else:
+            out = translator.translate(texts, route)
+        for i, value in zip(indexes, out):
+            values[i] = value
+    return values
+
+
+def _segment_output(value: Any, segment: Any) -> Any:
+    """What the format renders: the text and, per inline mark, where its words are (None: the format guesses)."""
     from dragoman.formats import SegmentOutput
 
     if isinstance(value, str):
         return SegmentOutput(value, None)
-    return SegmentOutput(value.text, getattr(value, "mark_spans", None))
+    mark_spans = iter(getattr(value, "mark_spans", None) or [])
+    kept_spans = iter(getattr(value, "kept_spans", None) or [])
+    spans: list[tuple[int, int] | None] = []
+    for mark in segment.inline:
+        if mark.start >= mark.end:
+            spans.append(None)
+        else:
+            spans.append(next(kept_spans if not mark.translate else mark_spans, None))
+    return SegmentOutput(value.text, spans)
 
 
 def segment_offsets(doc: InputDoc) -> list[int]:

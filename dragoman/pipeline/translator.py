@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from dragoman.cache import TranslationMemory, make_key
 from dragoman.engines.base import BatchOptions, Engine, Hypothesis
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
 CHUNK_SEGMENTS = 2048
 
 Progress = Callable[[int, int], None]  # (segments done, segments to translate)
+Marks = tuple[tuple[int, int, bool], ...]  # inline markup of a segment: (start, end, verbatim) spans
 
 
 @dataclass
@@ -108,9 +110,17 @@ def _result_from_memory(text: str, metadata: dict[str, Any] | None) -> Any:
             strategy=str(data.get("strategy", "none")),
             engine_calls=0,
             name_renderings=dict(data.get("name_renderings", {})),
+            mark_spans=_stored_spans(data.get("mark_spans")),
+            kept_spans=_stored_spans(data.get("kept_spans")),
         )
     except (TypeError, ValueError, AttributeError):
         return None
+
+
+def _stored_spans(value: Any) -> list[tuple[int, int] | None] | None:
+    if value is None:
+        return None
+    return [(int(span[0]), int(span[1])) if span else None for span in value]
 
 
 def _result_metadata(result: Any) -> dict[str, Any]:
@@ -149,8 +159,10 @@ class Translator:
         memory: TranslationMemory | None,
         glossary: Glossary | None = None,
         progress: Progress | None = None,
+        include_drafts: bool = False,
     ) -> None:
         self.engine = engine
+        self.include_drafts = include_drafts  # `translate --use-drafts`: draft glossary entries are enforced too
         self.memory = memory
         self.glossary = glossary if glossary is not None and len(glossary) else None
         self.progress = progress
@@ -169,6 +181,8 @@ class Translator:
                 options = calibration.options_for(*route.legs[-1])
             except (ImportError, AttributeError):
                 options = None
+            if options is not None and self.include_drafts:
+                options.include_drafts = True
             self._enforce_options[key] = options
         return self._enforce_options[key]
 
@@ -231,7 +245,83 @@ class Translator:
             finished += len(chunk)
             self.stats.translated += len(chunk)
             self._report(finished, total)
+        if self.glossary is not None:
+            # After the memory, against this run's glossary: forbidden forms no source term asked for.
+            from dragoman.enforce.stray import ForbiddenScanner
+
+            scanner = ForbiddenScanner(self.glossary, route.target, include_drafts=self.include_drafts)
+            for value in done.values():
+                scanner.record(value)
         return [done[text] for text in texts]
+
+    def translate_marked(self, texts: Sequence[str], marks: Sequence[Marks], route: Route) -> list[Any]:
+        """Segments with inline markup: SegmentResults whose ``mark_spans`` say where each translatable mark's
+        words landed and ``kept_spans`` where each verbatim span (inline code, translate="no") was copied.
+
+        ``marks[i]`` lists (start, end, verbatim) over ``texts[i]``. The memory key includes the marks (the
+        verbatim spans change what is sent), and the spans are stored with the text, so a re-run renders
+        exactly as the first. A pivot route has no attention through two legs: it falls back to
+        :meth:`translate` and the formats place the markup themselves.
+        """
+        if route.via is not None:
+            return self.translate(texts, route)
+        from dragoman.enforce import translate_segments
+        from dragoman.enforce.model import EnforceOptions
+
+        items = list(dict.fromkeys(zip(texts, (tuple(m) for m in marks))))
+        self.stats.segments += len(texts)
+        self.stats.unique += len(items)
+        signature = route_signature(self.engine, route)
+        keys = [
+            make_key(signature, text, self._key_material(text, route) + "\x1fmarks:" + repr(list(item_marks)))
+            for text, item_marks in items
+        ]
+        entries = self.memory.get_entries(keys) if self.memory else {}
+        done: dict[tuple[str, Marks], Any] = {}
+        misses: list[tuple[tuple[str, Marks], str]] = []
+        for item, key in zip(items, keys):
+            result = _result_from_memory(*entries[key]) if key in entries else None
+            if result is not None and result.mark_spans is not None and result.kept_spans is not None:
+                done[item] = result
+            else:
+                misses.append((item, key))
+        self.stats.memory_hits += len(items) - len(misses)
+        misses.sort(key=lambda miss: len(miss[0][0]))
+        options = self._options(route) if self.glossary is not None else None
+        options = options or EnforceOptions()
+        total, finished = len(misses), 0
+        self._reported = 0
+        if self.progress and total:
+            self.progress(0, total)
+        for start in range(0, total, CHUNK_SEGMENTS):
+            chunk = misses[start : start + CHUNK_SEGMENTS]
+            results = translate_segments(
+                self.engine,
+                [text for (text, _), _ in chunk],
+                route.source,
+                route.target,
+                self.glossary,
+                options,
+                marks=[[(s, e) for s, e, verbatim in item_marks if not verbatim] for (_, item_marks), _ in chunk],
+                keep=[[(s, e) for s, e, verbatim in item_marks if verbatim] for (_, item_marks), _ in chunk],
+            )
+            if self.memory is not None:
+                self.memory.put_many(
+                    {key: result.text for (_, key), result in zip(chunk, results)},
+                    {key: _result_metadata(result) for (_, key), result in zip(chunk, results)},
+                )
+            for (item, _), result in zip(chunk, results):
+                done[item] = result
+            finished += len(chunk)
+            self.stats.translated += len(chunk)
+            self._report(finished, total)
+        if self.glossary is not None:
+            from dragoman.enforce.stray import ForbiddenScanner
+
+            scanner = ForbiddenScanner(self.glossary, route.target, include_drafts=self.include_drafts)
+            for value in done.values():
+                scanner.record(value)
+        return [done[(text, tuple(item_marks))] for text, item_marks in zip(texts, marks)]
 
     def _report(self, done: int, total: int) -> None:
         # Monotonic: engine-side estimates and chunk ends interleave, the bar only moves forward.

@@ -140,3 +140,13 @@ def test_invisible_insertions_do_not_change_the_normal_form(word: str, inserts: 
         # Inserting after a letter (never first): tatweel and harakat sit on a letter.
         noisy.insert(min(position, len(noisy) - 1) + 1, ch)
     assert normalize("".join(noisy)).text == normalize(word).text
+
+
+@pytest.mark.parametrize("text", ["ه\u200cيa", "ه\u200cی\u200cها"])
+def test_no_span_ends_right_after_a_kept_ezafe(text: str) -> None:
+    # Found by the property test above: "ه‌ی" is kept when a letter (or ZWNJ) follows, but the
+    # text cut right after the ی would normalise without it, so no span may end there.
+    nt = normalize(text)
+    assert nt.text.startswith("ه ی")
+    assert nt.is_boundary(3) is False
+    assert normalize(text[:3]).text == "ه"

@@ -201,3 +201,36 @@ def test_cli_suggest_bad_input(tmp_path: Path) -> None:
     result = run("glossary", "suggest", empty)
     assert result.exit_code == 1 and "Traceback" not in result.output and str(empty) in result.stderr
     assert run("glossary", "suggest", ARTICLE, "--to", "f@").exit_code == 2
+
+
+def test_sentence_start_quotes_article_prefix_and_compounds() -> None:
+    text = (
+        'Elsewhere, Gaza burned. Pointing to Tehran, he spoke. "Trump lied," Pezeshkian said. '
+        '"We agree," Trump said. Operation al-Aqsa Flood began. The Israeli-imposed war went on. '
+        "Ahmed spoke."
+    )
+    cands = by_text(suggest([("d", text)], min_count=1, phrases=False))
+    # Adverbs and -ing forms seen only at a sentence start are left out even at --min-count 1;
+    # a name seen only there ("Ahmed spoke") stays. '," Trump' closes a quote: not a sentence start.
+    assert sorted(cands) == ["Ahmed", "Gaza", "Israeli", "Operation al-Aqsa Flood", "Pezeshkian", "Tehran", "Trump"]
+    assert (cands["Operation al-Aqsa Flood"].kind, cands["Operation al-Aqsa Flood"].type) == ("name", "event")
+    assert cands["Trump"].count == 2
+
+
+def test_cli_suggest_human_header_and_variant_counts() -> None:
+    result = run("glossary", "suggest", ARTICLE, "--no-phrases", "--min-count", "3")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[0] == "count docs  kind     type          term"
+    assert "    1    1  name     person        Anwar Ibrahim  (also: Ibrahim 2x)" in result.stdout.splitlines()
+
+
+def test_cli_approve_reports_entries_already_approved(tmp_path: Path) -> None:
+    glossary = tmp_path / "g.yaml"
+    glossary.write_text(
+        "version: 1\nentries:\n  - id: a\n    terms: {en: A}\n  - id: b\n    status: draft\n    terms: {en: B}\n",
+        encoding="utf-8",
+    )
+    result = run("glossary", "approve", glossary, "a", "b", "b")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == f"{glossary}: approved 1 (already approved: a)\n"
+    assert {e.id: e.status for e in load_glossary(glossary)} == {"a": "approved", "b": "approved"}

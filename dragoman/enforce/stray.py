@@ -1,0 +1,85 @@
+"""Forbidden target terms anywhere in a translation, also where no source term called for them (as `dragoman check` sees them)."""
+
+from __future__ import annotations
+
+from dragoman.enforce.model import FORBIDDEN_FOUND, Occurrence, SegmentResult
+from dragoman.enforce.terms import spans_overlap
+from dragoman.glossary.match import Pattern, TermMatcher
+from dragoman.glossary.model import Glossary
+
+STRAY_STRATEGY = "none"
+
+
+class ForbiddenScanner:
+    """Finds forbidden forms of every entry in translated segments and records the ones enforcement did not.
+
+    Enforcement checks the forbidden forms of the entries a segment's source touches; a model can still
+    write a forbidden form elsewhere (a paraphrase of another word). This runs after the translation memory,
+    against the glossary of this run, so a memory hit never carries a record of another glossary, and
+    `translate --report` counts what `dragoman check` would count.
+    """
+
+    def __init__(self, glossary: Glossary, target: str, *, include_drafts: bool = False) -> None:
+        patterns: list[Pattern] = []
+        self.preferred: dict[str, str] = {}
+        for entry in glossary:
+            if not entry.approved and not include_drafts:
+                continue
+            forbidden = [form for form in entry.forbidden_for(target) if form and form.strip()]
+            if not forbidden:
+                continue
+            rendering = entry.render_for(target)
+            if rendering:
+                self.preferred[entry.id] = rendering
+            patterns.extend(Pattern(form, entry.case, entry.id, "forbidden") for form in forbidden)
+        # Accepted renderings of every entry are matched too, so that a forbidden form inside a longer
+        # accepted term ("Ibrahim" inside "Anwar Ibrahim") is not taken for a slip: longest match wins.
+        if patterns:
+            for entry in glossary:
+                if not entry.approved and not include_drafts:
+                    continue
+                for form in [entry.render_for(target) or "", *entry.variants_for(target)]:
+                    if form.strip():
+                        patterns.append(Pattern(form, entry.case, entry.id, "preferred"))
+        self.matcher = TermMatcher(patterns, target) if patterns else None
+
+    def record(self, result: SegmentResult) -> int:
+        """Add a forbidden-found record for each forbidden form in ``result.text`` not recorded yet; returns how many."""
+        if self.matcher is None or not result.text:
+            return 0
+        recorded = [
+            (o.target_start, o.target_end)
+            for o in result.occurrences
+            if o.target_start is not None and o.target_end is not None
+        ]
+        added = 0
+        for match in self.matcher.find(result.text):
+            if match.kind != "forbidden":
+                continue
+            span = (match.start, match.end)
+            if any(spans_overlap(span, other) for other in recorded):  # type: ignore[arg-type]
+                continue
+            entry_id = next(i for i, k in zip(match.entry_ids, match.entry_kinds) if k == "forbidden")
+            preferred = self.preferred.get(entry_id)
+            fix = f"; use {preferred!r}" if preferred else ""
+            result.occurrences.append(
+                Occurrence(
+                    source_start=None,
+                    source_end=None,
+                    source_text=None,
+                    entry_id=entry_id,
+                    required=preferred,
+                    strategy=STRAY_STRATEGY,
+                    status=FORBIDDEN_FOUND,
+                    target_start=match.start,
+                    target_end=match.end,
+                    found=match.text,
+                    note=f"no source term asked for it{fix}",
+                )
+            )
+            recorded.append(span)
+            added += 1
+        return added
+
+
+__all__ = ["ForbiddenScanner"]

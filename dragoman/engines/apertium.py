@@ -1,0 +1,626 @@
+"""The `apertium` engine: Apertium's rule-based pairs run as long-lived null-flushing pipelines, one per pair."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import select
+import shlex
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from dragoman import __version__
+from dragoman.engines.base import BatchOptions, Engine, Hypothesis
+from dragoman.errors import EngineError, ModelError
+
+# Apertium names languages with ISO 639-3 codes; dragoman uses ISO 639-1 where one exists. Written by hand:
+# no maintained library is installed for it, and only the languages Apertium has pairs for matter.
+ISO3_TO_ISO1: dict[str, str] = {
+    "afr": "af", "arg": "an", "ast": "ast", "bel": "be", "bre": "br", "bul": "bg", "cat": "ca", "ces": "cs",
+    "cym": "cy", "dan": "da", "deu": "de", "ell": "el", "eng": "en", "epo": "eo", "est": "et", "eus": "eu",
+    "fin": "fi", "fra": "fr", "gle": "ga", "glg": "gl", "hin": "hi", "ind": "id", "isl": "is", "ita": "it",
+    "kaz": "kk", "mkd": "mk", "mlt": "mt", "nld": "nl", "nno": "nn", "nob": "nb", "nor": "no", "oci": "oc",
+    "pol": "pl", "por": "pt", "ron": "ro", "rus": "ru", "slv": "sl", "spa": "es", "srd": "sc", "swe": "sv",
+    "tat": "tt", "tur": "tr", "ukr": "uk", "urd": "ur", "zlm": "ms", "msa": "ms",
+}
+ISO1_TO_ISO3: dict[str, str] = {two: three for three, two in ISO3_TO_ISO1.items() if three != "msa"}
+
+# Debian package names of the pairs (one package serves both directions), for the install hint.
+DEBIAN_PAIR_PACKAGES = frozenset({
+    "afr-nld", "arg-cat", "bel-rus", "cat-ita", "cat-srd", "dan-nor", "eng-cat", "eng-spa", "fra-cat",
+    "fra-frp", "hbs-eng", "hbs-mkd", "hbs-slv", "ind-zlm", "isl-eng", "isl-swe", "mkd-bul", "mkd-eng",
+    "nno-nob", "oci-fra", "pol-szl", "por-cat", "rus-ukr", "spa-arg", "spa-ast", "spa-cat", "spa-ita",
+    "srd-ita", "swe-dan", "swe-nor", "urd-hin",
+})
+
+_MODE_NAME = re.compile(r"^([a-z]{2,3})-([a-z]{2,3})(?:_([A-Z]{2}))?$")
+# Characters with a meaning in Apertium's stream format; text carries them backslash-escaped.
+_STREAM_SPECIAL = frozenset("[]^$/@<>{}\\")
+# Seconds without any output before a pipeline counts as hung (a sentence takes milliseconds).
+DEFAULT_TIMEOUT = 30.0
+_MARK = re.compile(r"^<(/?)t(\d+)>$")
+
+
+def datadir() -> Path:
+    """Where Apertium keeps its modes, as the `apertium` script finds it (APERTIUM_DATADIR or /usr/share)."""
+    return Path(os.environ.get("APERTIUM_DATADIR") or "/usr/share/apertium")
+
+
+def mode_to_pair(mode: str) -> tuple[str, str] | None:
+    """``eng-spa`` -> ("en", "es"); ``spa-eng_US`` -> ("es", "en-US"); None for modes dragoman cannot name."""
+    match = _MODE_NAME.match(mode)
+    if not match:
+        return None
+    source, target, region = match.groups()
+    target_code = ISO3_TO_ISO1.get(target, target) + (f"-{region}" if region else "")
+    return ISO3_TO_ISO1.get(source, source), target_code
+
+
+def install_hint(source: str, target: str, with_apertium: bool = False) -> str:
+    """The apt-get command that installs the Apertium pair for source -> target."""
+    s = ISO1_TO_ISO3.get(source.split("-")[0], source.split("-")[0])
+    t = ISO1_TO_ISO3.get(target.split("-")[0], target.split("-")[0])
+    if f"{t}-{s}" in DEBIAN_PAIR_PACKAGES:
+        s, t = t, s
+    package = ("apertium " if with_apertium else "") + f"apertium-{s}-{t}"
+    if f"{s}-{t}" in DEBIAN_PAIR_PACKAGES:
+        return f"install it with 'sudo apt-get install {package}'"
+    return f"install it with 'sudo apt-get install {package}' if Debian has it ('apt-cache search apertium' lists the pairs)"
+
+
+# -- Apertium's stream format -------------------------------------------------------------------
+
+
+def to_stream(text: str, marks: Sequence[tuple[int, int]] = ()) -> str:
+    """``text`` in Apertium's stream format, each mark wrapped in ``[<tN>]...[<\\/tN>]`` superblanks (N from 1).
+
+    This is what apertium-destxt/-deshtml do (escape, put format in superblanks), done here because the
+    deformatters swallow the NUL that separates segments. Whitespace around a mark goes into its superblank
+    as apertium-deshtml does with tags. A final empty superblank keeps a sentence-final full stop, which the
+    pipeline drops when it ends the input (the `-f line` fault).
+    """
+    tags: dict[int, list[str]] = {}
+    for number, (start, end) in enumerate(marks, 1):
+        tags.setdefault(end, []).insert(0, f"</t{number}>")  # closes first, innermost first
+    for number, (start, end) in enumerate(marks, 1):
+        tags.setdefault(start, []).append(f"<t{number}>")
+    out: list[str] = []
+    group: list[str] = []  # whitespace and tags between two words
+    has_tag = False
+    for i in range(len(text) + 1):
+        if i in tags:
+            group.extend(tags[i])
+            has_tag = True
+        if i == len(text):
+            break
+        ch = text[i]
+        if ch.isspace():
+            group.append(ch)
+            continue
+        if group:
+            out.append(_blank("".join(group), has_tag))
+            group, has_tag = [], False
+        if ch in _STREAM_SPECIAL:
+            out.append("\\" + ch)
+        elif ch in "~\x00":
+            # "~" joins words in post-generation; NUL separates segments: neither may reach the pipeline as text.
+            out.append("[~]" if ch == "~" else "")
+        else:
+            out.append(ch)
+    if group:
+        out.append(_blank("".join(group), has_tag))
+    out.append("[]")
+    return "".join(out)
+
+
+def _blank(blank: str, has_tag: bool) -> str:
+    # Single spaces are ordinary blanks; tags, newlines and tabs are format and travel in a superblank.
+    return blank if blank == " " and not has_tag else "[" + _escape_blank(blank) + "]"
+
+
+def _escape_blank(text: str) -> str:
+    return "".join("\\" + ch if ch in "[]\\^$/@" else ch for ch in text)
+
+
+def from_stream(stream: str) -> tuple[str, dict[int, list[tuple[str, int]]]]:
+    """Apertium output in stream format -> plain text, plus where each mark tag landed: N -> [("open"|"close", offset)]."""
+    out: list[str] = []
+    length = 0
+    tags: dict[int, list[tuple[str, int]]] = {}
+    i, n = 0, len(stream)
+    while i < n:
+        ch = stream[i]
+        if ch == "\\" and i + 1 < n:
+            out.append(stream[i + 1])
+            length += 1
+            i += 2
+        elif ch == "[" and stream.startswith("[[", i):
+            # A word-bound blank carries metadata, not text: skip it.
+            end = stream.find("]]", i + 2)
+            i = n if end < 0 else end + 2
+        elif ch == "[":
+            content, i = _read_blank(stream, i + 1)
+            for piece in re.split(r"(</?t\d+>)", content):
+                match = _MARK.match(piece)
+                if match:
+                    tags.setdefault(int(match.group(2)), []).append(("close" if match.group(1) else "open", length))
+                elif piece:
+                    out.append(piece)
+                    length += len(piece)
+        elif ch == "\x00":
+            i += 1
+        else:
+            out.append(ch)
+            length += 1
+            i += 1
+    return "".join(out), tags
+
+
+def _read_blank(stream: str, i: int) -> tuple[str, int]:
+    """The unescaped content of a superblank starting at ``i`` (after its "["), and the index after its "]"."""
+    content: list[str] = []
+    n = len(stream)
+    while i < n:
+        ch = stream[i]
+        if ch == "\\" and i + 1 < n:
+            content.append(stream[i + 1])
+            i += 2
+        elif ch == "]":
+            return "".join(content), i + 1
+        else:
+            content.append(ch)
+            i += 1
+    return "".join(content), n
+
+
+def _keep_edges(
+    source: str, text: str, tags: dict[int, list[tuple[str, int]]]
+) -> tuple[str, dict[int, list[tuple[str, int]]]]:
+    """The translation with the source's leading and trailing whitespace.
+
+    A dropped subject pronoun ("She met" -> "Conoció") leaves its blank behind, so Apertium's output can
+    start with a space the source did not have.
+    """
+    core = text.strip()
+    lead = source[: len(source) - len(source.lstrip())]
+    trail = source[len(source.rstrip()) :]
+    cut = len(text) - len(text.lstrip())
+    shifted = {
+        n: [(kind, min(max(pos - cut, 0), len(core)) + len(lead)) for kind, pos in found] for n, found in tags.items()
+    }
+    return lead + core + trail, shifted
+
+
+def mark_spans(text: str, tags: dict[int, list[tuple[str, int]]], count: int) -> list[tuple[int, int] | None]:
+    """Target span of each mark (1..count): its open and close tag each exactly once, in order, around some
+    words (whitespace at the edges trimmed); None where Apertium lost, split or duplicated a tag."""
+    spans: list[tuple[int, int] | None] = []
+    for number in range(1, count + 1):
+        found = tags.get(number, [])
+        opens = [pos for kind, pos in found if kind == "open"]
+        closes = [pos for kind, pos in found if kind == "close"]
+        if len(opens) != 1 or len(closes) != 1 or opens[0] > closes[0]:
+            spans.append(None)
+            continue
+        start, end = opens[0], closes[0]
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        spans.append((start, end) if start < end else None)
+    return spans
+
+
+# -- the pipeline ---------------------------------------------------------------------------------
+
+
+def parse_mode(mode_file: Path, unknown_marks: bool = False) -> list[list[str]]:
+    """The stages of a pair's .mode file as argument lists, each in null-flush mode (``-z``).
+
+    The file is a shell pipeline whose ``$1`` is the generator's unknown-word option (``-n`` drops the
+    ``*`` marks, like ``apertium -u``) and ``$2`` the tagger's optional ``-m``.
+    """
+    try:
+        text = mode_file.read_text(encoding="utf-8")
+    except OSError as err:
+        raise ModelError(f"cannot read the Apertium mode file {mode_file}: {err.strerror}") from None
+    lexer = shlex.shlex(text, posix=True, punctuation_chars="|")
+    lexer.whitespace_split = True
+    stages: list[list[str]] = [[]]
+    for token in lexer:
+        if token == "|":
+            stages.append([])
+            continue
+        if token == "$1":
+            token = "-g" if unknown_marks else "-n"
+        elif token == "$2":
+            continue
+        stages[-1].append(token)
+    stages = [stage for stage in stages if stage]
+    if not stages:
+        raise ModelError(f"the Apertium mode file {mode_file} names no programs")
+    for stage in stages:
+        if "-z" not in stage and "--null-flush" not in stage:
+            stage.insert(1, "-z")
+    return stages
+
+
+class PipelineDied(Exception):
+    """A stage exited or closed its output while segments were still owed."""
+
+
+class Pipeline:
+    """The stages of one pair as processes connected by pipes; segments in, NUL-separated translations out.
+
+    Segments are written by a thread while the caller reads, so every stage works on a different sentence
+    at once and no pipe buffer can fill up and deadlock a long segment.
+    """
+
+    def __init__(self, stages: list[list[str]], timeout: float = DEFAULT_TIMEOUT) -> None:
+        self.stages = stages
+        self.timeout = timeout
+        self.processes: list[subprocess.Popen[bytes]] = []
+        self._stderr: IO[bytes] | None = None
+        self._buffer = b""
+        self.start()
+
+    def start(self) -> None:
+        # Kept open for the pipeline's life (every stage writes its errors there); closed in close().
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115
+        previous: IO[bytes] | None = None
+        try:
+            for index, argv in enumerate(self.stages):
+                process = subprocess.Popen(
+                    argv,
+                    stdin=subprocess.PIPE if index == 0 else previous,
+                    stdout=subprocess.PIPE,
+                    stderr=self._stderr,
+                    # Its own process group: Ctrl-C reaches dragoman, which then closes the pipeline itself.
+                    start_new_session=True,
+                )
+                if previous is not None:
+                    previous.close()  # the next stage holds it now; only the stages keep the pipe open
+                previous = process.stdout
+                self.processes.append(process)
+        except OSError as err:
+            self.close()
+            raise EngineError(f"cannot start {self.stages[len(self.processes)][0]}: {err.strerror}") from None
+        self._buffer = b""
+
+    def alive(self) -> bool:
+        return bool(self.processes) and all(p.poll() is None for p in self.processes)
+
+    def stderr_tail(self) -> str:
+        if self._stderr is None:
+            return ""
+        try:
+            self._stderr.seek(0)
+            text = self._stderr.read()[-400:].decode("utf-8", "replace")
+        except (OSError, ValueError):
+            return ""
+        return " ".join(text.split())
+
+    def run(self, streams: Sequence[str]) -> list[str]:
+        """Send every stream-format segment, return their outputs in order (PipelineDied, EngineError on a hang)."""
+        if not streams:
+            return []
+        first, last = self.processes[0], self.processes[-1]
+        assert first.stdin is not None and last.stdout is not None
+        failure: list[BaseException] = []
+
+        def write() -> None:
+            try:
+                for stream in streams:
+                    first.stdin.write(stream.encode("utf-8") + b"\x00")  # type: ignore[union-attr]
+                first.stdin.flush()  # type: ignore[union-attr]
+            except (BrokenPipeError, OSError, ValueError) as err:
+                failure.append(err)
+
+        writer = threading.Thread(target=write, name="apertium-writer", daemon=True)
+        writer.start()
+        outputs: list[str] = []
+        fd = last.stdout.fileno()
+        try:
+            while len(outputs) < len(streams):
+                while b"\x00" in self._buffer and len(outputs) < len(streams):
+                    chunk, self._buffer = self._buffer.split(b"\x00", 1)
+                    outputs.append(chunk.decode("utf-8", "replace"))
+                if len(outputs) >= len(streams):
+                    break
+                ready, _, _ = select.select([fd], [], [], self.timeout)
+                if not ready:
+                    self.close(kill=True)
+                    raise EngineError(
+                        f"Apertium gave no output for {self.timeout:g} s; the pipeline was stopped",
+                        "report the sentence that hangs it; the next call starts a fresh pipeline",
+                    )
+                data = os.read(fd, 65536)
+                if not data:
+                    raise PipelineDied(self.stderr_tail())
+                self._buffer += data
+        finally:
+            writer.join(timeout=self.timeout)
+        return outputs
+
+    def close(self, kill: bool = False) -> None:
+        """Stop every stage (closing stdin ends them; a stage that does not end, or every stage with
+        ``kill``, is killed)."""
+        processes, self.processes = self.processes, []
+        if kill:
+            for process in processes:
+                process.kill()
+        if processes and processes[0].stdin is not None:
+            try:
+                processes[0].stdin.close()
+            except OSError:
+                pass
+        deadline = time.monotonic() + 1.0
+        for process in processes:
+            try:
+                process.wait(timeout=max(0.01, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            if process.stdout is not None:
+                process.stdout.close()
+        if self._stderr is not None:
+            self._stderr.close()
+            self._stderr = None
+
+
+@dataclass(frozen=True)
+class PairInfo:
+    mode: str
+    mode_file: Path
+
+
+class ApertiumEngine(Engine):
+    """Apertium pairs installed on the system (`apertium -l`), one long-lived pipeline per pair.
+
+    Deterministic and unscored: one hypothesis per segment (score 0.0), no attention, no n-best. Forbidden
+    forms cannot be banned while translating; enforcement finds and replaces them after. Options:
+    ``unknown_marks`` (keep Apertium's ``*`` before unknown words; off, as with ``apertium -u``),
+    ``timeout`` (seconds without output before a pipeline counts as hung), ``modes_dir`` (where the .mode
+    files are; default APERTIUM_DATADIR/modes or /usr/share/apertium/modes).
+
+    Output equals `apertium -u` batch output over everything this pipeline has translated: the HMM tagger
+    keeps state across NUL flushes once it meets an ambiguity class its model lacks (measured: after NTREX
+    line 233, "... C-SPAN ...", 34 of 1,997 later sentences tag differently than in a fresh pipeline).
+    """
+
+    name = "apertium"
+    supports_nbest = False
+    supports_attention = False
+
+    def __init__(
+        self,
+        unknown_marks: bool = False,
+        timeout: float = DEFAULT_TIMEOUT,
+        modes_dir: str | Path | None = None,
+    ) -> None:
+        if not timeout > 0:
+            raise EngineError(f"timeout must be positive, not {timeout!r}")
+        self.unknown_marks = bool(unknown_marks)
+        self.timeout = float(timeout)
+        self.modes_dir = Path(modes_dir) if modes_dir is not None else None
+        self._pairs: dict[tuple[str, str], PairInfo] | None = None
+        self._pipelines: dict[tuple[str, str], Pipeline] = {}
+        self._signatures: dict[tuple[str, str], str] = {}
+        self._lock = threading.Lock()
+        self.restarts = 0
+
+    # -- pairs ------------------------------------------------------------------------------------
+
+    def _modes_dir(self) -> Path:
+        return self.modes_dir if self.modes_dir is not None else datadir() / "modes"
+
+    def installed(self) -> dict[tuple[str, str], PairInfo]:
+        """(source, target) -> its mode, from the .mode files `apertium -l` lists (read once per engine)."""
+        if self._pairs is None:
+            found: dict[tuple[str, str], PairInfo] = {}
+            directory = self._modes_dir()
+            if shutil.which("lt-proc") is not None and directory.is_dir():
+                for mode_file in sorted(directory.glob("*.mode")):
+                    pair = mode_to_pair(mode_file.stem)
+                    if pair is not None:
+                        found.setdefault(pair, PairInfo(mode_file.stem, mode_file))
+            self._pairs = found
+        return self._pairs
+
+    def pairs(self) -> list[tuple[str, str]]:
+        return sorted(self.installed())
+
+    def pair_info(self, source: str, target: str) -> PairInfo:
+        """The installed mode for source -> target, or a one-line error naming the apt-get command."""
+        info = self.installed().get((source, target))
+        if info is not None:
+            return info
+        if shutil.which("lt-proc") is None or shutil.which("apertium") is None:
+            raise EngineError("Apertium is not installed", install_hint(source, target, with_apertium=True))
+        raise ModelError(f"no Apertium {source}->{target} pair installed", install_hint(source, target))
+
+    def describe_pairs(self) -> list[dict[str, str]]:
+        """One record per installed pair (for `dragoman models list --engine apertium`)."""
+        records = []
+        for (source, target), info in sorted(self.installed().items()):
+            package = _owning_package(info.mode_file)
+            name, _, version = package.partition("@")
+            records.append(
+                {
+                    "engine": self.name,
+                    "from_code": source,
+                    "to_code": target,
+                    "mode": info.mode,
+                    "package": name,
+                    "package_version": version or "unknown",
+                    "path": str(info.mode_file),
+                }
+            )
+        return records
+
+    def missing_hint(self, source: str, target: str) -> str:
+        """What to run when source -> target is missing (the apt-get command)."""
+        return install_hint(source, target, with_apertium=shutil.which("apertium") is None)
+
+    # -- signature --------------------------------------------------------------------------------
+
+    def signature(self, source: str, target: str) -> str:
+        pair = (source, target)
+        cached = self._signatures.get(pair)
+        if cached is not None:
+            return cached
+        info = self.pair_info(source, target)
+        stages = parse_mode(info.mode_file, self.unknown_marks)
+        signature = "|".join(
+            [
+                f"engine={self.name}",
+                f"dragoman={__version__}",
+                f"apertium={_package_version('apertium')}",
+                f"package={_owning_package(info.mode_file)}",
+                f"mode={info.mode}",
+                f"data={_data_fingerprint(info.mode_file, stages)}",
+                f"unknown_marks={'yes' if self.unknown_marks else 'no'}",
+            ]
+        )
+        self._signatures[pair] = signature
+        return signature
+
+    # -- translation ------------------------------------------------------------------------------
+
+    def _pipeline(self, source: str, target: str) -> Pipeline:
+        pair = (source, target)
+        pipeline = self._pipelines.get(pair)
+        if pipeline is not None and not pipeline.alive():
+            pipeline.close()
+            pipeline = None
+            self.restarts += 1
+        if pipeline is None:
+            info = self.pair_info(source, target)
+            pipeline = Pipeline(parse_mode(info.mode_file, self.unknown_marks), self.timeout)
+            self._pipelines[pair] = pipeline
+        return pipeline
+
+    def _run(self, streams: list[str], source: str, target: str) -> list[str]:
+        """Outputs for stream-format segments; a pipeline that dies is restarted once and the rest resent."""
+        with self._lock:
+            outputs: list[str] = []
+            for attempt in range(2):
+                pipeline = self._pipeline(source, target)
+                try:
+                    outputs.extend(pipeline.run(streams[len(outputs) :]))
+                    return outputs
+                except PipelineDied as died:
+                    # Whatever came back before the death is complete (NUL-terminated): keep it.
+                    outputs.extend(
+                        chunk.decode("utf-8", "replace") for chunk in pipeline._buffer.split(b"\x00")[:-1]
+                    )
+                    pipeline.close()
+                    self._pipelines.pop((source, target), None)
+                    self.restarts += 1
+                    if attempt == 1:
+                        detail = f": {died}" if str(died) else ""
+                        raise EngineError(
+                            f"the Apertium {source}->{target} pipeline stopped twice{detail}",
+                            "check the pair with 'apertium -l' and reinstall its package",
+                        ) from None
+            return outputs
+
+    def translate_batch(
+        self,
+        segments: Sequence[str],
+        source: str,
+        target: str,
+        options: BatchOptions | None = None,
+    ) -> list[list[Hypothesis]]:
+        return [[Hypothesis(text=text)] for text, _ in self.translate_marked(segments, [()] * len(segments), source, target)]
+
+    def translate_marked(
+        self,
+        segments: Sequence[str],
+        marks: Sequence[Sequence[tuple[int, int]]],
+        source: str,
+        target: str,
+    ) -> list[tuple[str, list[tuple[int, int] | None]]]:
+        """Translate segments with source spans marked; return each translation and the target span of each mark.
+
+        A mark travels as a superblank (Apertium's HTML-tag handling), so the words inside are translated in
+        their sentence: agreement and word order around them stay Apertium's. None where a mark was lost.
+        """
+        if len(marks) != len(segments):
+            raise EngineError(f"translate_marked got {len(marks)} mark lists for {len(segments)} segments")
+        results: list[tuple[str, list[tuple[int, int] | None]]] = [("", []) for _ in segments]
+        todo = [i for i, text in enumerate(segments) if text.strip()]
+        for i, text in enumerate(segments):
+            if not text.strip():
+                results[i] = (text, [None for _ in marks[i]])
+        if not todo:
+            return results
+        streams = [to_stream(segments[i], marks[i]) for i in todo]
+        for i, output in zip(todo, self._run(streams, source, target)):
+            text, tags = from_stream(output)
+            text, tags = _keep_edges(segments[i], text, tags)
+            results[i] = (text, mark_spans(text, tags, len(marks[i])))
+        return results
+
+    def close(self) -> None:
+        with self._lock:
+            pipelines, self._pipelines = self._pipelines, {}
+        for pipeline in pipelines.values():
+            pipeline.close()
+
+
+def _package_version(package: str) -> str:
+    try:
+        done = subprocess.run(
+            ["dpkg-query", "-W", "-f", "${Version}", package], capture_output=True, text=True, timeout=10, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return "unknown"
+    return done.stdout.strip() if done.returncode == 0 and done.stdout.strip() else "unknown"
+
+
+def _owning_package(path: Path) -> str:
+    """``apertium-eng-spa@0.8.1-2`` for a Debian-installed mode file; ``unknown`` elsewhere (the data hash still counts)."""
+    try:
+        done = subprocess.run(["dpkg-query", "-S", str(path)], capture_output=True, text=True, timeout=10, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return "unknown"
+    if done.returncode != 0 or ":" not in done.stdout:
+        return "unknown"
+    package = done.stdout.split(":", 1)[0].strip()
+    return f"{package}@{_package_version(package)}"
+
+
+def _data_fingerprint(mode_file: Path, stages: list[list[str]]) -> str:
+    """Hash of the mode file and of the size and mtime of every data file it names (no need to read them)."""
+    digest = hashlib.sha256()
+    digest.update(mode_file.read_bytes())
+    for stage in stages:
+        for arg in stage[1:]:
+            if arg.startswith("/"):
+                try:
+                    stat = os.stat(arg)
+                    digest.update(f"{arg}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+                except OSError:
+                    digest.update(f"{arg}:missing".encode())
+    return digest.hexdigest()[:16]
+
+
+__all__ = [
+    "ApertiumEngine",
+    "Pipeline",
+    "from_stream",
+    "install_hint",
+    "mark_spans",
+    "mode_to_pair",
+    "parse_mode",
+    "to_stream",
+]
