@@ -45,6 +45,15 @@ class CountingEngine(Engine):
         self.name = inner.name  # type: ignore[misc]
         self.supports_nbest = inner.supports_nbest  # type: ignore[misc]
         self.supports_attention = inner.supports_attention  # type: ignore[misc]
+        marked = getattr(inner, "translate_marked", None)
+        if marked is not None:
+            # The markup strategy (engines such as Apertium) is an optional capability found by name:
+            # expose it only when the inner engine has it, and count its calls like translate_batch.
+            def translate_marked(*args: Any, **kwargs: Any) -> Any:
+                self.calls += 1
+                return marked(*args, **kwargs)
+
+            self.translate_marked = translate_marked
 
     def __getattr__(self, attr: str) -> Any:
         return getattr(self.inner, attr)
@@ -254,7 +263,7 @@ class Translator:
                 scanner.record(value)
         return [done[text] for text in texts]
 
-    def translate_marked(self, texts: Sequence[str], marks: Sequence[Marks], route: Route) -> list[Any]:
+    def translate_with_markup(self, texts: Sequence[str], marks: Sequence[Marks], route: Route) -> list[Any]:
         """Segments with inline markup: SegmentResults whose ``mark_spans`` say where each translatable mark's
         words landed and ``kept_spans`` where each verbatim span (inline code, translate="no") was copied.
 
