@@ -50,6 +50,8 @@ def atomic_write_text(path: str | Path, text: str, *, encoding: str = "utf-8", o
         mode = 0o666 & ~_current_umask()
     except OSError as err:
         raise FileWriteError(f"{target}: cannot write: {err.strerror}", "check the path and permissions") from None
+    if target.is_dir():
+        raise FileWriteError(f"{target}: is a directory", "give a file name to write to")
     if not overwrite and target.exists():
         raise FileWriteError(f"{target}: already exists", "choose another name or remove the file first")
     try:
@@ -73,6 +75,10 @@ def atomic_write_text(path: str | Path, text: str, *, encoding: str = "utf-8", o
             finally:
                 os.unlink(tmp_name)
         _fsync_dir(directory)
+    except OSError as err:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp_name)
+        raise FileWriteError(f"{target}: cannot write: {err.strerror}", "check the path, free space and permissions") from None
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)

@@ -371,3 +371,12 @@ def test_mixed_edits_in_one_session(tmp_path: Path) -> None:
         "    terms:\n"
         "      en: Yazd\n"
     )
+
+
+def test_atomic_write_to_a_directory_is_a_one_line_error(tmp_path: Path) -> None:
+    from dragoman.fsutil import FileWriteError, atomic_write_text
+
+    with pytest.raises(FileWriteError) as err:
+        atomic_write_text(tmp_path, "text")
+    assert str(err.value) == f"{tmp_path}: is a directory — give a file name to write to"
+    assert list(tmp_path.iterdir()) == []
