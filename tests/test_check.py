@@ -191,10 +191,14 @@ def test_cli_human_output_and_exit(files) -> None:
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert lines == [
-        f"{files['src']}:1: error: [missing] 'Prime Minister' (prime-minister) needs 'نخست‌وزیر' "
-        "in the translation 1 time, found 0",
-        f"{files['bad']}:1: warning: [variant] 'President' (president) is rendered with the variant 'رییس‌جمهور'; "
-        "the preferred rendering is 'رئیس‌جمهور'",
+        (
+            f"{files['src']}:1: error: [missing] 'Prime Minister' (prime-minister) needs 'نخست‌وزیر' "
+            "in the translation 1 time, found 0"
+        ),
+        (
+            f"{files['bad']}:1: warning: [variant] 'President' (president) is rendered with the variant 'رییس‌جمهور'; "
+            "the preferred rendering is 'رئیس‌جمهور'"
+        ),
     ]
 
 
@@ -332,8 +336,10 @@ def test_cli_layered_glossaries_report_conflicts_and_later_wins(tmp_path: Path) 
     result = run("check", src, tgt, "--from", "en", "--to", "ms", "-g", base, "-g", desk)
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines() == [
-        f"warning: {desk}:3:5: entry 'anwar-ibrahim' redefined: ms 'Anwar Ibrahim' -> 'Datuk Seri Anwar Ibrahim' "
-        f"(overrides {base}:3:5)",
+        (
+            f"warning: {desk}:3:5: entry 'anwar-ibrahim' redefined: ms 'Anwar Ibrahim' -> 'Datuk Seri Anwar Ibrahim' "
+            f"(overrides {base}:3:5)"
+        ),
         "checked line by line (1 line): 1 terms, 1 applied, 0 variants, 0 violations, 0 forbidden; 0 errors, 0 warnings",
     ]
 

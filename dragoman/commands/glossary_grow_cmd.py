@@ -59,7 +59,7 @@ def _read_articles(paths: tuple[str, ...]) -> list[tuple[str, str]]:
     type=click.IntRange(min=1),
     default=2,
     show_default=True,
-    help="Keep terms seen at least N times.",
+    help="Keep names seen at least N times (lower-case phrases: N+1), counting all articles.",
 )
 @click.option(
     "--phrases/--no-phrases", default=True, show_default=True, help="Also suggest recurring lower-case noun phrases."

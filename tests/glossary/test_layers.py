@@ -21,10 +21,14 @@ def test_later_layer_wins_and_conflicts_are_reported() -> None:
         "iran-islamic-republic", "iran", "putrajaya",
     ]
     assert [str(c) for c in g.conflicts] == [
-        f"{desk}:4:5: entry 'anwar-ibrahim' redefined: ms 'Anwar Ibrahim' -> 'Datuk Seri Anwar Ibrahim' "
-        f"(overrides {base}:19:5)",
-        f"{desk}:10:5: en term 'Iran' of entry 'iran-islamic-republic' is also in entry 'iran', which renders it "
-        f"in ms as 'Iran'; 'iran-islamic-republic' ('Republik Islam Iran') wins (overrides {base}:25:5)",
+        (
+            f"{desk}:4:5: entry 'anwar-ibrahim' redefined: ms 'Anwar Ibrahim' -> 'Datuk Seri Anwar Ibrahim' "
+            f"(overrides {base}:19:5)"
+        ),
+        (
+            f"{desk}:10:5: en term 'Iran' of entry 'iran-islamic-republic' is also in entry 'iran', which renders it "
+            f"in ms as 'Iran'; 'iran-islamic-republic' ('Republik Islam Iran') wins (overrides {base}:25:5)"
+        ),
     ]
     first = g.conflicts[0]
     assert (first.entry_id, first.lang, first.kept, first.dropped) == (
@@ -64,3 +68,20 @@ def test_single_layer_is_returned_as_loaded() -> None:
     g = load_glossaries([DATA / "basic.yaml"])
     assert g == load_glossary(DATA / "basic.yaml")
     assert merge_layers([]).entries == {}
+
+
+def test_three_layers_same_layer_sharing_is_not_a_conflict() -> None:
+    base, middle, top = Glossary(), Glossary(), Glossary()
+    # Two entries of one layer sharing "Tehran" never conflict with each other; a later layer
+    # is compared with the first of them.
+    base.add(Entry("tehran", {"en": LangTerms("Tehran"), "ms": LangTerms("Teheran")}))
+    base.add(Entry("tehran-province", {"en": LangTerms("Tehran"), "ms": LangTerms("Wilayah Tehran")}))
+    middle.add(Entry("kl", {"en": LangTerms("Kuala Lumpur"), "ms": LangTerms("Kuala Lumpur")}))
+    top.add(Entry("tehran-city", {"en": LangTerms("Tehran"), "ms": LangTerms("Tehran")}))
+    top.add(Entry("kl-city", {"en": LangTerms("KL", variants=["Kuala Lumpur"]), "ms": LangTerms("KL")}))
+    merged = merge_layers([base, middle, top])
+    assert [(c.entry_id, c.lang, c.kept, c.dropped) for c in merged.conflicts] == [
+        ("tehran-city", "ms", "Tehran", "Teheran"),
+        ("kl-city", "ms", "KL", "Kuala Lumpur"),
+    ]
+    assert list(merged.entries) == ["tehran-province", "tehran-city", "tehran", "kl-city", "kl"]
