@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from fake_engine import Fault, FakeEngine
+from fake_engine import FakeEngine, Fault
+from helpers.package_server import PackageServer
 
 from dragoman import packages
 from dragoman.cli import cli
 from dragoman.commands import translate_cmd
-from helpers.package_server import PackageServer
 
 DATA = Path(__file__).parent / "data"
 TOY_PACKAGE = DATA / "translate-en_zz-1_0.argosmodel"
@@ -187,7 +187,7 @@ entries:
 def faulty(monkeypatch: pytest.MonkeyPatch) -> None:
     """`--engine` gets a fake model that paraphrases "government" in sentences (not alone), drops the first
     placeholder, emits the forbidden "rejim" for "today" and has no attention: every strategy fails."""
-    import dragoman.engines as engines
+    from dragoman import engines
 
     faults = [
         Fault("paraphrase", "government", to="pentadbiran", alone=False),
@@ -209,10 +209,10 @@ def test_violation_and_forbidden_term_are_reported_and_strict_exits_1(tmp_path: 
     assert result.stderr.splitlines()[:4] == [
         "glossary: 2 terms, 1 applied, 1 violation, 1 forbidden found",
         f"  {src} (en->zz): 2 terms, 1 applied, 1 violation, 1 forbidden found",
-        f"    violated: {src}:1:9: 'government' should be 'pemerintah' [gov] — rendering of the term not found "
-        "in the output (tried: in-context, placeholder)",
-        f"    forbidden-found: {src}:2: forbidden 'rejim' in the sentence [gov] — no source term asked for it; "
-        "use 'pemerintah'",
+        (f"    violated: {src}:1:9: 'government' should be 'pemerintah' [gov] — rendering of the term not found "
+         "in the output (tried: in-context, placeholder)"),
+        (f"    forbidden-found: {src}:2: forbidden 'rejim' in the sentence [gov] — no source term asked for it; "
+         "use 'pemerintah'"),
     ]
     data = json.loads(report.read_text(encoding="utf-8"))
     assert data["summary"] == {"terms_found": 2, "applied": 1, "variants": 0, "violations": 1, "forbidden_found": 1}

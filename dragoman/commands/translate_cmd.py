@@ -82,12 +82,14 @@ def _install_missing(err: Any, install: bool, quiet: bool) -> None:
             click.echo(f"installing {source}->{target} from the package index ...", err=True)
         bar_state: dict[str, Any] = {}
 
-        def progress(done: int, total: int | None, _state: dict[str, Any] = bar_state) -> None:
+        def progress(
+            done: int, total: int | None, _state: dict[str, Any] = bar_state, _label: str = f"{source}->{target}"
+        ) -> None:
             if quiet or not sys.stderr.isatty() or not total:
                 return
             bar = _state.get("bar")
             if bar is None:
-                bar = click.progressbar(length=total, label=f"{source}->{target}", file=sys.stderr)
+                bar = click.progressbar(length=total, label=_label, file=sys.stderr)
                 bar.__enter__()
                 _state["bar"], _state["done"] = bar, 0
             bar.update(done - _state["done"])

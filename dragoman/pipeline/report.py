@@ -162,13 +162,16 @@ def format_summary(report: dict[str, Any], max_lines: int = MAX_DETAIL_LINES) ->
         via = f" via {doc['pivot']}" if doc.get("pivot") else ""
         lines.append(f"  {name} ({doc['source']}->{doc['target']}{via}): {_counts(doc['summary'])}")
         for occ in doc["occurrences"]:
-            if occ["status"] not in (VIOLATED, FORBIDDEN_FOUND):
+            if occ["status"] not in (VIOLATED, VARIANT, FORBIDDEN_FOUND):
                 continue
             where = name
             if occ["line"] is not None:
                 where += f":{occ['line']}" + (f":{occ['column']}" if occ["column"] is not None else "")
             if occ["status"] == VIOLATED:
                 what = f"{occ['source_text']!r} should be {occ['required']!r} [{occ['entry_id']}]"
+            elif occ["status"] == VARIANT:
+                what = (f"{occ['source_text']!r} came out as the variant {occ['target_text']!r}, "
+                        f"preferred {occ['required']!r} [{occ['entry_id']}]")
             else:
                 cause = f"for {occ['source_text']!r}" if occ["source_text"] is not None else "in the sentence"
                 what = f"forbidden {occ['target_text']!r} {cause} [{occ['entry_id']}]"

@@ -292,7 +292,7 @@ def _translate_route(translator: Translator, segments: Sequence[Any], route: Rou
             continue
         texts = [segments[i].text for i in indexes]
         if marked:
-            out = translator.translate_marked(texts, [marks[i] for i in indexes], route)
+            out = translator.translate_with_markup(texts, [marks[i] for i in indexes], route)
         else:
             out = translator.translate(texts, route)
         for i, value in zip(indexes, out):

@@ -78,6 +78,7 @@ def test_summary_fits_one_screen_and_names_the_problems() -> None:
         "glossary: 4 terms, 2 applied, 1 variant, 1 violation, 1 forbidden found",
         "  article.txt (en->zz): 4 terms, 2 applied, 1 variant, 1 violation, 1 forbidden found",
         "    violated: article.txt:2:1: 'Anwar' should be 'Anwar' [anwar] — placeholder dropped",
+        "    variant: article.txt:4:20: 'government' came out as the variant 'kerajaan', preferred 'pemerintah' [gov]",
         "    forbidden-found: article.txt:4:20: forbidden 'rejim' for 'government' [gov]",
         "    inconsistent [gov]: 'Pemerintah' x1, 'kerajaan' x1",
         "    suggestion: 'Pezeshkian' came out as 'Pizishkion' x1, 'Pezeshkyan' x1; add a glossary entry",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fake_engine import Fault, FakeEngine
+from fake_engine import FakeEngine, Fault
 
 from dragoman.cache import TranslationMemory
 from dragoman.enforce.model import FORBIDDEN_FOUND, Occurrence, SegmentResult
