@@ -75,8 +75,9 @@ def _translation_table(system: str) -> dict[int, str]:
 def to_native_digits(text: str, lang: str) -> str:
     """Write the digits of ``text`` in ``lang``'s native digits (Persian ۰–۹ for fa).
 
-    Only digit characters change (ASCII and the other Arabic-script digit sets); separators,
-    signs and everything else are kept, so offsets and length are unchanged. Left alone:
+    Digit characters change (ASCII and the other Arabic-script digit sets), and a comma or full
+    stop between two digits becomes CLDR's group or decimal separator (٬ ٫); one character for
+    one, so offsets and length are unchanged. Left alone:
     URLs, e-mail addresses, markup, code spans, placeholders, version numbers and any
     whitespace-delimited word containing a Latin letter or underscore (identifiers such as
     COVID-19, v1.2, MH370). Languages with Latin native digits get ``text`` back unchanged.
@@ -95,20 +96,32 @@ def to_native_digits(text: str, lang: str) -> str:
     return "".join(out)
 
 
+# CLDR's symbols for the Arabic-script numbering systems (fa, ar: decimal U+066B, group U+066C).
+# Only a separator with a digit on both sides is rewritten ("1,250" -> "۱٬۲۵۰", "3.5" -> "۳٫۵"),
+# so a comma or full stop after a number keeps its punctuation role; one character for one, so
+# offsets stay valid.
+_GROUP_BETWEEN_DIGITS = re.compile(r"(?<=[0-9٠-٩۰-۹]),(?=[0-9٠-٩۰-۹])")
+_DECIMAL_BETWEEN_DIGITS = re.compile(r"(?<=[0-9٠-٩۰-۹])\.(?=[0-9٠-٩۰-۹])")
+_NATIVE_SEPARATORS = re.compile(r"(?<=[0-9٠-٩۰-۹])[٫٬](?=[0-9٠-٩۰-۹])")
+
+
 def _convert_words(chunk: str, table: dict[int, str]) -> str:
     def convert(word: re.Match[str]) -> str:
         token = word.group(0)
         if _LATIN_OR_UNDERSCORE.search(token):
             return token
+        token = _GROUP_BETWEEN_DIGITS.sub("\u066c", token)
+        token = _DECIMAL_BETWEEN_DIGITS.sub("\u066b", token)
         return token.translate(table)
 
     return _WORD.sub(convert, chunk)
 
 
 def to_latin_digits(text: str) -> str:
-    """Every Arabic-script digit (Arabic-Indic and Persian) as ASCII 0-9; nothing else changes."""
+    """Every Arabic-script digit (Arabic-Indic and Persian) as ASCII 0-9, and ٬ ٫ between digits as , and ."""
     if not _ANY_DIGIT.search(text):
         return text
+    text = _NATIVE_SEPARATORS.sub(lambda m: "," if m.group(0) == "\u066c" else ".", text)
     return text.translate(_translation_table("latn"))
 
 

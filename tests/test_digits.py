@@ -20,7 +20,9 @@ from dragoman.errors import LanguageError
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("در سال 2023 بیش از 60,000 نفر", "در سال ۲۰۲۳ بیش از ۶۰,۰۰۰ نفر"),
+        ("در سال 2023 بیش از 60,000 نفر", "در سال ۲۰۲۳ بیش از ۶۰٬۰۰۰ نفر"),
+        ("نرخ 3.5 درصد، 1,250 نفر.", "نرخ ۳٫۵ درصد، ۱٬۲۵۰ نفر."),
+        ("سال 2024, 12 نفر.", "سال ۲۰۲۴, ۱۲ نفر."),
         ("جنگ 12 روزه", "جنگ ۱۲ روزه"),
         ("٣ و ۴", "۳ و ۴"),  # Arabic-Indic digits become Persian too
         ("کووید-19", "کووید-۱۹"),  # digits joined to Persian letters are converted
@@ -67,10 +69,15 @@ def test_modes() -> None:
         to_native_digits("1", "not a code")
 
 
-@given(st.text(alphabet=st.sampled_from(list("0123456789 abcv._-/:@<>`{}%$sحسن۱٣\n")), max_size=60))
-def test_only_digits_change_and_length_is_kept(text: str) -> None:
+@given(st.text(alphabet=st.sampled_from(list("0123456789 abcv.,_-/:@<>`{}%$sحسن۱٣\n")), max_size=60))
+def test_only_digits_and_separators_change_and_length_is_kept(text: str) -> None:
     out = to_native_digits(text, "fa")
     assert len(out) == len(text)
-    for a, b in zip(text, out):
-        assert a == b or (a.isdigit() and b.isdigit() and int(a) == int(b))
+    for i, (a, b) in enumerate(zip(text, out)):
+        between_digits = 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit()
+        assert (
+            a == b
+            or (a.isdigit() and b.isdigit() and int(a) == int(b))
+            or (between_digits and (a, b) in ((",", "\u066c"), (".", "\u066b")))
+        )
     assert to_latin_digits(out) == to_latin_digits(text)
