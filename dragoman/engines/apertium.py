@@ -12,7 +12,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -298,6 +298,15 @@ class Pipeline:
     def alive(self) -> bool:
         return bool(self.processes) and all(p.poll() is None for p in self.processes)
 
+    def stderr_size(self) -> int:
+        """Bytes the stages have written to stderr so far."""
+        if self._stderr is None:
+            return 0
+        try:
+            return os.fstat(self._stderr.fileno()).st_size
+        except (OSError, ValueError):
+            return 0
+
     def stderr_tail(self) -> str:
         if self._stderr is None:
             return ""
@@ -308,18 +317,44 @@ class Pipeline:
             return ""
         return " ".join(text.split())
 
-    def run(self, streams: Sequence[str]) -> list[str]:
-        """Send every stream-format segment, return their outputs in order (PipelineDied, EngineError on a hang)."""
-        if not streams:
+    def run(self, streams: Iterable[str], count: int | None = None) -> list[str]:
+        """Send every stream-format segment, return their outputs in order (PipelineDied, EngineError on a hang).
+
+        ``streams`` may be a generator (then ``count`` says how many it yields): it runs in the writer
+        thread, so whatever produces the segments works while this pipeline translates the ones before.
+        An exception it raises is raised here.
+        """
+        if count is None:
+            streams = list(streams)
+            count = len(streams)
+        if not count:
             return []
         first, last = self.processes[0], self.processes[-1]
         assert first.stdin is not None and last.stdout is not None
         failure: list[BaseException] = []
+        producer: list[Exception] = []
 
         def write() -> None:
-            try:
-                for stream in streams:
+            iterator = iter(streams)
+            while True:
+                try:
+                    stream = next(iterator)
+                except StopIteration:
+                    break
+                except Exception as err:  # noqa: BLE001 - the generator's error, raised again by run()
+                    producer.append(err)
+                    # The stages then end on end of input, and the reader below stops at the end of output.
+                    try:
+                        first.stdin.close()  # type: ignore[union-attr]
+                    except OSError:
+                        pass
+                    return
+                try:
                     first.stdin.write(stream.encode("utf-8") + b"\x00")  # type: ignore[union-attr]
+                except (BrokenPipeError, OSError, ValueError) as err:
+                    failure.append(err)  # a stage died: the reader meets the end of output
+                    return
+            try:
                 first.stdin.flush()  # type: ignore[union-attr]
             except (BrokenPipeError, OSError, ValueError) as err:
                 failure.append(err)
@@ -329,13 +364,15 @@ class Pipeline:
         outputs: list[str] = []
         fd = last.stdout.fileno()
         try:
-            while len(outputs) < len(streams):
-                while b"\x00" in self._buffer and len(outputs) < len(streams):
+            while len(outputs) < count:
+                while b"\x00" in self._buffer and len(outputs) < count:
                     chunk, self._buffer = self._buffer.split(b"\x00", 1)
                     outputs.append(chunk.decode("utf-8", "replace"))
-                if len(outputs) >= len(streams):
+                if len(outputs) >= count:
                     break
                 ready, _, _ = select.select([fd], [], [], self.timeout)
+                if producer:
+                    raise producer[0]
                 if not ready:
                     self.close(kill=True)
                     raise EngineError(
@@ -344,11 +381,43 @@ class Pipeline:
                     )
                 data = os.read(fd, 65536)
                 if not data:
+                    writer.join(timeout=self.timeout)
+                    if producer:
+                        raise producer[0]
                     raise PipelineDied(self.stderr_tail())
                 self._buffer += data
         finally:
             writer.join(timeout=self.timeout)
         return outputs
+
+    def run_one(self, stream: str) -> str:
+        """The output of one segment, written from this thread (no writer thread) when it fits a pipe buffer."""
+        data = stream.encode("utf-8") + b"\x00"
+        if len(data) > 16384:
+            # A longer one could fill both pipes at once and deadlock a single thread.
+            return self.run([stream])[0]
+        first, last = self.processes[0], self.processes[-1]
+        assert first.stdin is not None and last.stdout is not None
+        try:
+            first.stdin.write(data)
+            first.stdin.flush()
+        except (BrokenPipeError, OSError, ValueError):
+            raise PipelineDied(self.stderr_tail()) from None
+        fd = last.stdout.fileno()
+        while b"\x00" not in self._buffer:
+            ready, _, _ = select.select([fd], [], [], self.timeout)
+            if not ready:
+                self.close(kill=True)
+                raise EngineError(
+                    f"Apertium gave no output for {self.timeout:g} s; the pipeline was stopped",
+                    "report the sentence that hangs it; the next call starts a fresh pipeline",
+                )
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                raise PipelineDied(self.stderr_tail())
+            self._buffer += chunk
+        output, self._buffer = self._buffer.split(b"\x00", 1)
+        return output.decode("utf-8", "replace")
 
     def close(self, kill: bool = False) -> None:
         """Stop every stage (closing stdin ends them; a stage that does not end, or every stage with
@@ -376,6 +445,108 @@ class Pipeline:
             self._stderr = None
 
 
+def split_at_tagger(stages: list[list[str]]) -> tuple[list[list[str]], list[str] | None, list[list[str]]]:
+    """The stages before the HMM tagger, the tagger (with ``-d``, so that it reports what corrupts it), and after.
+
+    (stages, None, []) when the pair has no apertium-tagger -g stage.
+    """
+    for index, argv in enumerate(stages):
+        if Path(argv[0]).name == "apertium-tagger" and "-g" in argv:
+            tagger = list(argv)
+            if "-d" not in tagger and "--debug" not in tagger:
+                tagger.insert(1, "-d")
+            return stages[:index], tagger, stages[index + 1 :]
+    return stages, None, []
+
+
+class PairPipeline:
+    """A pair's pipeline split around its HMM tagger, which gets a fresh process whenever its state changed.
+
+    apertium-tagger (3.8) keeps state across NUL flushes: when a word's ambiguity class is missing from the
+    model, find_similar_ambiguity_class() assigns the closest known class to a reference to the model's open
+    class, so from then on every unknown word in the process is tagged with that class (measured: after
+    NTREX line 233, "... C-SPAN ...", whose "SPAN" is {INF,PRES,PAST}, "Kavanaugh's" and "said" tag
+    differently in later sentences). Run with ``-d`` it writes a message to stderr exactly then, before the
+    segment's NUL. So segments go through the tagger one at a time and a tagger that wrote to stderr is
+    replaced (12 ms) before the next: every segment is tagged by a tagger in its start state, and the
+    translation of a segment no longer depends on what this pipeline translated before it. The stages
+    before and after the tagger are stateless between flushes and stay long-lived, each run as one batch.
+    """
+
+    def __init__(self, stages: list[list[str]], timeout: float = DEFAULT_TIMEOUT) -> None:
+        self.timeout = timeout
+        head, self.tagger_stage, tail = split_at_tagger(stages)
+        self.parts: list[Pipeline] = []
+        self.head: Pipeline | None = None
+        self.tagger: Pipeline | None = None
+        self.tail: Pipeline | None = None
+        self._spare: Pipeline | None = None  # a tagger started ahead, to replace one whose state changed
+        self.tagger_restarts = 0
+        try:
+            if head:
+                self.head = self._add(Pipeline(head, timeout))
+            if self.tagger_stage is not None:
+                self.tagger = self._add(Pipeline([self.tagger_stage], timeout))
+            if tail:
+                self.tail = self._add(Pipeline(tail, timeout))
+        except EngineError:
+            self.close()
+            raise
+
+    def _add(self, pipeline: Pipeline) -> Pipeline:
+        self.parts.append(pipeline)
+        return pipeline
+
+    @property
+    def processes(self) -> list[subprocess.Popen[bytes]]:
+        """Every stage's process, in pipeline order."""
+        ordered = [self.head, self.tagger, self.tail]
+        return [process for part in ordered if part is not None for process in part.processes]
+
+    def alive(self) -> bool:
+        return bool(self.parts) and all(part.alive() for part in self.parts)
+
+    def stderr_tail(self) -> str:
+        return " ".join(tail for tail in (part.stderr_tail() for part in self.parts) if tail)[-400:]
+
+    def run(self, streams: Sequence[str]) -> list[str]:
+        """Outputs of stream-format segments, each tagged by a tagger in its start state (PipelineDied, EngineError)."""
+        try:
+            outputs = self.head.run(streams) if self.head is not None else list(streams)
+            if self.tagger is not None:
+                # Tagged one by one in the tail's writer thread, so the tail translates while the tagger tags.
+                tagged = (self._tag(stream) for stream in outputs)
+                if self.tail is None:
+                    return list(tagged)
+                return self.tail.run(tagged, len(outputs))
+            return self.tail.run(outputs) if self.tail is not None else outputs
+        except BaseException:
+            self.close(kill=True)  # a part may be left mid-segment: alive() is now False and the next call restarts
+            raise
+
+    def _tag(self, stream: str) -> str:
+        assert self.tagger is not None and self.tagger_stage is not None
+        before = self.tagger.stderr_size()
+        tagged = self.tagger.run_one(stream)
+        # Any message counts, not just the one about ambiguity classes: a needless restart costs little,
+        # a missed one the promise that a segment's translation does not depend on the segments before it.
+        if self.tagger.stderr_size() != before:
+            fresh = self._spare if self._spare is not None else Pipeline([self.tagger_stage], self.timeout)
+            # Started now so that it has loaded its model by the time it is needed.
+            self._spare = Pipeline([self.tagger_stage], self.timeout)
+            self.parts[self.parts.index(self.tagger)] = fresh
+            self.tagger.close(kill=True)  # its output is all read; waiting for it to end on its own costs time
+            self.tagger = fresh
+            self.tagger_restarts += 1
+        return tagged
+
+    def close(self, kill: bool = False) -> None:
+        parts, self.parts = self.parts, []
+        spare, self._spare = self._spare, None
+        for part in parts + ([spare] if spare is not None else []):
+            part.close(kill=kill)
+
+
 @dataclass(frozen=True)
 class PairInfo:
     mode: str
@@ -391,9 +562,8 @@ class ApertiumEngine(Engine):
     ``timeout`` (seconds without output before a pipeline counts as hung), ``modes_dir`` (where the .mode
     files are; default APERTIUM_DATADIR/modes or /usr/share/apertium/modes).
 
-    Output equals `apertium -u` batch output over everything this pipeline has translated: the HMM tagger
-    keeps state across NUL flushes once it meets an ambiguity class its model lacks (measured: after NTREX
-    line 233, "... C-SPAN ...", 34 of 1,997 later sentences tag differently than in a fresh pipeline).
+    A segment's translation does not depend on what the pipeline translated before it: it equals the
+    output of a fresh `apertium -u` pipeline for that segment alone (see PairPipeline for the tagger's state).
     """
 
     name = "apertium"
@@ -412,10 +582,11 @@ class ApertiumEngine(Engine):
         self.timeout = float(timeout)
         self.modes_dir = Path(modes_dir) if modes_dir is not None else None
         self._pairs: dict[tuple[str, str], PairInfo] | None = None
-        self._pipelines: dict[tuple[str, str], Pipeline] = {}
+        self._pipelines: dict[tuple[str, str], PairPipeline] = {}
         self._signatures: dict[tuple[str, str], str] = {}
         self._lock = threading.Lock()
         self.restarts = 0
+        self._tagger_restarts = 0  # of pipelines closed; tagger_restarts adds the live ones
 
     # -- pairs ------------------------------------------------------------------------------------
 
@@ -488,6 +659,8 @@ class ApertiumEngine(Engine):
                 f"mode={info.mode}",
                 f"data={_data_fingerprint(info.mode_file, stages)}",
                 f"unknown_marks={'yes' if self.unknown_marks else 'no'}",
+                # Translations made before the tagger was isolated per segment may carry its state: not reused.
+                "segments=isolated",
             ]
         )
         self._signatures[pair] = signature
@@ -495,35 +668,40 @@ class ApertiumEngine(Engine):
 
     # -- translation ------------------------------------------------------------------------------
 
-    def _pipeline(self, source: str, target: str) -> Pipeline:
+    @property
+    def tagger_restarts(self) -> int:
+        """How many times a tagger was replaced because its state changed (see PairPipeline)."""
+        return self._tagger_restarts + sum(p.tagger_restarts for p in self._pipelines.values())
+
+    def _drop(self, pair: tuple[str, str]) -> None:
+        pipeline = self._pipelines.pop(pair, None)
+        if pipeline is not None:
+            self._tagger_restarts += pipeline.tagger_restarts
+            pipeline.close()
+
+    def _pipeline(self, source: str, target: str) -> PairPipeline:
         pair = (source, target)
         pipeline = self._pipelines.get(pair)
         if pipeline is not None and not pipeline.alive():
-            pipeline.close()
+            self._drop(pair)
             pipeline = None
             self.restarts += 1
         if pipeline is None:
             info = self.pair_info(source, target)
-            pipeline = Pipeline(parse_mode(info.mode_file, self.unknown_marks), self.timeout)
+            pipeline = PairPipeline(parse_mode(info.mode_file, self.unknown_marks), self.timeout)
             self._pipelines[pair] = pipeline
         return pipeline
 
     def _run(self, streams: list[str], source: str, target: str) -> list[str]:
-        """Outputs for stream-format segments; a pipeline that dies is restarted once and the rest resent."""
+        """Outputs for stream-format segments; a pipeline that dies is restarted once and the segments resent
+        (no segment depends on another, so sending them again gives the same outputs)."""
         with self._lock:
-            outputs: list[str] = []
             for attempt in range(2):
                 pipeline = self._pipeline(source, target)
                 try:
-                    outputs.extend(pipeline.run(streams[len(outputs) :]))
-                    return outputs
+                    return pipeline.run(streams)
                 except PipelineDied as died:
-                    # Whatever came back before the death is complete (NUL-terminated): keep it.
-                    outputs.extend(
-                        chunk.decode("utf-8", "replace") for chunk in pipeline._buffer.split(b"\x00")[:-1]
-                    )
-                    pipeline.close()
-                    self._pipelines.pop((source, target), None)
+                    self._drop((source, target))
                     self.restarts += 1
                     if attempt == 1:
                         detail = f": {died}" if str(died) else ""
@@ -531,7 +709,7 @@ class ApertiumEngine(Engine):
                             f"the Apertium {source}->{target} pipeline stopped twice{detail}",
                             "check the pair with 'apertium -l' and reinstall its package",
                         ) from None
-            return outputs
+            return []
 
     def translate_batch(
         self,
@@ -574,6 +752,7 @@ class ApertiumEngine(Engine):
         with self._lock:
             pipelines, self._pipelines = self._pipelines, {}
         for pipeline in pipelines.values():
+            self._tagger_restarts += pipeline.tagger_restarts
             pipeline.close()
 
 
@@ -616,11 +795,13 @@ def _data_fingerprint(mode_file: Path, stages: list[list[str]]) -> str:
 
 __all__ = [
     "ApertiumEngine",
+    "PairPipeline",
     "Pipeline",
     "from_stream",
     "install_hint",
     "mark_spans",
     "mode_to_pair",
     "parse_mode",
+    "split_at_tagger",
     "to_stream",
 ]

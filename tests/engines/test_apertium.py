@@ -14,11 +14,13 @@ from dragoman.cli import cli
 from dragoman.engines import create_engine
 from dragoman.engines.apertium import (
     ApertiumEngine,
+    Pipeline,
     from_stream,
     install_hint,
     mark_spans,
     mode_to_pair,
     parse_mode,
+    split_at_tagger,
     to_stream,
 )
 from dragoman.engines.base import BatchOptions
@@ -30,6 +32,10 @@ assert shutil.which("apertium") and Path("/usr/share/apertium/modes/eng-spa.mode
     "Apertium eng-spa is missing: sudo apt-get install apertium apertium-eng-spa"
 )
 
+ENG_SPA_MODE = Path("/usr/share/apertium/modes/eng-spa.mode")
+NTREX = (Path(__file__).resolve().parent.parent / "data" / "ntrex" / "newstest2019-src.eng.txt").read_text(
+    encoding="utf-8"
+).splitlines()
 SENTENCES = [
     "The Islamic Republic of Iran said it would help.",
     "She met Anwar Ibrahim in Kuala Lumpur.",
@@ -110,6 +116,7 @@ def test_pairs_and_signature(shared_engine: ApertiumEngine) -> None:
     assert signature.startswith("engine=apertium|")
     assert "|package=apertium-eng-spa@" in signature
     assert "|mode=eng-spa|" in signature
+    assert signature.endswith("|unknown_marks=no|segments=isolated")
     assert signature != shared_engine.signature("es", "en")
 
 
@@ -129,6 +136,76 @@ def test_pipeline_is_long_lived_and_restarted_after_a_kill() -> None:
         assert [h[0].text for h in engine.translate_batch(SENTENCES, "en", "es")] == SPANISH
         assert engine.restarts == 1
         assert engine._pipelines[("en", "es")] is not pipeline
+
+
+# NTREX line 233 makes apertium-tagger meet ambiguity classes its model lacks ("SPAN": {INF,PRES,PAST}); the
+# tagger then rewrites its open class in place, which changes how every later unknown word is tagged.
+LINE_233 = NTREX[232]
+LINE_252 = NTREX[251]
+SPANISH_233 = (
+    "Las cifras no fueron inmediatamente disponibles para otras redes que lo asomó, incluyendo PBS, C-ABARCA"
+    " y el Zorro Red Empresarial."
+)
+SPANISH_252 = "Triunfo de presidente ha abierto una investigación de FBI a las alegaciones contra Kavanaugh."
+
+
+def test_ntrex_233_is_the_line_that_changes_the_tagger() -> None:
+    # The cause, pinned: one plain null-flushing pipeline translates line 252 differently after line 233.
+    assert "C-SPAN" in LINE_233 and LINE_252.startswith("President Trump has opened")
+    stages = parse_mode(ENG_SPA_MODE)
+    fresh, after = Pipeline(stages), Pipeline(stages)
+    try:
+        [alone] = fresh.run([to_stream(LINE_252)])
+        [_, leaked] = after.run([to_stream(LINE_233), to_stream(LINE_252)])
+    finally:
+        fresh.close()
+        after.close()
+    assert from_stream(alone)[0] == SPANISH_252
+    assert from_stream(leaked)[0] == SPANISH_252.replace(" contra ", " en contra ")
+
+
+def test_no_state_leaks_between_segments() -> None:
+    # The translation memory's promise: a segment's translation does not depend on what came before it.
+    with ApertiumEngine() as engine:
+        assert engine.translate_batch([LINE_252], "en", "es")[0][0].text == SPANISH_252
+        assert engine.tagger_restarts == 0
+    with ApertiumEngine() as engine:
+        both = engine.translate_batch([LINE_233, LINE_252, LINE_252], "en", "es")
+        assert [hyps[0].text for hyps in both] == [SPANISH_233, SPANISH_252, SPANISH_252]
+        assert engine.tagger_restarts == 1
+        # Across calls too: the pipeline lives on, the tagger is replaced after the line that changed it.
+        assert engine.translate_batch([LINE_233], "en", "es")[0][0].text == SPANISH_233
+        pipeline = engine._pipelines[("en", "es")]
+        assert engine.translate_batch([LINE_252], "en", "es")[0][0].text == SPANISH_252
+        assert engine.tagger_restarts == 2
+        assert engine._pipelines[("en", "es")] is pipeline and engine.restarts == 0
+        spare = pipeline._spare
+        assert spare is not None
+        spare_processes = list(spare.processes)
+    assert all(p.poll() is not None for p in spare_processes)  # close() stops the tagger started ahead too
+
+
+def test_split_at_tagger() -> None:
+    stages = parse_mode(ENG_SPA_MODE)
+    head, tagger, tail = split_at_tagger(stages)
+    assert [argv[0] for argv in head] == ["lt-proc"]
+    assert tagger is not None and tagger[:4] == ["apertium-tagger", "-d", "-z", "-g"]
+    assert [argv[0] for argv in tail] == [argv[0] for argv in stages[2:]]
+    assert split_at_tagger([["cat"], ["tr", "a", "b"]]) == ([["cat"], ["tr", "a", "b"]], None, [])
+
+
+def test_an_error_in_the_segment_generator_is_raised_by_run() -> None:
+    # The tagger feeds the tail from the tail's writer thread; its errors must reach the caller, not hang it.
+    def segments() -> Iterator[str]:
+        yield "a"
+        raise EngineError("the tagger failed")
+
+    pipeline = Pipeline([["cat"]], timeout=5.0)
+    try:
+        with pytest.raises(EngineError, match="^the tagger failed$"):
+            pipeline.run(segments(), 2)
+    finally:
+        pipeline.close()
 
 
 def test_close_stops_every_process() -> None:
