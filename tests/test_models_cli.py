@@ -27,6 +27,13 @@ from dragoman.commands import models_pkg_cmd
 from dragoman.packages import download
 
 
+@pytest.fixture(autouse=True)
+def no_apertium_pairs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests are about Argos packages: hide the machine's Apertium pairs (tests/engines/test_apertium.py
+    covers those, and `models list` showing both)."""
+    monkeypatch.setenv("APERTIUM_DATADIR", str(tmp_path / "no-apertium"))
+
+
 @pytest.fixture
 def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[PackageServer]:
     """A loopback index (en->zz 1.0 and 1.1, en->fa 1.5) that DRAGOMAN_PACKAGE_INDEX points at."""

@@ -36,17 +36,18 @@ def _code(value: str, param: str) -> str:
     "--engine",
     "-e",
     "engine_name",
-    type=click.Choice(["argos", "apertium"]),
-    default="argos",
+    type=click.Choice(["all", "argos", "apertium"]),
+    default="all",
     show_default=True,
-    help="Whose models: Argos packages, or the Apertium pairs installed on the system.",
+    help="Whose models: Argos packages, the Apertium pairs installed on the system, or both.",
 )
 def list_cmd(as_json: bool, engine_name: str) -> None:
     """Show installed models: pair, version, calibration, and where they are.
 
     dragoman's own models come first; models installed by argostranslate are
     found too and used read-only. For each pair the first one listed is used.
-    --engine apertium lists the Apertium pairs (Debian packages) instead.
+    Apertium pairs (Debian packages) follow in a table of their own;
+    --engine argos or --engine apertium shows one kind only.
 
     \b
     Examples:
@@ -58,6 +59,8 @@ def list_cmd(as_json: bool, engine_name: str) -> None:
         _list_apertium(as_json)
         return
     from dragoman import packages
+
+    apertium = _apertium_records() if engine_name == "all" else []
 
     scan = packages.scan_installed()
     for problem in scan.problems:
@@ -73,11 +76,10 @@ def list_cmd(as_json: bool, engine_name: str) -> None:
         used.add(pkg.pair)
         records.append(record)
     if as_json:
-        echo_json(records)
+        echo_json(records + apertium)
         return
     if not records:
         click.echo("no models installed; 'dragoman models available' lists what can be installed", err=True)
-        return
     rows = []
     for r in records:
         source = "argostranslate (read-only)" if r["readonly"] else "dragoman"
@@ -92,25 +94,37 @@ def list_cmd(as_json: bool, engine_name: str) -> None:
                 r["path"],
             ]
         )
-    _table(["PAIR", "VERSION", "CALIBRATED", "SOURCE", "PATH"], rows)
+    if rows:
+        _table(["PAIR", "VERSION", "CALIBRATED", "SOURCE", "PATH"], rows)
+    if apertium:
+        click.echo(("\n" if rows else "") + "Apertium pairs (dragoman translate --engine apertium):")
+        _apertium_table(apertium)
 
 
-def _list_apertium(as_json: bool) -> None:
+def _apertium_records() -> list[dict[str, str]]:
     from dragoman.engines.apertium import ApertiumEngine
 
     engine = ApertiumEngine()
     try:
-        records = engine.describe_pairs()
+        return engine.describe_pairs()
     finally:
         engine.close()
+
+
+def _apertium_table(records: list[dict[str, str]]) -> None:
+    rows = [[f"{r['from_code']}->{r['to_code']}", r["package_version"], r["mode"], r["path"]] for r in records]
+    _table(["PAIR", "VERSION", "MODE", "PATH"], rows)
+
+
+def _list_apertium(as_json: bool) -> None:
+    records = _apertium_records()
     if as_json:
         echo_json(records)
         return
     if not records:
         click.echo("no Apertium pairs installed; e.g. 'sudo apt-get install apertium apertium-eng-spa'", err=True)
         return
-    rows = [[f"{r['from_code']}->{r['to_code']}", r["package_version"], r["mode"], r["path"]] for r in records]
-    _table(["PAIR", "VERSION", "MODE", "PATH"], rows)
+    _apertium_table(records)
 
 
 @click.command("available", short_help="List the packages the index offers.")

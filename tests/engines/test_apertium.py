@@ -306,6 +306,13 @@ def test_models_list_shows_apertium_pairs() -> None:
     assert table.exit_code == 0
     assert table.stdout.splitlines()[0].split() == ["PAIR", "VERSION", "MODE", "PATH"]
     assert any(line.startswith("en->es ") and "eng-spa" in line for line in table.stdout.splitlines())
+    # Without --engine both kinds are listed: no Argos package here, then the Apertium table.
+    both = runner.invoke(cli, ["models", "list"])
+    assert both.exit_code == 0
+    assert both.stderr == "no models installed; 'dragoman models available' lists what can be installed\n"
+    assert both.stdout.splitlines()[0] == "Apertium pairs (dragoman translate --engine apertium):"
+    assert both.stdout.splitlines()[1:] == table.stdout.splitlines()
+    assert json.loads(runner.invoke(cli, ["models", "list", "--json"]).stdout) == json.loads(result.stdout)
 
 
 def test_translate_cli_end_to_end() -> None:
