@@ -45,6 +45,30 @@ def test_txt_file_exact_output(tmp_path: Path, toy: list[tuple[str, str]]) -> No
     assert (tmp_path / "story.zz.txt").read_text(encoding="utf-8") == expected
 
 
+def test_workers_reach_the_engine_and_keep_the_output(
+    tmp_path: Path, toy: list[tuple[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dragoman.engines.argos import ArgosEngine
+
+    seen: list[int] = []
+    original = ArgosEngine.__init__
+
+    def spy(self: ArgosEngine, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        seen.append(self.inter_threads)
+
+    monkeypatch.setattr(ArgosEngine, "__init__", spy)
+    src = tmp_path / "story.en.txt"
+    src.write_text("\n".join(s for s, _ in toy[:4]) + "\n", encoding="utf-8")
+    result = invoke(str(src), "--to", "zz", "-q", "--workers", "2", "--no-memory")
+    assert result.exit_code == 0, result.output
+    assert seen == [2]
+    assert (tmp_path / "story.zz.txt").read_text(encoding="utf-8") == "\n".join(t for _, t in toy[:4]) + "\n"
+    other = invoke(str(src), "--to", "es", "--engine", "apertium", "--workers", "2")
+    assert other.exit_code == 2
+    assert "--workers apply to the argos engine only" in other.output
+
+
 def test_markdown_file_keeps_structure(tmp_path: Path, toy: list[tuple[str, str]]) -> None:
     (s0, t0), (s1, t1), (s2, t2) = toy[:3]
     src = tmp_path / "post.md"

@@ -33,12 +33,15 @@ def _targets(value: tuple[str, ...]) -> list[str]:
     return targets
 
 
-def _engine(name: str, beam: int | None, threads: int | None, compute_type: str | None, device: str | None) -> Any:
+def _engine(
+    name: str, beam: int | None, threads: int | None, compute_type: str | None, device: str | None,
+    workers: int | None = None,
+) -> Any:
     from dragoman.engines import create_engine
     from dragoman.errors import EngineError
 
     options: dict[str, Any] = {}
-    given = {"--beam": beam, "--threads": threads, "--compute-type": compute_type, "--device": device}
+    given = {"--beam": beam, "--threads": threads, "--compute-type": compute_type, "--device": device, "--workers": workers}
     if name == "argos":
         if beam is not None:
             options["beam_size"] = beam
@@ -48,6 +51,8 @@ def _engine(name: str, beam: int | None, threads: int | None, compute_type: str 
             options["compute_type"] = compute_type
         if device is not None:
             options["device"] = device
+        if workers is not None:
+            options["inter_threads"] = workers
     else:
         extra = [flag for flag, value in given.items() if value is not None]
         if extra:
@@ -152,6 +157,8 @@ class _Bar:
 @click.option("--compute-type", type=click.Choice(COMPUTE_TYPE_CHOICES),
               help="CTranslate2 compute type (argos; default int8).")
 @click.option("--device", type=click.Choice(("cpu", "cuda", "auto")), help="Device (argos; default cpu).")
+@click.option("--workers", type=click.IntRange(1, 64),
+              help="Batches translated in parallel (argos, CTranslate2 inter_threads; default 1). Each worker uses --threads.")
 @click.option("--digits", type=click.Choice(("keep", "native", "latin")), default="keep", show_default=True,
               help="Digits in the output: as the model wrote them, the target's native digits (Persian ۱۲۳), or 0-9.")
 @click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False),
@@ -174,6 +181,7 @@ def translate(
     threads: int | None,
     compute_type: str | None,
     device: str | None,
+    workers: int | None,
     digits: str,
     report_path: Path | None,
     install_missing: bool,
@@ -208,7 +216,7 @@ def translate(
         if source in target_list:
             raise click.BadParameter(f"{source} is the source language; translate into another one", param_hint="'--to'")
 
-    engine = _engine(engine_name, beam, threads, compute_type, device)
+    engine = _engine(engine_name, beam, threads, compute_type, device, workers)
     stdin_text: str | None = None
     if not files:
         if len(target_list) > 1:
