@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -254,13 +254,7 @@ class Translator:
             finished += len(chunk)
             self.stats.translated += len(chunk)
             self._report(finished, total)
-        if self.glossary is not None:
-            # After the memory, against this run's glossary: forbidden forms no source term asked for.
-            from dragoman.enforce.stray import ForbiddenScanner
-
-            scanner = ForbiddenScanner(self.glossary, route.target, include_drafts=self.include_drafts)
-            for value in done.values():
-                scanner.record(value)
+        self._scan_forbidden(done.values(), route)
         return [done[text] for text in texts]
 
     def translate_with_markup(self, texts: Sequence[str], marks: Sequence[Marks], route: Route) -> list[Any]:
@@ -324,13 +318,18 @@ class Translator:
             finished += len(chunk)
             self.stats.translated += len(chunk)
             self._report(finished, total)
-        if self.glossary is not None:
-            from dragoman.enforce.stray import ForbiddenScanner
-
-            scanner = ForbiddenScanner(self.glossary, route.target, include_drafts=self.include_drafts)
-            for value in done.values():
-                scanner.record(value)
+        self._scan_forbidden(done.values(), route)
         return [done[(text, tuple(item_marks))] for text, item_marks in zip(texts, marks)]
+
+    def _scan_forbidden(self, values: Iterable[Any], route: Route) -> None:
+        """After the memory, against this run's glossary: record forbidden forms no source term asked for."""
+        if self.glossary is None:
+            return
+        from dragoman.enforce.stray import ForbiddenScanner
+
+        scanner = ForbiddenScanner(self.glossary, route.target, include_drafts=self.include_drafts)
+        for value in values:
+            scanner.record(value)
 
     def _report(self, done: int, total: int) -> None:
         # Monotonic: engine-side estimates and chunk ends interleave, the bar only moves forward.
