@@ -169,32 +169,32 @@ class TranslationMemory:
     # -- use ------------------------------------------------------------------------------------
 
     def get_many(self, keys: Sequence[str]) -> dict[str, str]:
-        """Translations for the keys that are stored (one read transaction)."""
-        return {key: text for key, (text, _meta) in self.get_entries(keys).items()}
+        """Translations for the keys that are stored (one read transaction; metadata is not read)."""
+        return {row[0]: row[1] for row in self._select(keys, "translation")}
 
     def get_entries(self, keys: Sequence[str]) -> dict[str, tuple[str, dict[str, Any] | None]]:
         """Translations with their metadata for the keys that are stored (one read transaction)."""
-        found: dict[str, tuple[str, dict[str, Any] | None]] = {}
+        return {key: (text, _load_metadata(meta)) for key, text, meta in self._select(keys, "translation, metadata")}
+
+    def _select(self, keys: Sequence[str], columns: str) -> list[tuple[Any, ...]]:
+        """(key, *columns) rows for the stored keys, read in chunks inside one transaction."""
         unique = list(dict.fromkeys(keys))
+        rows: list[tuple[Any, ...]] = []
         if not unique:
-            return found
+            return rows
         try:
             self._conn.execute("BEGIN")
             try:
                 for start in range(0, len(unique), _IN_CHUNK):
                     chunk = unique[start : start + _IN_CHUNK]
                     marks = ",".join("?" * len(chunk))
-                    rows = self._conn.execute(
-                        f"SELECT key, translation, metadata FROM entries WHERE key IN ({marks})", chunk
-                    )
-                    for key, text, meta in rows:
-                        found[key] = (text, _load_metadata(meta))
+                    rows.extend(self._conn.execute(f"SELECT key, {columns} FROM entries WHERE key IN ({marks})", chunk))
             finally:
                 self._conn.execute("COMMIT")
         except sqlite3.DatabaseError as err:
             self._degrade(err)
-            return {}
-        return found
+            return []
+        return rows
 
     def get_metadata(self, key: str) -> dict[str, Any] | None:
         try:

@@ -94,7 +94,7 @@ def _plain_translate(engine: Engine, texts: list[str], route: Route) -> list[str
 def _enforced_translate(
     engine: Engine, texts: list[str], route: Route, glossary: Glossary, options: Any
 ) -> list[Any]:
-    from dragoman.pipeline import enforce
+    from dragoman import enforce
 
     if route.via is None:
         return list(enforce.translate_segments(engine, texts, route.source, route.target, glossary, options))
@@ -108,7 +108,7 @@ def _enforced_translate(
 def _result_from_memory(text: str, metadata: dict[str, Any] | None) -> Any:
     """A SegmentResult rebuilt from the memory, or None when the stored record cannot be read (then the
     segment is simply translated again)."""
-    from dragoman.pipeline import enforce
+    from dragoman import enforce
 
     data = metadata or {}
     try:
@@ -340,7 +340,7 @@ class Translator:
     def _key_material(self, text: str, route: Route) -> str:
         if self.glossary is None:
             return ""
-        from dragoman.pipeline import enforce
+        from dragoman import enforce
 
         return str(enforce.tm_key_material(text, self.glossary, route.source, route.target, self._options(route)))
 
