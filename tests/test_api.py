@@ -5,13 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers.toy import TOY_PACKAGE
 
 from dragoman import packages
 from dragoman.api import load_glossaries, translate
 from dragoman.errors import DragomanError
 from dragoman.pipeline.routes import MissingModelError
-
-TOY_PACKAGE = Path(__file__).parent / "data" / "translate-en_zz-1_0.argosmodel"
 
 GLOSSARY = """\
 version: 1

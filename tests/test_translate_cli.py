@@ -8,20 +8,11 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from helpers.package_server import PackageServer
+from helpers.toy import TOY_PACKAGE, toy_cases
 
 from dragoman import packages
 from dragoman.cli import cli
-from helpers.package_server import PackageServer
-
-DATA = Path(__file__).parent / "data"
-TOY_PACKAGE = DATA / "translate-en_zz-1_0.argosmodel"
-TOY_OUTPUTS = DATA / "toy-model.json"
-
-
-def toy_cases() -> list[tuple[str, str]]:
-    data: Any = json.loads(TOY_OUTPUTS.read_text(encoding="utf-8"))
-    cases = data["examples"] if isinstance(data, dict) else data
-    return [(case["source"], case["target"]) for case in cases]
 
 
 @pytest.fixture

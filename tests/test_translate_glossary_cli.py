@@ -10,13 +10,12 @@ import pytest
 from click.testing import CliRunner
 from fake_engine import FakeEngine, Fault
 from helpers.package_server import PackageServer
+from helpers.toy import TOY_PACKAGE
 
 from dragoman import packages
 from dragoman.cli import cli
 from dragoman.commands import translate_cmd
 
-DATA = Path(__file__).parent / "data"
-TOY_PACKAGE = DATA / "translate-en_zz-1_0.argosmodel"
 
 GLOSSARY = """\
 version: 1

@@ -2,31 +2,26 @@
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 from typing import Iterator
 
 import pytest
+from helpers.toy import DATA, unpack_toy
 
 from dragoman import calibration
-from dragoman.engines.argos import ArgosEngine
 from dragoman.enforce import EnforceOptions, translate_segments
 from dragoman.enforce.terms import count_form
+from dragoman.engines.argos import ArgosEngine
 from dragoman.glossary.model import Entry, Glossary, LangTerms
 from dragoman.pipeline.report import DocumentRecord, build_report
 
-DATA = Path(__file__).parent.parent / "data"
-TOY_PACKAGE = DATA / "translate-en_zz-1_0.argosmodel"
 TOY_FACTS = DATA / "toy-model.json"
 
 
 @pytest.fixture(scope="module")
 def toy_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("toy")
-    with zipfile.ZipFile(TOY_PACKAGE) as archive:
-        archive.extractall(root)
-    (package_dir,) = [p for p in root.iterdir() if (p / "metadata.json").is_file()]
-    return package_dir
+    """The toy package unpacked once for the module."""
+    return unpack_toy(tmp_path_factory.mktemp("toy"))
 
 
 @pytest.fixture

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import zipfile
 from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
+from helpers.toy import TOY_PACKAGE, toy_cases, unpack_toy
 
 from dragoman import packages
 from dragoman.engines import create_engine
@@ -20,29 +20,13 @@ from dragoman.engines.argos import (
 )
 from dragoman.engines.base import BatchOptions
 from dragoman.errors import EngineError, ModelError
-
 from engines.contract import EngineContract
-
-DATA = Path(__file__).parent.parent / "data"
-TOY_PACKAGE = DATA / "translate-en_zz-1_0.argosmodel"
-TOY_OUTPUTS = DATA / "toy-model.json"
-
-
-def toy_cases() -> list[tuple[str, str]]:
-    """(source, exact zz output) pairs recorded when the toy model was built."""
-    data: Any = json.loads(TOY_OUTPUTS.read_text(encoding="utf-8"))
-    cases = data["examples"] if isinstance(data, dict) else data
-    return [(case["source"], case["target"]) for case in cases]
 
 
 @pytest.fixture(scope="module")
 def toy_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The toy package unpacked once for the module (the data is ours, so a plain extract is fine)."""
-    root = tmp_path_factory.mktemp("toy")
-    with zipfile.ZipFile(TOY_PACKAGE) as archive:
-        archive.extractall(root)
-    (package_dir,) = [p for p in root.iterdir() if (p / "metadata.json").is_file()]
-    return package_dir
+    """The toy package unpacked once for the module."""
+    return unpack_toy(tmp_path_factory.mktemp("toy"))
 
 
 @pytest.fixture

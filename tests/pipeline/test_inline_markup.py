@@ -6,14 +6,13 @@ from pathlib import Path
 
 from click.testing import CliRunner
 from fake_engine import FakeEngine
+from helpers.toy import TOY_PACKAGE
 
 from dragoman import packages
 from dragoman.cache import TranslationMemory
 from dragoman.cli import cli
 from dragoman.pipeline.run import TranslateJob, run
 
-DATA = Path(__file__).parent.parent / "data"
-TOY_PACKAGE = DATA / "translate-en_zz-1_0.argosmodel"
 
 HTML = (
     '<p>President Pezeshkian met Prime Minister <a href="/people/anwar">Anwar Ibrahim</a> in Kuala Lumpur.</p>\n'
