@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Sequence
 
 from dragoman.enforce.model import APPLIED, FORBIDDEN_FOUND, PIVOT, VARIANT, VIOLATED, Occurrence, PlannedTerm, SegmentResult
@@ -48,32 +49,16 @@ def merge_pivot(leg1: Sequence[SegmentResult], leg2: Sequence[SegmentResult]) ->
             key = (occ.source_start, occ.source_end, occ.entry_id)
             plan = origin.get(key)  # type: ignore[arg-type]
             if plan is not None:
-                occ = Occurrence(
+                occ = replace(
+                    occ,
                     source_start=plan.origin_start,
                     source_end=plan.origin_end,
                     source_text=plan.origin_text,
-                    entry_id=occ.entry_id,
-                    required=occ.required,
-                    strategy=occ.strategy,
-                    status=occ.status,
-                    target_start=occ.target_start,
-                    target_end=occ.target_end,
-                    found=occ.found,
                     note=_join(occ.note, f"via pivot span {occ.source_text!r}"),
                 )
             else:
-                occ = Occurrence(
-                    source_start=None,
-                    source_end=None,
-                    source_text=occ.source_text,
-                    entry_id=occ.entry_id,
-                    required=occ.required,
-                    strategy=occ.strategy,
-                    status=occ.status,
-                    target_start=occ.target_start,
-                    target_end=occ.target_end,
-                    found=occ.found,
-                    note=_join(occ.note, "found in the pivot text only"),
+                occ = replace(
+                    occ, source_start=None, source_end=None, note=_join(occ.note, "found in the pivot text only")
                 )
             occurrences.append(occ)
         for occ in first.occurrences:
