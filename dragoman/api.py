@@ -58,12 +58,14 @@ def translate(
     format: str = "txt",
     use_memory: bool = True,
     digits: str = "keep",
+    use_drafts: bool = False,
 ) -> Translation:
     """Translate ``text`` from ``source`` into ``target``, enforcing ``glossary``.
 
     ``glossary`` is a loaded :class:`~dragoman.glossary.model.Glossary` or a list of paths; ``engine`` an
     engine name (``argos``, ``argostranslate``, ``apertium``) or an engine instance; ``format`` one of
-    ``txt``, ``markdown``, ``html``. Raises :class:`dragoman.errors.DragomanError` subclasses with a
+    ``txt``, ``markdown``, ``html``; ``use_drafts`` also applies entries with ``status: draft`` (as
+    ``dragoman translate --use-drafts``). Raises :class:`dragoman.errors.DragomanError` subclasses with a
     one-line message (a missing model names the command that installs it).
     """
     from dragoman.cache import TranslationMemory
@@ -85,6 +87,7 @@ def translate(
         write=False,
         use_memory=use_memory,
         digits=digits,
+        include_drafts=use_drafts,
     )
     counting = CountingEngine(instance)
     memory = TranslationMemory() if use_memory else None

@@ -74,3 +74,17 @@ def test_missing_model_is_a_one_line_error_naming_the_install_command(desk: Path
         "no en->fa model installed — run 'dragoman models install en fa' or "
         "'dragoman models install FILE.argosmodel' (installed: en->zz)"
     )
+
+
+def test_drafts_apply_only_when_asked(desk: Path) -> None:
+    desk.write_text(
+        GLOSSARY + "  - id: tehran\n    type: place\n    status: draft\n    terms: {en: Tehran, zz: Teheran}\n",
+        encoding="utf-8",
+    )
+    text = "The big Malaysian delegation visited Tehran on Monday."
+    assert translate(text, source="en", target="zz", glossary=[desk]).text == (
+        "Delegasi Malaysia besar melawat Tihron pada Isnin."
+    )
+    assert translate(text, source="en", target="zz", glossary=[desk], use_drafts=True).text == (
+        "Delegasi Malaysia besar melawat Teheran pada Isnin."
+    )
