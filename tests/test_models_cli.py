@@ -106,6 +106,7 @@ def test_list_json_and_warnings(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert json.loads(result.stdout) == [
         {
+            "engine": "argos",
             "from_code": "en",
             "to_code": "zz",
             "from_name": "English",

@@ -69,7 +69,8 @@ def list_cmd(as_json: bool, engine_name: str) -> None:
     records: list[dict[str, Any]] = []
     for pkg in scan.packages:
         calibration = packages.find_calibration(pkg)
-        record = pkg.to_dict()
+        # "engine" tells the records apart when Apertium's pairs follow in the same JSON list.
+        record = {"engine": "argos", **pkg.to_dict()}
         record["active"] = pkg.pair not in used
         record["calibrated"] = calibration is not None
         record["calibration_path"] = str(calibration) if calibration else None
