@@ -32,25 +32,39 @@ SHORT_HELP: dict[str, str] = {
 
 
 class LazyGroup(click.Group):
-    """A group that imports a sub-command's module only when it is used."""
+    """A group that imports a sub-command's module only when it is used.
+
+    ``lazy_commands`` maps a name to "module:attribute"; ``short_help`` (optional) lets ``--help`` list the
+    commands without importing them (without it, help imports each module for its short help).
+    """
+
+    def __init__(
+        self,
+        *args: Any,
+        lazy_commands: dict[str, str] | None = None,
+        short_help: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy_commands = dict(lazy_commands or {})
+        self.short_help_table = dict(short_help or {})
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(COMMANDS)
+        return sorted(set(self.lazy_commands) | set(self.commands))
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        target = COMMANDS.get(cmd_name)
+        target = self.lazy_commands.get(cmd_name)
         if target is None:
-            return None
-        if ctx.resilient_parsing or "--help" in sys.argv[1:2]:
-            # Root --help lists short help without importing every module.
-            pass
+            return super().get_command(ctx, cmd_name)
         module_name, attr = target.split(":")
-        module = importlib.import_module(module_name)
-        command: click.Command = getattr(module, attr)
+        command: click.Command = getattr(importlib.import_module(module_name), attr)
         return command
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        rows = [(name, SHORT_HELP.get(name, "")) for name in self.list_commands(ctx)]
+        if not self.short_help_table:
+            super().format_commands(ctx, formatter)
+            return
+        rows = [(name, self.short_help_table.get(name, "")) for name in self.list_commands(ctx)]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
@@ -65,7 +79,12 @@ class LazyGroup(click.Group):
             sys.exit(0)
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=LazyGroup,
+    lazy_commands=COMMANDS,
+    short_help=SHORT_HELP,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(__version__, "--version", prog_name="dragoman")
 def cli() -> None:
     """Translate news articles offline and make names and terms come out the agreed way.

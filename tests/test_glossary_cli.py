@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -327,3 +330,25 @@ def test_glossary_option_layers_and_warns(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("DRAGOMAN_GLOSSARY", f"{base}:{desk}")
     result = CliRunner().invoke(probe, [])
     assert result.stdout == f"8 {base},{desk}\n"
+
+
+def test_lazy_glossary_group_lists_every_command_of_its_modules() -> None:
+    from dragoman.commands.glossary_cmd import LAZY_COMMANDS
+
+    modules = ["dragoman.commands.glossary_edit_cmd", "dragoman.commands.glossary_io_cmd",
+               "dragoman.commands.glossary_grow_cmd"]
+    declared = {c.name: c for m in modules for c in importlib.import_module(m).COMMANDS}
+    assert sorted(LAZY_COMMANDS) == sorted(declared)
+    for name, target in LAZY_COMMANDS.items():
+        module, attr = target.split(":")
+        assert getattr(importlib.import_module(module), attr) is declared[name]
+
+
+def test_glossary_lint_does_not_import_the_editor_commands() -> None:
+    code = (
+        "import sys; from click.testing import CliRunner; from dragoman.cli import cli; "
+        "r = CliRunner().invoke(cli, ['glossary', 'lint', '--help']); assert r.exit_code == 0, r.output; "
+        "print(sorted(m for m in sys.modules if m.startswith('dragoman.commands.glossary_')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "['dragoman.commands.glossary_cmd', 'dragoman.commands.glossary_io_cmd']"

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import click
 
-from dragoman.commands import glossary_edit_cmd, glossary_grow_cmd, glossary_io_cmd
+from dragoman.cli import LazyGroup
+
+# Each sub-command loads its module only when it runs (`glossary lint` never imports the editor).
+_MODULES = {
+    "dragoman.commands.glossary_edit_cmd": {"new": "new", "add": "add", "remove": "remove", "list": "list_entries",
+                                            "show": "show", "search": "search", "stats": "stats"},
+    "dragoman.commands.glossary_io_cmd": {"lint": "lint", "merge": "merge", "import": "import_cmd", "export": "export"},
+    "dragoman.commands.glossary_grow_cmd": {"suggest": "suggest", "seed": "seed", "review": "review", "approve": "approve"},
+}
+LAZY_COMMANDS = {name: f"{module}:{attr}" for module, names in _MODULES.items() for name, attr in names.items()}
 
 
-@click.group()
+@click.group(cls=LazyGroup, lazy_commands=LAZY_COMMANDS)
 def glossary() -> None:
     """Create, edit, lint, import and export glossaries (YAML is the home format).
 
@@ -20,7 +29,3 @@ def glossary() -> None:
       dragoman glossary export desk.yaml --format tbx -o desk.tbx
     """
 
-
-for _module in (glossary_edit_cmd, glossary_io_cmd, glossary_grow_cmd):
-    for _command in _module.COMMANDS:
-        glossary.add_command(_command)
