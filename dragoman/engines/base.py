@@ -83,6 +83,10 @@ class Engine(ABC):
         """Translate every segment; return, per segment, hypotheses best first
         (``options.num_hypotheses`` of them where the engine supports n-best, else one)."""
 
+    def missing_hint(self, source: str, target: str) -> str | None:
+        """What the user can run to get a pair this engine lacks (e.g. an apt-get command), or None."""
+        return None
+
     def close(self) -> None:
         """Release models, processes and threads. Safe to call twice."""
 

@@ -59,9 +59,8 @@ def plan_route(engine: Engine, source: str, target: str, pairs: list[tuple[str, 
     if pivot not in (source, target) and (source, pivot) in have and (pivot, target) in have:
         return Route(source, target, ((source, pivot), (pivot, target)))
     if engine.name != "argos":
-        # Engines that know how to get a pair (Apertium: the apt-get package) say so first.
-        hint = getattr(engine, "missing_hint", None)
-        how = f"{hint(source, target)}; " if callable(hint) else ""
+        hint = engine.missing_hint(source, target)
+        how = f"{hint}; " if hint else ""
         raise EngineError(
             f"the {engine.name} engine cannot translate {source}->{target}",
             f"{how}it supports: {_pairs_text(available)}",

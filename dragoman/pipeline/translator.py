@@ -67,6 +67,9 @@ class CountingEngine(Engine):
     def signature(self, source: str, target: str) -> str:
         return self.inner.signature(source, target)
 
+    def missing_hint(self, source: str, target: str) -> str | None:
+        return self.inner.missing_hint(source, target)
+
     def translate_batch(
         self, segments: Sequence[str], source: str, target: str, options: BatchOptions | None = None
     ) -> list[list[Hypothesis]]:
