@@ -76,3 +76,8 @@ class EngineError(DragomanError):
 
 class CacheError(DragomanError):
     """The translation memory cannot be used."""
+
+
+def one_line(err: BaseException) -> str:
+    """An exception's message on one line (for messages that quote an OS or library error)."""
+    return " ".join(str(err).split()) or type(err).__name__

@@ -142,3 +142,13 @@ def file_lock(path: str | Path) -> Iterator[Path]:
             if fcntl is not None:
                 fcntl.flock(fd, fcntl.LOCK_UN)
             os.close(fd)
+
+
+def human_size(size: int) -> str:
+    """Bytes as people read them: 512 B, 48.0 KiB, 93.7 MiB."""
+    value = float(size)
+    for unit in ("B", "KiB", "MiB"):
+        if value < 1024:
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} GiB"

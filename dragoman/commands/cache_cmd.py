@@ -5,15 +5,7 @@ from __future__ import annotations
 import click
 
 from dragoman.commands.common import echo_json, warn
-
-
-def _human(size: int) -> str:
-    value = float(size)
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if value < 1024 or unit == "GiB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{size} B"  # pragma: no cover
+from dragoman.fsutil import human_size
 
 
 @click.group()
@@ -44,7 +36,7 @@ def stats(as_json: bool) -> None:
         return
     click.echo(f"path:    {info.path}")
     click.echo(f"entries: {info.entries}")
-    click.echo(f"size:    {_human(info.size_bytes)}")
+    click.echo(f"size:    {human_size(info.size_bytes)}")
 
 
 @cache.command()

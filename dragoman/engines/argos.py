@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from dragoman import __version__
 from dragoman.engines.base import COMPUTE_TYPES, BatchOptions, Engine, Hypothesis
-from dragoman.errors import EngineError, ModelError
+from dragoman.errors import EngineError, ModelError, one_line
 
 if TYPE_CHECKING:  # ctranslate2 and sentencepiece load only when a model is used
     import ctranslate2
@@ -208,19 +208,19 @@ class ArgosEngine(Engine):
         except ValueError as err:
             # CTranslate2 refuses compute types the device cannot run (float16 on most CPUs).
             raise EngineError(
-                f"cannot run {pkg.code} with compute type {self.compute_type!r} on {self.device}: {_one_line(err)}",
+                f"cannot run {pkg.code} with compute type {self.compute_type!r} on {self.device}: {one_line(err)}",
                 "try --compute-type int8 or float32",
             ) from None
         except RuntimeError as err:
             raise ModelError(
-                f"cannot load the model in {pkg.model_dir}: {_one_line(err)}",
+                f"cannot load the model in {pkg.model_dir}: {one_line(err)}",
                 f"reinstall it with 'dragoman models install {pkg.from_code} {pkg.to_code}'",
             ) from None
         try:
             tokenizer = sentencepiece.SentencePieceProcessor(model_file=str(pkg.sp_model_path))
         except (OSError, RuntimeError) as err:
             raise ModelError(
-                f"cannot load {pkg.sp_model_path}: {_one_line(err)}",
+                f"cannot load {pkg.sp_model_path}: {one_line(err)}",
                 f"reinstall it with 'dragoman models install {pkg.from_code} {pkg.to_code}'",
             ) from None
         return LoadedModel(translator=translator, tokenizer=tokenizer, target_prefix=pkg.target_prefix)
@@ -322,7 +322,7 @@ class ArgosEngine(Engine):
                 if match and any(match.group(1) in seq for seq in sequences):
                     kwargs["suppress_sequences"] = [seq for seq in sequences if match.group(1) not in seq] or None
                     continue
-                raise EngineError(f"CTranslate2 failed on {source}->{target}: {_one_line(err)}") from None
+                raise EngineError(f"CTranslate2 failed on {source}->{target}: {one_line(err)}") from None
 
     def _chunks(
         self, order: list[int], tokens: list[list[str]]
@@ -426,10 +426,6 @@ def _ctranslate2_version() -> str:
 def _check_int(name: str, value: Any, minimum: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
         raise EngineError(f"{name} must be an integer >= {minimum}, not {value!r}")
-
-
-def _one_line(err: BaseException) -> str:
-    return " ".join(str(err).split()) or type(err).__name__
 
 
 __all__ = [

@@ -16,8 +16,14 @@ from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 
 from dragoman import __version__, config
-from dragoman.errors import PackageError
-from dragoman.packages.installed import delete_package_dir, list_installed, load_package_dir, packages_lock
+from dragoman.errors import PackageError, one_line
+from dragoman.fsutil import human_size
+from dragoman.packages.installed import (
+    delete_package_dir,
+    list_installed,
+    load_package_dir,
+    packages_lock,
+)
 from dragoman.packages.model import (
     INSTALL_RECORD_FILE,
     METADATA_FILE,
@@ -80,10 +86,10 @@ def install_file(
                 if other.pair == (from_code, to_code) and not other.readonly and other.path != final:
                     delete_package_dir(other.path)
     except (zipfile.BadZipFile, zlib.error, EOFError) as err:
-        raise PackageError(f"{where}: the archive is corrupt ({_one_line(err)})", _REFETCH) from None
+        raise PackageError(f"{where}: the archive is corrupt ({one_line(err)})", _REFETCH) from None
     except OSError as err:
         raise PackageError(
-            f"cannot install {where} into {root}: {_one_line(err)}",
+            f"cannot install {where} into {root}: {one_line(err)}",
             "check free disk space and the directory's permissions",
         ) from None
     finally:
@@ -103,9 +109,9 @@ def inspect_file(path: str | Path, *, limits: Limits | None = None) -> tuple[str
             _, prefix = _check_entries(archive, limits or Limits(), where)
             metadata = _read_metadata(archive, prefix, where)
     except (zipfile.BadZipFile, zlib.error, EOFError) as err:
-        raise PackageError(f"{where}: the archive is corrupt ({_one_line(err)})", _REFETCH) from None
+        raise PackageError(f"{where}: the archive is corrupt ({one_line(err)})", _REFETCH) from None
     except OSError as err:
-        raise PackageError(f"{source}: cannot read it ({_one_line(err)})") from None
+        raise PackageError(f"{source}: cannot read it ({one_line(err)})") from None
     from_code, to_code, version, _ = check_metadata(metadata, where)
     return from_code, to_code, version
 
@@ -152,7 +158,7 @@ def _check_entries(
         total += info.file_size
         if total > limits.max_total_bytes:
             raise PackageError(
-                f"{where}: would unpack to more than {_human(limits.max_total_bytes)}",
+                f"{where}: would unpack to more than {human_size(limits.max_total_bytes)}",
                 "refusing it (a zip bomb or not a model package)",
             )
         members.append((info, rel))
@@ -207,13 +213,13 @@ def _read_metadata(archive: zipfile.ZipFile, prefix: str, where: str) -> object:
             f"{where}: no metadata.json in the package", "this is not an Argos model package"
         ) from None
     if info.file_size > _MAX_METADATA_BYTES:
-        raise PackageError(f"{where}: metadata.json is implausibly large ({_human(info.file_size)})")
+        raise PackageError(f"{where}: metadata.json is implausibly large ({human_size(info.file_size)})")
     try:
         return json.loads(archive.read(info).decode("utf-8"))
     except (zipfile.BadZipFile, zlib.error, EOFError) as err:
-        raise PackageError(f"{where}: the archive is corrupt ({_one_line(err)})", _REFETCH) from None
+        raise PackageError(f"{where}: the archive is corrupt ({one_line(err)})", _REFETCH) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise PackageError(f"{where}: metadata.json is not valid JSON ({_one_line(err)})", _REFETCH) from None
+        raise PackageError(f"{where}: metadata.json is not valid JSON ({one_line(err)})", _REFETCH) from None
 
 
 _REFETCH = "get the package again from its publisher"
@@ -252,14 +258,14 @@ def _extract(
                     written += len(chunk)
                     if written > limits.max_total_bytes:
                         raise PackageError(
-                            f"{where}: would unpack to more than {_human(limits.max_total_bytes)}",
+                            f"{where}: would unpack to more than {human_size(limits.max_total_bytes)}",
                             "refusing it (a zip bomb or not a model package)",
                         )
                     dst.write(chunk)
         except (zipfile.BadZipFile, zlib.error, EOFError) as err:
-            raise PackageError(f"{where}: the archive is corrupt ({_one_line(err)})", _REFETCH) from None
+            raise PackageError(f"{where}: the archive is corrupt ({one_line(err)})", _REFETCH) from None
         except NotImplementedError as err:
-            raise PackageError(f"{where}: unsupported zip feature ({_one_line(err)})", _REFETCH) from None
+            raise PackageError(f"{where}: unsupported zip feature ({one_line(err)})", _REFETCH) from None
         except FileExistsError:
             raise PackageError(f"{where}: entry {info.filename!r} appears twice", "refusing it") from None
 
@@ -308,14 +314,3 @@ def _clean_workdirs(root: Path) -> None:
                 pass
 
 
-def _human(size: int) -> str:
-    value = float(size)
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if value < 1024 or unit == "GiB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{size} B"  # pragma: no cover
-
-
-def _one_line(err: BaseException) -> str:
-    return " ".join(str(err).split()) or type(err).__name__

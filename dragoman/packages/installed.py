@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dragoman import config
-from dragoman.errors import DragomanError, ModelError, PackageError
+from dragoman.errors import DragomanError, ModelError, PackageError, one_line
 from dragoman.packages.model import (
     CALIBRATION_FILE,
     METADATA_FILE,
@@ -40,7 +40,7 @@ def load_package_dir(path: Path, readonly: bool) -> InstalledPackage:
     except FileNotFoundError:
         raise PackageError(f"{where}: no metadata.json", "not an Argos package directory") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise PackageError(f"{where}: metadata.json cannot be read ({_one_line(err)})") from None
+        raise PackageError(f"{where}: metadata.json cannot be read ({one_line(err)})") from None
     from_code, to_code, version, argos_version = check_metadata(data, where)
     check_package_dir(path, where)
     return InstalledPackage(
@@ -60,7 +60,7 @@ def _scan_dir(root: Path, readonly: bool, result: ScanResult) -> None:
     except FileNotFoundError:
         return
     except OSError as err:
-        result.problems.append(f"{root}: cannot list packages ({_one_line(err)})")
+        result.problems.append(f"{root}: cannot list packages ({one_line(err)})")
         return
     found: list[InstalledPackage] = []
     for child in children:
@@ -75,7 +75,7 @@ def _scan_dir(root: Path, readonly: bool, result: ScanResult) -> None:
                 continue
             result.problems.append(f"skipped {err}")
         except (DragomanError, OSError) as err:  # never let one unreadable dir break the listing
-            result.problems.append(f"skipped {child}: {_one_line(err)}")
+            result.problems.append(f"skipped {child}: {one_line(err)}")
     # Highest version first within a pair (two stable sorts keep pairs alphabetical).
     found.sort(key=lambda p: p.version_key, reverse=True)
     found.sort(key=lambda p: p.pair)
@@ -201,10 +201,8 @@ def delete_package_dir(path: Path) -> None:
         os.replace(path, trash)
     except OSError as err:
         raise PackageError(
-            f"cannot remove {path}: {_one_line(err)}", "check the directory's permissions"
+            f"cannot remove {path}: {one_line(err)}", "check the directory's permissions"
         ) from None
     shutil.rmtree(trash, ignore_errors=True)
 
 
-def _one_line(err: BaseException) -> str:
-    return " ".join(str(err).split()) or type(err).__name__
