@@ -85,6 +85,7 @@ class FakeEngine(Engine):
     def __post_init__(self) -> None:
         self.supports_nbest = self.nbest  # type: ignore[misc]
         self.supports_attention = self.attention  # type: ignore[misc]
+        self.supports_suppress = True  # type: ignore[misc]
         self._copy = re.compile(self.copy_pattern)
 
     def pairs(self) -> list[tuple[str, str]]:

@@ -35,7 +35,8 @@ class EnforceOptions:
     placeholder_rate: float | None = None
     # A variant in the output is replaced by the preferred term (False: kept, reported as "variant").
     replace_variants: bool = True
-    # Ban forbidden target terms during decoding (BatchOptions.suppress); they are checked after either way.
+    # Ban forbidden target terms during decoding (BatchOptions.suppress) where one came out: such a segment is
+    # decoded again with its entries' forbidden forms suppressed. They are checked after either way.
     suppress_forbidden: bool = True
     # Draft entries are enforced only when asked.
     include_drafts: bool = False

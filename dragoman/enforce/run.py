@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from collections import Counter
@@ -41,6 +42,8 @@ class _Segment:
     best_hyp: Hypothesis | None = None
     best_sent: SentInput | None = None
     marks: list[tuple[int, int]] = field(default_factory=list)
+    # Decoded with the forbidden forms of its entries suppressed (after one came out without the ban).
+    ban: bool = False
 
 
 def translate_segments(
@@ -91,34 +94,40 @@ def translate_segments(
     seen = Counter(m.group(0) for text in segments for m in _NAME.finditer(text))
     repeated = frozenset(name for name, count in seen.items() if count > 1)
     plain = [s for s in states if not s.occs]
-    if plain:
-        # Attention never changes the decoded text, so plain output stays equal to the no-glossary translation.
-        want_attention = engine.supports_attention and any(s.marks for s in plain)
-        hyps = engine.translate_batch(
-            [s.text for s in plain], source, target, BatchOptions(num_hypotheses=1, return_attention=want_attention)
-        )
-        for state, alternatives in zip(plain, hyps):
-            alternatives = alternatives or [Hypothesis(text="")]
-            results[state.index] = SegmentResult(
-                text=alternatives[0].text,
-                strategy=NO_STRATEGY,
-                engine_calls=1,
-                score=alternatives[0].score,
-                name_renderings=name_renderings(state.text, [], alternatives[0].text, only=repeated) if glossary is not None else {},
-            )
-            if keep is not None:
-                results[state.index].kept_spans = []  # type: ignore[union-attr]
-            if marks is not None:
-                results[state.index].mark_spans = _mark_spans(  # type: ignore[union-attr]
-                    state.marks, alternatives[0], SentInput(state.text, {}, {}), form, []
-                )
-
+    # Segments without terms ride in the first round's engine call (same batches as a run without a glossary;
+    # n-best and attention do not change the top hypothesis), unless the engine translates marked text.
+    ride = plain if markup.markup_translator(engine) is None else []
+    plain_hyps: list[list[Hypothesis]] | None = None
     alone: dict[str, list[str]] = {}
     for round_no in range(max(1, options.max_rounds)):
         active = [s for s in states if s.occs and not s.done]
         if not active:
             break
-        _run_round(engine, active, source, target, form, alone, options, round_no)
+        riders = [s.text for s in ride] if round_no == 0 else []
+        rider_hyps = _run_round(engine, active, source, target, form, alone, options, round_no, riders)
+        if round_no == 0 and ride:
+            plain_hyps = rider_hyps
+    if plain and plain_hyps is None:
+        # Attention never changes the decoded text, so plain output stays equal to the no-glossary translation.
+        want_attention = engine.supports_attention and any(s.marks for s in plain)
+        plain_hyps = engine.translate_batch(
+            [s.text for s in plain], source, target, BatchOptions(num_hypotheses=1, return_attention=want_attention)
+        )
+    for state, alternatives in zip(plain, plain_hyps or []):
+        alternatives = alternatives or [Hypothesis(text="")]
+        results[state.index] = SegmentResult(
+            text=alternatives[0].text,
+            strategy=NO_STRATEGY,
+            engine_calls=1,
+            score=alternatives[0].score,
+            name_renderings=name_renderings(state.text, [], alternatives[0].text, only=repeated) if glossary is not None else {},
+        )
+        if keep is not None:
+            results[state.index].kept_spans = []  # type: ignore[union-attr]
+        if marks is not None:
+            results[state.index].mark_spans = _mark_spans(  # type: ignore[union-attr]
+                state.marks, alternatives[0], SentInput(state.text, {}, {}), form, []
+            )
 
     for state in states:
         if state.occs:
@@ -152,15 +161,15 @@ def _run_round(
     alone: dict[str, list[str]],
     options: EnforceOptions,
     round_no: int,
-) -> None:
+    riders: Sequence[str] = (),
+) -> list[list[Hypothesis]]:
+    """One round over the ``active`` segments; ``riders`` (segments without terms) are translated in the same
+    engine call and their hypotheses returned."""
     sents = [_sent_input(s, form) for s in active]
     in_context = [o for s in active for o in s.occs if o.strategy == IN_CONTEXT]
     # The terms on their own ride in the same call: the model's renderings of them, to find in its output.
     new_alone = sorted({o.text for o in in_context if o.text not in alone and not o.verbatim})
-    forbidden = sorted({f for s in active for o in s.occs for f in o.forbidden})
-    required = [o.required.casefold() for s in active for o in s.occs]
-    # Never ban a form that is part of a required rendering (entries may overlap).
-    suppress = tuple(f for f in forbidden if not any(f.casefold() in r for r in required)) if options.suppress_forbidden else ()
+    suppress = _bannable(active) if options.suppress_forbidden else ()
     n = max(1, options.num_hypotheses) if engine.supports_nbest else 1
     batch = BatchOptions(
         num_hypotheses=n,
@@ -170,6 +179,7 @@ def _run_round(
     )
     translate_marked = markup.markup_translator(engine)
     replaced: list[dict[int, str]] = [{} for _ in sents]
+    rider_hyps: list[list[Hypothesis]] = []
     if translate_marked is not None:
         # Engines that carry inline tags (Apertium): in-context terms are marked and their spans replaced.
         marked = markup.translate_round(
@@ -177,7 +187,7 @@ def _run_round(
         )
         outputs, replaced = marked.outputs, marked.replaced
     else:
-        outputs = engine.translate_batch([s.text for s in sents] + new_alone, source, target, batch)
+        outputs, rider_hyps = _decode(engine, active, sents, new_alone, riders, source, target, batch)
     for term, hyps in zip(new_alone, outputs[len(sents) :]):
         renderings: list[str] = []
         for hyp in hyps:
@@ -204,14 +214,64 @@ def _run_round(
         if best.clean:
             state.done = True
             continue
+        retry_banned = bool(best.forbidden) and not state.ban and bool(suppress) and engine.supports_suppress
+        if retry_banned:
+            # A forbidden form came out: decode again with the entry's forbidden forms suppressed. Banning
+            # lazily keeps the ban's separate (small-batch) call for the segments that need it; occurrences
+            # that failed for another reason move on to their next strategy meanwhile.
+            state.ban = True
         # Next round: only the occurrences that failed change strategy.
-        advanced = False
+        advanced = retry_banned
         for index in best.failed:
+            if retry_banned and best.outcomes[index].status != VIOLATED:
+                continue
             occ = state.occs[index]
             occ.tried.append(occ.strategy)
             advanced = occ.advance() or advanced
         if not advanced:
             state.done = True
+    return rider_hyps
+
+
+def _decode(
+    engine: Engine,
+    active: Sequence[_Segment],
+    sents: Sequence[SentInput],
+    alone_terms: Sequence[str],
+    riders: Sequence[str],
+    source: str,
+    target: str,
+    batch: BatchOptions,
+) -> tuple[list[list[Hypothesis]], list[list[Hypothesis]]]:
+    """The round's engine calls: (the segments' hypotheses then the terms alone, the riders' hypotheses).
+
+    Everything shares one call, so a glossary run decodes in the same large batches as a run without one,
+    except the segments to decode under a ban: CTranslate2 takes suppressed sequences per call (and a ban on
+    the whole batch would make term-free outputs depend on the whole glossary, with memory keys that do not
+    say so; a form forbidden for one concept can be right for another: "صدراعظم" is wrong for a prime
+    minister and right for a chancellor), so they go in a call of their own.
+    """
+    banned = [i for i, state in enumerate(active) if state.ban]
+    free = [i for i, state in enumerate(active) if not state.ban]
+    texts = list(riders) + [sents[i].text for i in free] + list(alone_terms)
+    hyps: list[list[Hypothesis]] = [[] for _ in range(len(active))]
+    common = engine.translate_batch(texts, source, target, dataclasses.replace(batch, suppress=())) if texts else []
+    rider_hyps = common[: len(riders)]
+    for i, out in zip(free, common[len(riders) : len(riders) + len(free)]):
+        hyps[i] = out
+    if banned:
+        ruled = dataclasses.replace(batch, suppress=_bannable([active[i] for i in banned]))
+        for i, out in zip(banned, engine.translate_batch([sents[i].text for i in banned], source, target, ruled)):
+            hyps[i] = out
+    return hyps + common[len(riders) + len(free) :], rider_hyps
+
+
+def _bannable(states: Sequence[_Segment]) -> tuple[str, ...]:
+    """The forbidden forms of these segments' entries, less any that is part of one of their required renderings
+    (entries may overlap)."""
+    forbidden = sorted({f for s in states for o in s.occs for f in o.forbidden})
+    required = [o.required.casefold() for s in states for o in s.occs]
+    return tuple(f for f in forbidden if not any(f.casefold() in r for r in required))
 
 
 def _finish(state: _Segment, form: PlaceholderForm, repeated: frozenset[str] | None = None) -> SegmentResult:

@@ -11,7 +11,7 @@ from dragoman.enforce.terms import find_source_terms
 from dragoman.glossary.model import Entry, Glossary
 
 # Bump when enforcement could produce different output for the same input (invalidates memory entries).
-ENFORCE_VERSION = "1"
+ENFORCE_VERSION = "2"  # 2: forbidden forms banned on a retry, where one came out
 
 
 def entry_fingerprint(entry: Entry) -> dict[str, Any]:

@@ -103,6 +103,7 @@ class ArgosEngine(Engine):
     name = "argos"
     supports_nbest = True
     supports_attention = True
+    supports_suppress = True
 
     def __init__(
         self,

@@ -59,6 +59,8 @@ class Engine(ABC):
     # True when the engine can return several scored hypotheses per segment.
     supports_nbest: ClassVar[bool] = False
     supports_attention: ClassVar[bool] = False
+    # True when BatchOptions.suppress is honoured (the forms are banned during decoding).
+    supports_suppress: ClassVar[bool] = False
 
     @abstractmethod
     def pairs(self) -> list[tuple[str, str]]:

@@ -45,6 +45,7 @@ class CountingEngine(Engine):
         self.name = inner.name  # type: ignore[misc]
         self.supports_nbest = inner.supports_nbest  # type: ignore[misc]
         self.supports_attention = inner.supports_attention  # type: ignore[misc]
+        self.supports_suppress = inner.supports_suppress  # type: ignore[misc]
         marked = getattr(inner, "translate_marked", None)
         if marked is not None:
             # The markup strategy (engines such as Apertium) is an optional capability found by name:

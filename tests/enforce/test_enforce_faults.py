@@ -205,19 +205,51 @@ def _assert_never_silent(text: str, occurrences: list, glossary: Glossary) -> No
     assert count_form(text, "rejim", "zz", "insensitive") == reported
 
 
-def test_batching_one_call_per_round() -> None:
+def test_batching_one_call_per_round_plain_segments_ride_in_the_first() -> None:
     engine = FakeEngine(faults=[Fault("drop", "#1")])
     segments = [SENTENCE, "Hello there.", "Anwar visited the country.", "Nothing here."]
     results = translate_segments(engine, segments, "en", "zz", make_glossary())
-    # one plain call for the term-free segments, then one per round (round 2: the dropped placeholders)
-    assert len(engine.calls) == 3
-    plain, round1, round2 = engine.calls
-    assert plain[0] == ["Hello there.", "Nothing here."]
-    assert round1[0] == ["The new government met ZXQ1 today.", "ZXQ1 visited the country.", "government"]
-    assert round1[1].num_hypotheses == 4 and round1[1].return_attention and round1[1].suppress == ("rejim",)
-    assert round2[0] == [SENTENCE, "Anwar visited the country.", "Anwar"]
+    # Round 1: the term-free segments, the segments with terms and the terms alone share one call (the batches
+    # of a run without a glossary); round 2: the segments whose placeholders were dropped, terms in context.
+    assert len(engine.calls) == 2
+    first, second = engine.calls
+    assert first[0] == [
+        "Hello there.", "Nothing here.", "The new government met ZXQ1 today.", "ZXQ1 visited the country.", "government"
+    ]
+    assert first[1].num_hypotheses == 4 and first[1].return_attention and first[1].suppress == ()
+    assert second[0] == [SENTENCE, "Anwar visited the country.", "Anwar"]
     assert [r.text for r in results] == [ENFORCED, "Hello there.", "Anwar melawat negara.", "Nothing here."]
     assert [r.engine_calls for r in results] == [2, 1, 2, 1]
+
+
+def test_a_forbidden_form_that_came_out_is_banned_on_a_retry_of_that_segment_alone() -> None:
+    engine = FakeEngine(faults=[Fault("forbidden", "today", to="rejim", honour_suppress=True)])
+    results = translate_segments(engine, [SENTENCE, "Hello there."], "en", "zz", make_glossary())
+    first, retry = engine.calls
+    assert first[0] == ["Hello there.", "The new government met ZXQ1 today.", "government"] and first[1].suppress == ()
+    # Only the segment that needs the ban pays for the ban's own call; its strategies stay as they were.
+    assert retry[0] == ["The new government met ZXQ1 today."] and retry[1].suppress == ("rejim",)
+    assert [r.text for r in results] == [ENFORCED, "Hello there."]
+    assert [(o.entry_id, o.strategy, o.status) for o in results[0].occurrences] == [
+        ("gov", "in-context", "applied"),
+        ("anwar", "placeholder", "applied"),
+    ]
+    # A form forbidden by an entry that is not in the segment is never banned there.
+    engine = FakeEngine(faults=[Fault("forbidden", "today", to="rejim", honour_suppress=True)])
+    [result] = translate_segments(engine, ["Anwar met them today."], "en", "zz", make_glossary())
+    assert len(engine.calls) == 1 and "rejim" in result.text and result.occurrences[0].status == "applied"
+
+
+def test_without_forbidden_forms_a_glossary_run_is_one_call_when_every_term_holds() -> None:
+    glossary = Glossary(languages=["en", "zz"])
+    glossary.add(Entry("anwar", {"en": LangTerms("Anwar"), "zz": LangTerms("Anwar")}, type="person"))
+    engine = FakeEngine()
+    segments = ["Hello there.", "Anwar visited the country.", "Nothing here."]
+    results = translate_segments(engine, segments, "en", "zz", glossary)
+    assert len(engine.calls) == 1
+    assert engine.calls[0][0] == ["Hello there.", "Nothing here.", "ZXQ1 visited the country."]
+    assert [r.text for r in results] == ["Hello there.", "Anwar melawat negara.", "Nothing here."]
+    assert [r.engine_calls for r in results] == [1, 1, 1]
 
 
 def test_no_glossary_is_one_plain_call() -> None:

@@ -94,10 +94,16 @@ def test_one_engine_call_per_round_with_nbest_attention_and_suppress(engine: Arg
         return real(segments, source, target, options)
 
     engine.translate_batch = spy  # type: ignore[method-assign]
-    translate_segments(engine, SENTENCES + ["Hello."], "en", "zz", glossary())
+    plain = translate_segments(engine, ["Hello.", "The agreement was signed."], "en", "zz", None)
+    calls.clear()
+    results = translate_segments(engine, SENTENCES + ["Hello.", "The agreement was signed."], "en", "zz", glossary())
+    # One call for everything, in the batches of a run without a glossary: term-free segments, segments with
+    # terms, the terms alone. "kerajaan" (forbidden for "government") came out where the term is, was located
+    # and replaced, so no segment needed a second decoding under the ban.
     assert [c[0] for c in calls] == [
-        ["Hello."],
         [
+            "Hello.",
+            "The agreement was signed.",
             "President ZXQ1 met the new prime minister in ZXQ2.",
             "The new government welcomed the agreement.",
             "Foreign Minister Araghchi said the government visited ZXQ1.",
@@ -105,8 +111,15 @@ def test_one_engine_call_per_round_with_nbest_attention_and_suppress(engine: Arg
             "prime minister",
         ],
     ]
-    options = calls[1][1]
-    assert (options.num_hypotheses, options.return_attention, tuple(options.suppress)) == (4, True, ("kerajaan",))  # type: ignore[attr-defined]
+    [options] = [c[1] for c in calls]
+    assert (options.num_hypotheses, options.return_attention, tuple(options.suppress)) == (4, True, ())  # type: ignore[attr-defined]
+    assert [o.note for r in results[1:3] for o in r.occurrences if o.entry_id == "gov"] == [
+        "forbidden 'Kerajaan' replaced",
+        "forbidden 'kerajaan' replaced",
+    ]
+    # Riding with n-best and attention does not change what term-free segments come out as.
+    assert [r.text for r in results[-2:]] == [r.text for r in plain]
+    assert [r.text for r in results[:-2]] == ENFORCED
 
 
 def test_uncopied_placeholder_form_falls_back_to_term_in_context(engine: ArgosEngine) -> None:
