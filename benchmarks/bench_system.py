@@ -53,6 +53,9 @@ def startup(python: str, runs: int = 7) -> dict[str, object]:
         env["DRAGOMAN_HOME"] = tmp
         # cwd outside the repository: `python -m dragoman` must find the installed package, not ./dragoman.
         base = _time([python, "-c", "pass"], env, runs, tmp)
+        # The floor: importing the two libraries every command needs (the CLI framework and the YAML parser
+        # of the home format) and nothing of dragoman's.
+        floor = _time([python, "-c", "import click, yaml"], env, runs, tmp)
         cli = [python, "-m", "dragoman"]
         script = shutil.which("dragoman", path=str(Path(python).parent))
         if script:
@@ -64,6 +67,8 @@ def startup(python: str, runs: int = 7) -> dict[str, object]:
         heavy_lint = heavy_imports([python, "-m", "dragoman", *lint_cmd[len(cli) :]], env, tmp)
     return {
         "python_s": base,
+        "floor_s": floor,
+        "floor_ratio": floor / base,
         "help_s": help_s,
         "lint_s": lint_s,
         "help_ratio": help_s / base,

@@ -352,3 +352,21 @@ def test_glossary_lint_does_not_import_the_editor_commands() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "['dragoman.commands.glossary_cmd', 'dragoman.commands.glossary_io_cmd']"
+
+
+NEWS = Path(__file__).resolve().parents[1] / "glossaries" / "news.yaml"
+
+
+def test_glossary_lint_loads_only_what_linting_needs() -> None:
+    """Start-up (issue 5): linting a glossary loads neither the matcher, nor the interchange formats, nor
+    difflib/json (needed only for a typo hint or --json), nor anything of translation."""
+    code = (
+        "import sys; from click.testing import CliRunner; from dragoman.cli import cli; "
+        f"r = CliRunner().invoke(cli, ['glossary', 'lint', {str(NEWS)!r}]); "
+        "assert r.exit_code == 0, r.output; "
+        "heavy = ['dragoman.glossary.match', 'ahocorasick_rs', 'dragoman.glossary.interchange', 'csv', 'difflib', "
+        "'json', 'sqlite3', 'numpy', 'ctranslate2', 'dragoman.enforce', 'dragoman.pipeline']; "
+        "print([m for m in heavy if m in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

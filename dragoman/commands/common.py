@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from typing import Any
@@ -16,6 +15,8 @@ def use_color() -> bool:
 
 
 def echo_json(data: Any) -> None:
+    import json  # here: commands that never print JSON do not pay for importing it
+
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 

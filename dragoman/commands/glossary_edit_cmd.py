@@ -317,8 +317,7 @@ def search(file: str, query: str, lang: str | None, as_json: bool) -> None:
       dragoman glossary search glossaries/news.yaml pezeshk
       dragoman glossary search glossaries/news.yaml "پزشکيان" --lang fa
     """
-    from dragoman.glossary.match import fold_case
-    from dragoman.glossary.normalize import normalize_term
+    from dragoman.glossary.normalize import fold_case, normalize_term
 
     lang = _check_lang(lang)
     needle = fold_case(normalize_term(query))

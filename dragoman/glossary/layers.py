@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from dragoman.glossary.match import fold_case
+from dragoman.glossary.normalize import fold_case
 from dragoman.glossary.model import Conflict, Entry, Glossary
 from dragoman.glossary.normalize import normalize_term
 

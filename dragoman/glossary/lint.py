@@ -13,9 +13,7 @@ from typing import Any
 import yaml
 
 from dragoman.errors import GlossaryError
-from dragoman.glossary.interchange.csv_format import control_characters
-from dragoman.glossary.match import fold_case
-from dragoman.glossary.normalize import normalize_term
+from dragoman.glossary.normalize import control_characters, fold_case, normalize_term
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 

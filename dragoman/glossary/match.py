@@ -13,6 +13,8 @@ import ahocorasick_rs
 
 from dragoman.glossary.model import Glossary
 from dragoman.glossary.normalize import (
+    fold_case,
+    is_all_caps,
     ZWNJ,
     NormalizedText,
     is_word_char,
@@ -79,20 +81,6 @@ class Pattern:
     case: str = "smart"
     entry_id: str | None = None
     kind: str = "preferred"
-
-
-def fold_case(text: str) -> str:
-    """Lower-case ``text`` without changing its length (so offsets stay valid)."""
-    folded = text.lower()
-    if len(folded) == len(text):
-        return folded
-    # A few characters lower to two (İ -> i̇): keep those as they are.
-    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-
-
-def is_all_caps(text: str) -> bool:
-    """True for forms written in capitals only (US, UN, U.S.): smart case matches them exactly."""
-    return text.upper() == text and text.lower() != text
 
 
 def resolve_case(form: str, case: str) -> bool:

@@ -246,3 +246,38 @@ def normalize_term(term: str) -> str:
     if _PLAIN_TERM.fullmatch(term):
         return " ".join(term.split())
     return normalize(term).text.strip(" ")
+
+
+def fold_case(text: str) -> str:
+    """Lower-case ``text`` without changing its length (so offsets stay valid)."""
+    folded = text.lower()
+    if len(folded) == len(text):
+        return folded
+    # A few characters lower to two (İ -> i̇): keep those as they are.
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+def is_all_caps(text: str) -> bool:
+    """True for forms written in capitals only (US, UN, U.S.): smart case matches them exactly."""
+    return text.upper() == text and text.lower() != text
+
+
+# C0/C1 controls and bidi embeddings/overrides/isolates: invisible, and they corrupt terms and files.
+_CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def control_characters(text: str) -> list[str]:
+    """The control characters in ``text`` (C0/C1 controls and bidi embeddings/overrides) as U+XXXX."""
+    if not _CONTROL_RE.search(text):
+        return []
+    found = []
+    for char in text:
+        if (
+            unicodedata.category(char) == "Cc"
+            or "\u202a" <= char <= "\u202e"
+            or "\u2066" <= char <= "\u2069"
+        ):
+            code = f"U+{ord(char):04X}"
+            if code not in found:
+                found.append(code)
+    return found

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import functools
 import gc
 import re
@@ -230,6 +229,8 @@ class _Validator:
                 first = out[key][0].start_mark.line + 1
                 self.fail(key_node, f"duplicate key {key!r} in {what} (first on line {first})", "keep only one of them")
             if key not in known:
+                import difflib  # only on a mistake: not on every glossary load
+
                 close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
                 hint = f"did you mean {close[0]!r}?" if close else f"known keys: {', '.join(known)}"
                 self.fail(key_node, f"unknown key {key!r} in {what}", hint)
@@ -255,6 +256,8 @@ class _Validator:
     def choice(self, node: yaml.Node, what: str, choices: tuple[str, ...]) -> str:
         value = self.string(node, what)
         if value not in choices:
+            import difflib
+
             close = difflib.get_close_matches(value, choices, n=1, cutoff=0.5)
             hint = f"did you mean {close[0]!r}? " if close else ""
             self.fail(node, f"unknown {what} {value!r}", f"{hint}use one of: {', '.join(choices)}")

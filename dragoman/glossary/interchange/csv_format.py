@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from dragoman.errors import GlossaryError
@@ -16,6 +15,7 @@ from dragoman.glossary.interchange import (
     normalize_code,
 )
 from dragoman.glossary.model import ENTRY_TYPES, STATUSES, Entry, Glossary, LangTerms
+from dragoman.glossary.normalize import control_characters
 from dragoman.languages import is_valid_code
 
 # A cell that a spreadsheet would run as a formula (OWASP "CSV injection"). Export prefixes
@@ -27,7 +27,6 @@ _ESCAPED_RE = re.compile(r"^'+[=+\-@\t\r]")
 # description; entry_id/note/type/status let a file carry more.
 # "id" is not among them: it is Indonesian.
 _META = ("entry_id", "note", "description", "pos", "type", "status")
-_CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # DeepL's limit per glossary term.
 MAX_TERM_BYTES = 1024
 
@@ -39,23 +38,6 @@ def escape_cell(value: str) -> str:
 
 def unescape_cell(value: str) -> str:
     return value[1:] if _ESCAPED_RE.match(value) else value
-
-
-def control_characters(text: str) -> list[str]:
-    """The control characters in ``text`` (C0/C1 controls and bidi embeddings/overrides) as U+XXXX."""
-    if not _CONTROL_RE.search(text):
-        return []
-    found = []
-    for char in text:
-        if (
-            unicodedata.category(char) == "Cc"
-            or "\u202a" <= char <= "\u202e"
-            or "\u2066" <= char <= "\u2069"
-        ):
-            code = f"U+{ord(char):04X}"
-            if code not in found:
-                found.append(code)
-    return found
 
 
 def term_issues(text: str) -> list[str]:

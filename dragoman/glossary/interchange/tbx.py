@@ -37,7 +37,7 @@ from dragoman.glossary.interchange import (
     decode_text,
     normalize_code,
 )
-from dragoman.glossary.interchange.csv_format import control_characters
+from dragoman.glossary.normalize import control_characters
 from dragoman.glossary.model import (
     CASE_MODES,
     ENTRY_TYPES,
