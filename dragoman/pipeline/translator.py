@@ -109,6 +109,59 @@ def _enforced_translate(
     return list(enforce.merge_pivot(leg1, leg2))
 
 
+def _marked_translate(
+    engine: Engine,
+    texts: list[str],
+    marks: list[list[tuple[int, int]]],
+    keep: list[list[tuple[int, int]]],
+    route: Route,
+    glossary: Glossary | None,
+    options: Any,
+) -> list[Any]:
+    """Segments with inline markup through every leg of the route: ``mark_spans``/``kept_spans`` of the results
+    locate each source mark / verbatim span in the final text (None where a leg lost it).
+
+    Through a pivot, each leg aligns its own marks: the first leg's target spans are the second leg's marks
+    (and its copied verbatim spans are copied again), so a bold name stays bold in ms -> en -> fa.
+    """
+    from dragoman import enforce
+
+    if route.via is None:
+        return list(
+            enforce.translate_segments(
+                engine, texts, route.source, route.target, glossary, options, marks=marks, keep=keep
+            )
+        )
+    (s1, t1), (s2, t2) = route.legs
+    leg1 = enforce.translate_segments(engine, texts, s1, t1, glossary, options, marks=marks, keep=keep)
+    marks2 = [[span for span in (r.mark_spans or []) if span is not None] for r in leg1]
+    keep2 = [[span for span in (r.kept_spans or []) if span is not None] for r in leg1]
+    leg2 = enforce.translate_segments(
+        engine,
+        [r.text for r in leg1],
+        s2,
+        t2,
+        glossary,
+        options,
+        planned=enforce.carry_for_pivot(leg1),
+        marks=marks2,
+        keep=keep2,
+    )
+    merged = enforce.merge_pivot(leg1, leg2)
+    for first, second, result in zip(leg1, leg2, merged):
+        result.mark_spans = _through(first.mark_spans, second.mark_spans)
+        result.kept_spans = _through(first.kept_spans, second.kept_spans)
+    return list(merged)
+
+
+def _through(
+    first: list[tuple[int, int] | None] | None, second: list[tuple[int, int] | None] | None
+) -> list[tuple[int, int] | None]:
+    """Compose two legs' span lists: the second leg saw only the spans the first one located, in order."""
+    later = iter(second or [])
+    return [None if span is None else next(later, None) for span in (first or [])]
+
+
 def _result_from_memory(text: str, metadata: dict[str, Any] | None) -> Any:
     """A SegmentResult rebuilt from the memory, or None when the stored record cannot be read (then the
     segment is simply translated again)."""
@@ -267,12 +320,8 @@ class Translator:
 
         ``marks[i]`` lists (start, end, verbatim) over ``texts[i]``. The memory key includes the marks (the
         verbatim spans change what is sent), and the spans are stored with the text, so a re-run renders
-        exactly as the first. A pivot route has no attention through two legs: it falls back to
-        :meth:`translate` and the formats place the markup themselves.
+        exactly as the first. Through a pivot each leg aligns the marks the previous one located.
         """
-        if route.via is not None:
-            return self.translate(texts, route)
-        from dragoman.enforce import translate_segments
         from dragoman.enforce.model import EnforceOptions
 
         items = list(dict.fromkeys(zip(texts, (tuple(m) for m in marks))))
@@ -302,15 +351,14 @@ class Translator:
             self.progress(0, total)
         for start in range(0, total, CHUNK_SEGMENTS):
             chunk = misses[start : start + CHUNK_SEGMENTS]
-            results = translate_segments(
+            results = _marked_translate(
                 self.engine,
                 [text for (text, _), _ in chunk],
-                route.source,
-                route.target,
+                [[(s, e) for s, e, verbatim in item_marks if not verbatim] for (_, item_marks), _ in chunk],
+                [[(s, e) for s, e, verbatim in item_marks if verbatim] for (_, item_marks), _ in chunk],
+                route,
                 self.glossary,
                 options,
-                marks=[[(s, e) for s, e, verbatim in item_marks if not verbatim] for (_, item_marks), _ in chunk],
-                keep=[[(s, e) for s, e, verbatim in item_marks if verbatim] for (_, item_marks), _ in chunk],
             )
             if self.memory is not None:
                 self.memory.put_many(

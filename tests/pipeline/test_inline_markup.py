@@ -64,3 +64,31 @@ def test_same_sentence_with_and_without_markup_are_kept_apart(tmp_path: Path) ->
     assert again.calls == []
     assert (tmp_path / "b.zz.md").read_text(encoding="utf-8") == "Kerajaan baru bertemu `Anwar` hari ini.\n"
     memory.close()
+
+
+def test_marks_follow_their_words_through_a_pivot(tmp_path: Path) -> None:
+    """ms -> en -> zz: each leg aligns the marks the previous one located (the format's own guess by position
+    would put the bold on 'Kerajaan baru bertemu'); inline code is copied through both legs."""
+    from dragoman.glossary.model import Entry, Glossary, LangTerms
+
+    post = tmp_path / "post.md"
+    post.write_text(MARKDOWN, encoding="utf-8")
+    engine = FakeEngine(language_pairs=[("ms", "en"), ("en", "zz")])
+    result = run(TranslateJob([post], "ms", ["zz"]), engine, memory=None)
+    assert result.errors == [] and result.routes == {"ms->zz": "ms->en->zz"}
+    assert [segments for segments, _ in engine.calls] == [
+        ["The new government met ZXQ1 in Gaza."],
+        ["Kerajaan baru bertemu ZXQ1 di Gozo."],
+    ]
+    assert (tmp_path / "post.zz.md").read_text(encoding="utf-8") == MARKDOWN_ZZ
+
+    # With a glossary: the terms hold in the final language and the marks still sit on their words.
+    glossary = Glossary(languages=["ms", "en", "zz"])
+    glossary.add(Entry("gov", {"ms": LangTerms("government"), "en": LangTerms("government"), "zz": LangTerms("pemerintah")}))
+    glossary.add(Entry("gaza", {"ms": LangTerms("Gaza"), "en": LangTerms("Gaza"), "zz": LangTerms("Gaza")}, type="place"))
+    engine = FakeEngine(language_pairs=[("ms", "en"), ("en", "zz")])
+    result = run(TranslateJob([post], "ms", ["zz"], glossary=glossary), engine, memory=None)
+    assert (tmp_path / "post.zz.md").read_text(encoding="utf-8") == (
+        "**Pemerintah baru** bertemu `ZXQ1` di [Gaza](https://example.org/Gaza).\n"
+    )
+    assert result.report["summary"] == {"terms_found": 2, "applied": 2, "variants": 0, "violations": 0, "forbidden_found": 0}
