@@ -96,7 +96,12 @@ def test_real_model_glossary_run_output_summary_report_and_memory(tmp_path: Path
         f"  {src} (en->zz): 6 terms, 6 applied, 0 violations",
         f"wrote {tmp_path / 'call.zz.txt'} (en->zz, 4 segments)",
     ]
-    assert lines[3].startswith("4 unique segments: 0 from the translation memory, 4 translated in ")
+    # Not probed yet: the run says how to calibrate (and works without it).
+    assert lines[3] == (
+        "note: the en->zz model's placeholder form is not calibrated: 'dragoman models probe en zz' (once) "
+        "measures which form it copies, so that enforcement needs fewer retries"
+    )
+    assert lines[4].startswith("4 unique segments: 0 from the translation memory, 4 translated in ")
 
     data = json.loads(report.read_text(encoding="utf-8"))
     assert data["summary"] == {"terms_found": 6, "applied": 6, "variants": 0, "violations": 0, "forbidden_found": 0}
@@ -285,3 +290,13 @@ def test_install_missing_offline_says_in_one_line_how_to_install_a_file(
     assert error.startswith(f"Error: cannot download the package index from {url} (")
     assert error.endswith(") — offline? install a model file with 'dragoman models install FILE.argosmodel'")
     assert not (tmp_path / "a.ms.txt").exists()
+
+
+def test_calibrated_model_needs_no_note_and_gives_the_same_output(tmp_path: Path, article: tuple[Path, Path]) -> None:
+    src, glossary = article
+    probed = CliRunner().invoke(cli, ["models", "probe", "en", "zz"])
+    assert probed.exit_code == 0, probed.output
+    result = invoke(str(src), "--to", "zz", "-g", str(glossary), "--no-memory")
+    assert result.exit_code == 0, result.output
+    assert "not calibrated" not in result.stderr
+    assert (tmp_path / "call.zz.txt").read_text(encoding="utf-8") == ENFORCED

@@ -259,6 +259,15 @@ def run(
             )
     translator.stats.engine_calls = counting.calls
     translator.stats.seconds = round(time.perf_counter() - started, 3)
+    if job.glossary is not None and counting.name == "argos" and translator.stats.translated:
+        for route in routes.values():
+            options = translator.enforce_options(route)
+            if options is not None and not options.calibrated:
+                s, t = route.legs[-1]
+                notes.append(
+                    f"the {s}->{t} model's placeholder form is not calibrated: 'dragoman models probe {s} {t}' "
+                    "(once) measures which form it copies, so that enforcement needs fewer retries"
+                )
     route_labels = {f"{s}->{t}": r.label for (s, t), r in routes.items()}
     report = build_report(job, docs, outputs, errors, route_labels, translator.stats)
     report["notes"] = notes

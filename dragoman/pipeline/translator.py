@@ -236,7 +236,7 @@ class Translator:
         self._reported = 0
         self._enforce_options: dict[tuple[str, str], Any] = {}
 
-    def _options(self, route: Route) -> Any:
+    def enforce_options(self, route: Route) -> Any:
         key = (route.source, route.target)
         if key not in self._enforce_options:
             options = None
@@ -297,7 +297,7 @@ class Translator:
                     metadata = None
                 else:
                     translated = _enforced_translate(
-                        self.engine, chunk_texts, route, self.glossary, self._options(route)
+                        self.engine, chunk_texts, route, self.glossary, self.enforce_options(route)
                     )
                     stored = {key: result.text for (_, key), result in zip(chunk, translated)}
                     metadata = {key: _result_metadata(result) for (_, key), result in zip(chunk, translated)}
@@ -343,7 +343,7 @@ class Translator:
                 misses.append((item, key))
         self.stats.memory_hits += len(items) - len(misses)
         misses.sort(key=lambda miss: len(miss[0][0]))
-        options = self._options(route) if self.glossary is not None else None
+        options = self.enforce_options(route) if self.glossary is not None else None
         options = options or EnforceOptions()
         total, finished = len(misses), 0
         self._reported = 0
@@ -394,7 +394,7 @@ class Translator:
             return ""
         from dragoman import enforce
 
-        return str(enforce.tm_key_material(text, self.glossary, route.source, route.target, self._options(route)))
+        return str(enforce.tm_key_material(text, self.glossary, route.source, route.target, self.enforce_options(route)))
 
 
 __all__ = ["CHUNK_SEGMENTS", "CountingEngine", "RunStats", "Translator", "route_signature"]
