@@ -103,7 +103,7 @@ def translate_segments(
         active = [s for s in states if s.occs and not s.done]
         if not active:
             break
-        riders = [s.text for s in ride] if round_no == 0 else []
+        riders = ride if round_no == 0 else []
         rider_hyps = _run_round(engine, active, source, target, form, alone, options, round_no, riders)
         if round_no == 0 and ride:
             plain_hyps = rider_hyps
@@ -161,7 +161,7 @@ def _run_round(
     alone: dict[str, list[str]],
     options: EnforceOptions,
     round_no: int,
-    riders: Sequence[str] = (),
+    riders: Sequence[_Segment] = (),
 ) -> list[list[Hypothesis]]:
     """One round over the ``active`` segments; ``riders`` (segments without terms) are translated in the same
     engine call and their hypotheses returned."""
@@ -238,7 +238,7 @@ def _decode(
     active: Sequence[_Segment],
     sents: Sequence[SentInput],
     alone_terms: Sequence[str],
-    riders: Sequence[str],
+    riders: Sequence[_Segment],
     source: str,
     target: str,
     batch: BatchOptions,
@@ -253,9 +253,12 @@ def _decode(
     """
     banned = [i for i, state in enumerate(active) if state.ban]
     free = [i for i, state in enumerate(active) if not state.ban]
-    texts = list(riders) + [sents[i].text for i in free] + list(alone_terms)
+    texts = [r.text for r in riders] + [sents[i].text for i in free] + list(alone_terms)
+    # Riders need the best hypothesis only (and attention only to place their inline marks).
+    detail = [bool(r.marks) for r in riders] + [True] * (len(free) + len(alone_terms)) if riders else None
     hyps: list[list[Hypothesis]] = [[] for _ in range(len(active))]
-    common = engine.translate_batch(texts, source, target, dataclasses.replace(batch, suppress=())) if texts else []
+    shared = dataclasses.replace(batch, suppress=(), detail=detail)
+    common = engine.translate_batch(texts, source, target, shared) if texts else []
     rider_hyps = common[: len(riders)]
     for i, out in zip(free, common[len(riders) : len(riders) + len(free)]):
         hyps[i] = out

@@ -305,7 +305,10 @@ class ArgosEngine(Engine):
                 kwargs["max_decoding_length"] = length
             outputs = self._run(model, batch, kwargs, source, target)
             for index, output in zip(chunk, outputs):
-                results[index] = self._hypotheses(output, tokens[index], model, options.return_attention)
+                detail = options.detail is None or options.detail[index]
+                results[index] = self._hypotheses(
+                    output, tokens[index], model, options.return_attention and detail, None if detail else 1
+                )
             finished += len(chunk)
             if self._progress is not None:
                 self._progress(finished)
@@ -352,12 +355,12 @@ class ArgosEngine(Engine):
         return chunks
 
     def _hypotheses(
-        self, output: Any, source_tokens: list[str], model: LoadedModel, with_attention: bool
+        self, output: Any, source_tokens: list[str], model: LoadedModel, with_attention: bool, limit: int | None = None
     ) -> list[Hypothesis]:
         hypotheses: list[Hypothesis] = []
         scores = list(output.scores) if output.scores else []
         attentions = list(output.attention) if with_attention and output.attention else []
-        for rank, pieces in enumerate(output.hypotheses):
+        for rank, pieces in enumerate(output.hypotheses[:limit]):
             pieces = list(pieces)
             attention = [list(map(float, row)) for row in attentions[rank]] if rank < len(attentions) else None
             if model.target_prefix and pieces and pieces[0] == model.target_prefix:

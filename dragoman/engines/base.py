@@ -46,6 +46,10 @@ class BatchOptions:
     return_attention: bool = False
     # Target-language strings the engine must not produce (CTranslate2 suppress_sequences).
     suppress: Sequence[str] = field(default_factory=tuple)
+    # Per segment (parallel to the segments; None: every one): whether it needs the n-best and the attention
+    # asked for. False: the best hypothesis alone is enough (segments riding along in a call made for others),
+    # so an engine can skip building what nobody reads.
+    detail: Sequence[bool] | None = None
 
 
 class Engine(ABC):

@@ -113,6 +113,11 @@ def test_one_engine_call_per_round_with_nbest_attention_and_suppress(engine: Arg
     ]
     [options] = [c[1] for c in calls]
     assert (options.num_hypotheses, options.return_attention, tuple(options.suppress)) == (4, True, ())  # type: ignore[attr-defined]
+    # The riders ask for no n-best and no attention: nobody reads them.
+    assert list(options.detail) == [False, False, True, True, True, True, True]  # type: ignore[attr-defined]
+    hyps = real(calls[0][0], "en", "zz", options)  # type: ignore[arg-type]
+    assert [len(h) for h in hyps] == [1, 1, 4, 4, 4, 4, 4]
+    assert [h[0].attention is not None for h in hyps] == [False, False, True, True, True, True, True]
     assert [o.note for r in results[1:3] for o in r.occurrences if o.entry_id == "gov"] == [
         "forbidden 'Kerajaan' replaced",
         "forbidden 'kerajaan' replaced",
