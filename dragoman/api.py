@@ -71,7 +71,7 @@ def translate(
     from dragoman.cache import TranslationMemory
     from dragoman.engines import create_engine
     from dragoman.errors import DragomanError
-    from dragoman.pipeline.run import CountingEngine, TranslateJob, plan_routes, prepare, run
+    from dragoman.pipeline.run import InputDoc, TranslateJob, translate_job
 
     if glossary is not None and not hasattr(glossary, "entries"):
         glossary = load_glossaries(glossary)  # type: ignore[arg-type]
@@ -89,15 +89,15 @@ def translate(
         digits=digits,
         include_drafts=use_drafts,
     )
-    counting = CountingEngine(instance)
-    memory = TranslationMemory() if use_memory else None
-    try:
-        docs = prepare(job, counting)
+
+    def refuse_bad_input(docs: Sequence[InputDoc]) -> None:
         for doc in docs:
             if doc.error is not None:
                 raise DragomanError(str(doc.error))
-        plan_routes(counting, [doc.source for doc in docs if doc.source], [target])
-        result = run(job, counting, memory=memory, docs=docs)
+
+    memory = TranslationMemory() if use_memory else None
+    try:
+        _, result = translate_job(job, instance, memory, on_inputs=refuse_bad_input)
     finally:
         if memory is not None:
             memory.close()

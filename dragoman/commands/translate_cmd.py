@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -243,8 +244,7 @@ def translate(
                 warn(f"{names} has no {target} terms; nothing will be enforced in the {target} translation")
 
     from dragoman.cache import TranslationMemory
-    from dragoman.pipeline.routes import MissingModelError
-    from dragoman.pipeline.run import CountingEngine, TranslateJob, plan_routes, prepare, run
+    from dragoman.pipeline.run import InputDoc, TranslateJob, translate_job
 
     job = TranslateJob(
         inputs=list(files),
@@ -258,23 +258,23 @@ def translate(
         digits=digits,
         include_drafts=use_drafts,
     )
-    counting = CountingEngine(engine)
-    docs = prepare(job, counting)
-    for doc in docs:
-        if doc.error is not None:
-            click.echo(f"error: {doc.error}", err=True)
-    sources = [doc.source for doc in docs if doc.document is not None and doc.source]
-    for _attempt in range(3):
-        try:
-            plan_routes(counting, sources, target_list)
-            break
-        except MissingModelError as err:
-            _install_missing(err, install_missing, quiet)
+
+    def print_bad_inputs(docs: Sequence[InputDoc]) -> None:
+        for doc in docs:
+            if doc.error is not None:
+                click.echo(f"error: {doc.error}", err=True)
 
     bar = _Bar(enabled=not quiet and not as_json and sys.stderr.isatty())
     memory = None if no_memory else TranslationMemory(warn=warn)
     try:
-        result = run(job, counting, memory=memory, progress=bar, docs=docs)
+        docs, result = translate_job(
+            job,
+            engine,
+            memory,
+            progress=bar,
+            on_inputs=print_bad_inputs,
+            install_missing=lambda err: _install_missing(err, install_missing, quiet),
+        )
     finally:
         bar.close()
         if memory is not None:

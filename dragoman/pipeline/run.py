@@ -6,13 +6,14 @@ import dataclasses
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Sequence
 
 from dragoman import __version__
 from dragoman.cache import TranslationMemory
 from dragoman.engines.base import Engine
 from dragoman.errors import DragomanError, InputError
-from dragoman.pipeline.routes import Route, plan_route
+from dragoman.pipeline.routes import MissingModelError, Route, plan_route
 from dragoman.pipeline.translator import CHUNK_SEGMENTS, CountingEngine, Progress, RunStats, Translator
 
 if TYPE_CHECKING:
@@ -182,6 +183,37 @@ def prepare(job: TranslateJob, engine: Engine) -> list[InputDoc]:
     detect_sources(docs, job.source, engine)
     parse_inputs(docs)
     return docs
+
+
+def translate_job(
+    job: TranslateJob,
+    engine: Engine,
+    memory: TranslationMemory | None = None,
+    *,
+    progress: Progress | None = None,
+    on_inputs: Callable[[Sequence[InputDoc]], None] | None = None,
+    install_missing: Callable[[MissingModelError], None] | None = None,
+) -> tuple[list[InputDoc], RunResult]:
+    """`dragoman translate` between its options and its printing, shared by the CLI and the Python API.
+
+    Reads and parses every input (``on_inputs`` sees them before any model is touched: the CLI prints the
+    bad ones, the API raises), plans the routes (a missing model goes to ``install_missing``, which installs
+    it or raises; without one, or when it keeps missing, MissingModelError), then translates and writes.
+    """
+    counting = CountingEngine(engine)
+    docs = prepare(job, counting)
+    if on_inputs is not None:
+        on_inputs(docs)
+    sources = [doc.source for doc in docs if doc.document is not None and doc.source]
+    for attempt in range(3):
+        try:
+            plan_routes(counting, sources, job.targets)
+            break
+        except MissingModelError as err:
+            if install_missing is None or attempt == 2:
+                raise
+            install_missing(err)
+    return docs, run(job, counting, memory=memory, progress=progress, docs=docs)
 
 
 def run(
@@ -406,5 +438,6 @@ __all__ = [
     "plan_routes",
     "prepare",
     "run",
+    "translate_job",
     "write_atomic",
 ]
