@@ -214,7 +214,9 @@ def _run_round(
         if best.clean:
             state.done = True
             continue
-        retry_banned = bool(best.forbidden) and not state.ban and bool(suppress) and engine.supports_suppress
+        retry_banned = (
+            bool(best.forbidden) and not state.ban and bool(suppress) and engine.supports_suppress and bool(_bannable([state]))
+        )
         if retry_banned:
             # A forbidden form came out: decode again with the entry's forbidden forms suppressed. Banning
             # lazily keeps the ban's separate (small-batch) call for the segments that need it; occurrences
