@@ -268,6 +268,10 @@ class ArgosEngine(Engine):
     ) -> list[list[Hypothesis]]:
         options = options or BatchOptions()
         n_best = max(1, int(options.num_hypotheses))
+        if options.detail is not None and not all(options.detail):
+            # Segments ride along: the call keeps the user's beam (a wider one would slow them all down),
+            # and n-best is what that beam holds.
+            n_best = min(n_best, self.beam_size)
         results: list[list[Hypothesis]] = [[] for _ in segments]
         if not segments:
             return results
