@@ -269,8 +269,8 @@ class ArgosEngine(Engine):
         options = options or BatchOptions()
         n_best = max(1, int(options.num_hypotheses))
         if options.detail is not None and not all(options.detail):
-            # Segments ride along: the call keeps the user's beam (a wider one would slow them all down),
-            # and n-best is what that beam holds.
+            # Segments ride along (BatchOptions.detail): they must come out as with num_hypotheses=1, so the
+            # call keeps the user's beam (n-best would widen it for the whole batch) and n-best is what it holds.
             n_best = min(n_best, self.beam_size)
         results: list[list[Hypothesis]] = [[] for _ in segments]
         if not segments:

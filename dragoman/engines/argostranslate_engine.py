@@ -99,12 +99,14 @@ class ArgosTranslateEngine(Engine):
             return []
         translation = self._translation(source, target)
         results: list[list[Hypothesis]] = []
-        # argostranslate's API takes one text at a time (it splits and batches inside).
-        for text in segments:
+        # argostranslate's API takes one text at a time (it splits and batches inside). Its n-best is its beam:
+        # a segment riding along (BatchOptions.detail) asks for one hypothesis, as a plain translation does.
+        for index, text in enumerate(segments):
+            n = n_best if options.detail is None or options.detail[index] else 1
             if not text.strip():
-                results.append([Hypothesis(text="", score=0.0) for _ in range(n_best)])
+                results.append([Hypothesis(text="", score=0.0) for _ in range(n)])
                 continue
-            hyps = translation.hypotheses(text, num_hypotheses=n_best)
+            hyps = translation.hypotheses(text, num_hypotheses=n)
             results.append([Hypothesis(text=h.value, score=float(h.score)) for h in hyps])
         return results
 

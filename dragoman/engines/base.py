@@ -47,8 +47,8 @@ class BatchOptions:
     # Target-language strings the engine must not produce (CTranslate2 suppress_sequences).
     suppress: Sequence[str] = field(default_factory=tuple)
     # Per segment (parallel to the segments; None: every one): whether it needs the n-best and the attention
-    # asked for. False: the best hypothesis alone is enough (segments riding along in a call made for others),
-    # so an engine can skip building what nobody reads.
+    # asked for. False: a segment riding along in a call made for others. The engine must translate it exactly
+    # as a call with num_hypotheses=1 would (same beam, same output) and may skip building what nobody reads.
     detail: Sequence[bool] | None = None
 
 

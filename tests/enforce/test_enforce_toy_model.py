@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-from helpers.toy import DATA, unpack_toy
+from helpers.toy import DATA, toy_cases, unpack_toy
 
 from dragoman import calibration
 from dragoman.enforce import EnforceOptions, translate_segments
@@ -153,3 +153,23 @@ def test_probe_calibrates_the_copied_family(engine: ArgosEngine) -> None:
         "<{n}>": (0.0, 0.0, 0.0),
         "947{n}": (0.5, 0.5, 0.6),
     }
+
+
+def test_beam_1_riders_come_out_as_without_a_glossary(toy_dir: Path) -> None:
+    """At beam 1 the shared first call must not widen the beam for 4-best: term-free segments stay greedy."""
+    greedy = ArgosEngine(beam_size=1, packages={("en", "zz"): toy_dir})
+    terms = ("government", "Pezeshkian", "Tehran", "prime minister", "Gaza")
+    plain = [s for s, _ in toy_cases() if not any(t.casefold() in s.casefold() for t in terms)]
+    assert len(plain) >= 4
+    alone = translate_segments(greedy, plain, "en", "zz", None)
+    calls: list[dict[str, object]] = []
+    real = greedy._run
+
+    def spy(model, batch, kwargs, source, target):  # type: ignore[no-untyped-def]
+        calls.append(dict(kwargs))
+        return real(model, batch, kwargs, source, target)
+
+    greedy._run = spy  # type: ignore[method-assign]
+    results = translate_segments(greedy, plain + SENTENCES[:1], "en", "zz", glossary())
+    assert [r.text for r in results[:-1]] == [r.text for r in alone]
+    assert {(c["beam_size"], c["num_hypotheses"]) for c in calls} == {(1, 1)}

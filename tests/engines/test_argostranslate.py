@@ -37,3 +37,23 @@ def test_cli_reports_the_missing_extra_in_one_line(no_argostranslate: None) -> N
         "Error: the argostranslate engine needs the argostranslate package, which is not installed"
         " — install it with: pip install 'dragoman[argos]'\n"
     )
+
+
+def test_segments_riding_along_get_one_hypothesis_as_a_plain_translation_does() -> None:
+    """argostranslate's n-best is its beam: a rider (BatchOptions.detail False) must not be decoded 4-wide."""
+    from dragoman.engines.argostranslate_engine import ArgosTranslateEngine
+    from dragoman.engines.base import BatchOptions
+
+    asked: list[tuple[str, int]] = []
+
+    class Translation:
+        def hypotheses(self, text: str, num_hypotheses: int) -> list[object]:
+            asked.append((text, num_hypotheses))
+            return [type("H", (), {"value": f"{text} #{i}", "score": -float(i)})() for i in range(num_hypotheses)]
+
+    engine = ArgosTranslateEngine.__new__(ArgosTranslateEngine)
+    engine._translations = {("en", "fa"): Translation()}
+    options = BatchOptions(num_hypotheses=4, detail=[False, True])
+    hyps = engine.translate_batch(["Plain.", "With a term."], "en", "fa", options)
+    assert asked == [("Plain.", 1), ("With a term.", 4)]
+    assert [len(h) for h in hyps] == [1, 4]
