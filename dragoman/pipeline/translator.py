@@ -96,33 +96,20 @@ def _plain_translate(engine: Engine, texts: list[str], route: Route) -> list[str
 
 
 def _enforced_translate(
-    engine: Engine, texts: list[str], route: Route, glossary: Glossary, options: Any
-) -> list[Any]:
-    from dragoman import enforce
-
-    if route.via is None:
-        return list(enforce.translate_segments(engine, texts, route.source, route.target, glossary, options))
-    (s1, t1), (s2, t2) = route.legs
-    leg1 = enforce.translate_segments(engine, texts, s1, t1, glossary, options)
-    planned = enforce.carry_for_pivot(leg1)
-    leg2 = enforce.translate_segments(engine, [r.text for r in leg1], s2, t2, glossary, options, planned=planned)
-    return list(enforce.merge_pivot(leg1, leg2))
-
-
-def _marked_translate(
     engine: Engine,
     texts: list[str],
-    marks: list[list[tuple[int, int]]],
-    keep: list[list[tuple[int, int]]],
     route: Route,
     glossary: Glossary | None,
     options: Any,
+    marks: list[list[tuple[int, int]]] | None = None,
+    keep: list[list[tuple[int, int]]] | None = None,
 ) -> list[Any]:
-    """Segments with inline markup through every leg of the route: ``mark_spans``/``kept_spans`` of the results
-    locate each source mark / verbatim span in the final text (None where a leg lost it).
+    """SegmentResults through every leg of the route, the glossary enforced in each.
 
-    Through a pivot, each leg aligns its own marks: the first leg's target spans are the second leg's marks
-    (and its copied verbatim spans are copied again), so a bold name stays bold in ms -> en -> fa.
+    Through a pivot, the first leg's enforced spans are forced occurrences of the second. With inline markup
+    (``marks``; ``keep``: verbatim spans), each leg aligns its own marks: the first leg's target spans are the
+    second leg's marks, so a bold name stays bold in ms -> en -> fa, and the results' ``mark_spans`` /
+    ``kept_spans`` locate every source span in the final text (None where a leg lost it).
     """
     from dragoman import enforce
 
@@ -134,8 +121,8 @@ def _marked_translate(
         )
     (s1, t1), (s2, t2) = route.legs
     leg1 = enforce.translate_segments(engine, texts, s1, t1, glossary, options, marks=marks, keep=keep)
-    marks2 = [[span for span in (r.mark_spans or []) if span is not None] for r in leg1]
-    keep2 = [[span for span in (r.kept_spans or []) if span is not None] for r in leg1]
+    marks2 = [[span for span in (r.mark_spans or []) if span is not None] for r in leg1] if marks is not None else None
+    keep2 = [[span for span in (r.kept_spans or []) if span is not None] for r in leg1] if keep is not None else None
     leg2 = enforce.translate_segments(
         engine,
         [r.text for r in leg1],
@@ -149,8 +136,10 @@ def _marked_translate(
     )
     merged = enforce.merge_pivot(leg1, leg2)
     for first, second, result in zip(leg1, leg2, merged):
-        result.mark_spans = _through(first.mark_spans, second.mark_spans)
-        result.kept_spans = _through(first.kept_spans, second.kept_spans)
+        if marks is not None:
+            result.mark_spans = _through(first.mark_spans, second.mark_spans)
+        if keep is not None:
+            result.kept_spans = _through(first.kept_spans, second.kept_spans)
     return list(merged)
 
 
@@ -351,14 +340,14 @@ class Translator:
             self.progress(0, total)
         for start in range(0, total, CHUNK_SEGMENTS):
             chunk = misses[start : start + CHUNK_SEGMENTS]
-            results = _marked_translate(
+            results = _enforced_translate(
                 self.engine,
                 [text for (text, _), _ in chunk],
-                [[(s, e) for s, e, verbatim in item_marks if not verbatim] for (_, item_marks), _ in chunk],
-                [[(s, e) for s, e, verbatim in item_marks if verbatim] for (_, item_marks), _ in chunk],
                 route,
                 self.glossary,
                 options,
+                marks=[[(s, e) for s, e, verbatim in item_marks if not verbatim] for (_, item_marks), _ in chunk],
+                keep=[[(s, e) for s, e, verbatim in item_marks if verbatim] for (_, item_marks), _ in chunk],
             )
             if self.memory is not None:
                 self.memory.put_many(
