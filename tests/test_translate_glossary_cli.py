@@ -300,3 +300,11 @@ def test_calibrated_model_needs_no_note_and_gives_the_same_output(tmp_path: Path
     assert result.exit_code == 0, result.output
     assert "not calibrated" not in result.stderr
     assert (tmp_path / "call.zz.txt").read_text(encoding="utf-8") == ENFORCED
+
+
+def test_no_calibration_note_when_nothing_was_enforced(tmp_path: Path, article: tuple[Path, Path]) -> None:
+    _, glossary = article
+    result = invoke("--to", "zz", "-g", str(glossary), "--no-memory", input="The war killed 37 soldiers.\n")
+    assert result.exit_code == 0, result.output
+    assert "glossary: 0 terms" in result.stderr
+    assert "not calibrated" not in result.stderr

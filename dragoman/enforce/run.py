@@ -95,7 +95,7 @@ def translate_segments(
     repeated = frozenset(name for name, count in seen.items() if count > 1)
     plain = [s for s in states if not s.occs]
     # Segments without terms ride in the first round's engine call (same batches as a run without a glossary;
-    # n-best and attention do not change the top hypothesis), unless the engine translates marked text.
+    # BatchOptions.detail keeps their output what a plain call gives), unless the engine translates marked text.
     ride = plain if markup.markup_translator(engine) is None else []
     plain_hyps: list[list[Hypothesis]] | None = None
     alone: dict[str, list[str]] = {}
@@ -215,7 +215,11 @@ def _run_round(
             state.done = True
             continue
         retry_banned = (
-            bool(best.forbidden) and not state.ban and bool(suppress) and engine.supports_suppress and bool(_bannable([state]))
+            bool(best.forbidden)
+            and not state.ban
+            and options.suppress_forbidden
+            and engine.supports_suppress
+            and bool(_bannable([state]))
         )
         if retry_banned:
             # A forbidden form came out: decode again with the entry's forbidden forms suppressed. Banning

@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
 from dragoman import __version__
@@ -291,7 +291,9 @@ def run(
             )
     translator.stats.engine_calls = counting.calls
     translator.stats.seconds = round(time.perf_counter() - started, 3)
-    if job.glossary is not None and counting.name == "argos" and translator.stats.translated:
+    enforced = any(getattr(value, "occurrences", None) for out in outputs for value in out.results)
+    if job.glossary is not None and counting.name == "argos" and translator.stats.translated and enforced:
+        # Calibration is per Argos package (calibration.options_for); other engines have nothing to probe.
         for route in routes.values():
             options = translator.enforce_options(route)
             if options is not None and not options.calibrated:
