@@ -89,8 +89,23 @@ class TranslationMemory:
     def __init__(self, path: str | Path | None = None, warn: Warn | None = None) -> None:
         self.path = Path(path) if path is not None else config.cache_path()
         self._warn = warn or _log.warning
-        self.in_memory = False
-        self._conn = self._open()
+        self._in_memory = False
+        # Opened on first use, not here: a run that stops before translating (a missing model the user
+        # declines to install, a bad option found late) leaves no memory file behind.
+        self._db: sqlite3.Connection | None = None
+
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        if self._db is None:
+            self._db = self._open()
+        return self._db
+
+    @property
+    def in_memory(self) -> bool:
+        """True when the file could not be used and this run's entries live in memory only."""
+        if self._db is None:
+            self._db = self._open()
+        return self._in_memory
 
     # -- opening --------------------------------------------------------------------------------
 
@@ -123,7 +138,7 @@ class TranslationMemory:
         return conn
 
     def _open_memory(self) -> sqlite3.Connection:
-        self.in_memory = True
+        self._in_memory = True
         conn = sqlite3.connect(":memory:", isolation_level=None)
         self._migrate(conn)
         return conn
@@ -253,7 +268,7 @@ class TranslationMemory:
             self._conn.close()
         except sqlite3.Error:
             pass
-        self._conn = self._open_memory()
+        self._db = self._open_memory()
 
     def stats(self) -> CacheStats:
         entries = int(self._conn.execute("SELECT COUNT(*) FROM entries").fetchone()[0])
@@ -281,8 +296,10 @@ class TranslationMemory:
         return count
 
     def close(self) -> None:
+        if self._db is None:
+            return
         try:
-            self._conn.close()
+            self._db.close()
         except sqlite3.Error:
             pass
 

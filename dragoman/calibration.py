@@ -247,17 +247,27 @@ def load_for_package(pkg: InstalledPackage) -> Calibration | None:
 def options_for(source: str, target: str, base: EnforceOptions | None = None) -> EnforceOptions:
     """Enforcement options for a pair: the calibrated placeholder form when the installed package has one,
     else the default form (and term-in-context does the rest). Never raises."""
-    options = base if base is not None else EnforceOptions()
     try:
         from dragoman import packages
 
         pkg = packages.find_installed(source, target)
     except DragomanError:
         pkg = None
+    return options_for_package(pkg, base)
+
+
+def options_for_package(pkg: InstalledPackage | None, base: EnforceOptions | None = None) -> EnforceOptions:
+    """Enforcement options for the package an engine translates with (None: an engine without Argos
+    packages, which gets the default placeholder form). Never raises."""
+    options = base if base is not None else EnforceOptions()
     calibration = load_for_package(pkg) if pkg is not None else None
     if calibration is None:
         options.placeholder_form = options.placeholder_form or DEFAULT_FORM
         return options
+    options.placeholder_form = calibration.form
+    options.calibrated = True
+    options.placeholder_rate = calibration.rate
+    return options
     options.placeholder_form = calibration.form
     options.calibrated = True
     options.placeholder_rate = calibration.rate

@@ -197,3 +197,13 @@ def test_cache_stats_and_clear_commands(isolated_home: Path) -> None:
     assert cleared.exit_code == 0
     assert cleared.output == f"removed 2 entries from {isolated_home / 'cache.sqlite3'}\n"
     assert json.loads(runner.invoke(cli, ["cache", "stats", "--json"]).output)["entries"] == 0
+
+
+def test_nothing_is_created_until_the_memory_is_used(tmp_path: Path) -> None:
+    path = tmp_path / "sub" / "tm.sqlite3"
+    memory = TranslationMemory(path)
+    memory.close()
+    assert not (tmp_path / "sub").exists()
+    with TranslationMemory(path) as used:
+        assert used.get_many(["k"]) == {}
+    assert path.exists()

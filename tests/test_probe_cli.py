@@ -120,3 +120,45 @@ def test_probe_the_installed_toy_model_for_real(isolated_home: Path) -> None:
     assert data["path"] == str(pkg.path / "dragoman-calibration.json")
     options = calibration.options_for("en", "zz")
     assert (options.placeholder_form, options.calibrated, options.placeholder_rate) == ("ZXQ{n}", True, 0.8)
+
+
+def _calibrate(package_dir: Path, form: str) -> None:
+    stored = calibration.Calibration(
+        source="en", target="zz", form=form, rate=1.0, rates=[], package="translate-en_zz", package_version="1.0"
+    )
+    calibration.save(stored, package_dir / "dragoman-calibration.json")
+
+
+def test_enforcement_reads_the_calibration_of_the_package_the_engine_uses(tmp_path: Path) -> None:
+    """An engine given its own package directory uses that package's calibration, not the installed one's."""
+    from helpers.toy import unpack_toy
+
+    from dragoman.engines.argos import ArgosEngine
+    from dragoman.pipeline.routes import Route
+    from dragoman.pipeline.translator import CountingEngine, Translator
+
+    installed = packages.install_file(Path(__file__).parent / "data" / "translate-en_zz-1_0.argosmodel")
+    _calibrate(installed.path, "[[{n}]]")
+    own = unpack_toy(tmp_path / "own")
+    _calibrate(own, "ZXQ{n}")
+    route = Route("en", "zz", (("en", "zz"),))
+    engine = CountingEngine(ArgosEngine(packages={("en", "zz"): own}))
+    options = Translator(engine, None).enforce_options(route)
+    assert (options.placeholder_form, options.calibrated) == ("ZXQ{n}", True)
+    assert engine.calibration_package("en", "zz").path == own  # type: ignore[union-attr]
+    # The installed package is what the default engine uses.
+    options = Translator(CountingEngine(ArgosEngine()), None).enforce_options(route)
+    assert (options.placeholder_form, options.calibrated) == ("[[{n}]]", True)
+
+
+def test_engines_without_argos_packages_get_the_default_form(tmp_path: Path) -> None:
+    """A calibrated Argos package for the pair says nothing about another engine's model (Apertium, a fake)."""
+    installed = packages.install_file(Path(__file__).parent / "data" / "translate-en_zz-1_0.argosmodel")
+    _calibrate(installed.path, "[[{n}]]")
+    from dragoman.pipeline.routes import Route
+    from dragoman.pipeline.translator import Translator
+
+    engine = FakeEngine()
+    assert engine.calibration_package("en", "zz") is None
+    options = Translator(engine, None).enforce_options(Route("en", "zz", (("en", "zz"),)))
+    assert (options.placeholder_form, options.calibrated) == ("ZXQ{n}", False)

@@ -143,7 +143,7 @@ def test_report_file(tmp_path: Path, toy: list[tuple[str, str]]) -> None:
     ]
 
 
-def test_missing_model_is_one_line_naming_the_install_command(tmp_path: Path) -> None:
+def test_missing_model_is_one_line_naming_the_install_command(tmp_path: Path, isolated_home: Path) -> None:
     src = tmp_path / "a.txt"
     src.write_text("Hello there.\n", encoding="utf-8")
     result = invoke(str(src), "--to", "fa")
@@ -152,6 +152,8 @@ def test_missing_model_is_one_line_naming_the_install_command(tmp_path: Path) ->
         "Error: no en->fa model installed — run 'dragoman models install en fa' "
         "or 'dragoman models install FILE.argosmodel' (installed: none)\n"
     )
+    # The run stopped before translating: no translation memory was created on the way.
+    assert not isolated_home.exists() or not any(isolated_home.rglob("*.sqlite3"))
 
 
 def test_unsupported_pair_lists_the_installed_pairs(tmp_path: Path, toy: list[tuple[str, str]]) -> None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from dragoman import __version__
 from dragoman.engines.base import COMPUTE_TYPES, BatchOptions, Engine, Hypothesis
-from dragoman.errors import EngineError, ModelError, one_line
+from dragoman.errors import DragomanError, EngineError, ModelError, one_line
 
 if TYPE_CHECKING:  # ctranslate2 and sentencepiece load only when a model is used
     import ctranslate2
@@ -175,6 +175,12 @@ class ArgosEngine(Engine):
                 pkg = packages.require_installed(source, target)
             self._packages[pair] = pkg
         return pkg
+
+    def calibration_package(self, source: str, target: str) -> InstalledPackage | None:
+        try:
+            return self.package(source, target)
+        except DragomanError:
+            return None
 
     def _model(self, source: str, target: str) -> LoadedModel:
         pkg = self.package(source, target)

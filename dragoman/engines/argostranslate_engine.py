@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Sequence
 
 from dragoman import __version__
 from dragoman.engines.base import BatchOptions, Engine, Hypothesis
-from dragoman.errors import EngineError, ModelError
+from dragoman.errors import DragomanError, EngineError, ModelError
+
+if TYPE_CHECKING:
+    from dragoman.packages import InstalledPackage
 
 INSTALL_COMMAND = "pip install 'dragoman[argos]'"
 
@@ -63,6 +67,16 @@ class ArgosTranslateEngine(Engine):
             f"argostranslate has no {source}->{target} package installed",
             f"install one with 'argospm install translate-{source}_{target}' or use --engine argos",
         )
+
+    def calibration_package(self, source: str, target: str) -> InstalledPackage | None:
+        """argostranslate's own package for the pair, read-only (its calibration lives in DRAGOMAN_HOME)."""
+        from dragoman import packages
+
+        try:
+            path = getattr(self._package(source, target), "package_path", None)
+            return packages.load_package_dir(Path(path), readonly=True) if path is not None else None
+        except DragomanError:
+            return None
 
     def signature(self, source: str, target: str) -> str:
         pkg = self._package(source, target)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import ClassVar, Sequence
+from typing import TYPE_CHECKING, ClassVar, Sequence
+
+if TYPE_CHECKING:
+    from dragoman.packages import InstalledPackage
 
 # CTranslate2 compute types (here, not in argos.py, so `--help` can list them without importing ctranslate2).
 COMPUTE_TYPES = (
@@ -91,6 +94,11 @@ class Engine(ABC):
 
     def missing_hint(self, source: str, target: str) -> str | None:
         """What the user can run to get a pair this engine lacks (e.g. an apt-get command), or None."""
+        return None
+
+    def calibration_package(self, source: str, target: str) -> InstalledPackage | None:
+        """The Argos package this engine translates the pair with, whose placeholder calibration
+        (`dragoman models probe`) applies; None for engines without Argos packages or a missing pair."""
         return None
 
     def close(self) -> None:

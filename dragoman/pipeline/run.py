@@ -292,12 +292,11 @@ def run(
     translator.stats.engine_calls = counting.calls
     translator.stats.seconds = round(time.perf_counter() - started, 3)
     enforced = any(getattr(value, "occurrences", None) for out in outputs for value in out.results)
-    if job.glossary is not None and counting.name == "argos" and translator.stats.translated and enforced:
-        # Calibration is per Argos package (calibration.options_for); other engines have nothing to probe.
+    if job.glossary is not None and translator.stats.translated and enforced:
         for route in routes.values():
-            options = translator.enforce_options(route)
-            if options is not None and not options.calibrated:
-                s, t = route.legs[-1]
+            s, t = route.legs[-1]
+            # Calibration is per Argos package: engines without one (Apertium) have nothing to probe.
+            if counting.calibration_package(s, t) is not None and not translator.enforce_options(route).calibrated:
                 notes.append(
                     f"the {s}->{t} model's placeholder form is not calibrated: 'dragoman models probe {s} {t}' "
                     "(once) measures which form it copies, so that enforcement needs fewer retries"

@@ -12,6 +12,7 @@ from dragoman.pipeline.routes import Route
 
 if TYPE_CHECKING:
     from dragoman.glossary.model import Glossary
+    from dragoman.packages import InstalledPackage
 
 # Segments per engine call. The whole set of misses is sorted by length first, so each call still gets
 # tightly packed batches; chunks exist so that the translation memory commits as work finishes (a
@@ -70,6 +71,9 @@ class CountingEngine(Engine):
 
     def missing_hint(self, source: str, target: str) -> str | None:
         return self.inner.missing_hint(source, target)
+
+    def calibration_package(self, source: str, target: str) -> InstalledPackage | None:
+        return self.inner.calibration_package(source, target)
 
     def translate_batch(
         self, segments: Sequence[str], source: str, target: str, options: BatchOptions | None = None
@@ -228,15 +232,11 @@ class Translator:
     def enforce_options(self, route: Route) -> Any:
         key = (route.source, route.target)
         if key not in self._enforce_options:
-            options = None
-            try:
-                from dragoman import calibration
+            from dragoman import calibration
 
-                # Calibration belongs to the leg that carries the placeholders into the target.
-                options = calibration.options_for(*route.legs[-1])
-            except (ImportError, AttributeError):
-                options = None
-            if options is not None and self.include_drafts:
+            # Calibration belongs to the package of the leg that carries the placeholders into the target.
+            options = calibration.options_for_package(self.engine.calibration_package(*route.legs[-1]))
+            if self.include_drafts:
                 options.include_drafts = True
             self._enforce_options[key] = options
         return self._enforce_options[key]

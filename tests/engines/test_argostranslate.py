@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -57,3 +58,18 @@ def test_segments_riding_along_get_one_hypothesis_as_a_plain_translation_does() 
     hyps = engine.translate_batch(["Plain.", "With a term."], "en", "fa", options)
     assert asked == [("Plain.", 1), ("With a term.", 4)]
     assert [len(h) for h in hyps] == [1, 4]
+
+
+def test_calibration_applies_to_argostranslates_own_package(tmp_path: Path) -> None:
+    """`models probe` calibrates the package argostranslate translates with; the engine points enforcement at it."""
+    from helpers.toy import unpack_toy
+
+    from dragoman.engines.argostranslate_engine import ArgosTranslateEngine
+
+    package_dir = unpack_toy(tmp_path / "argos-packages")
+    package = type("Package", (), {"from_code": "en", "to_code": "zz", "package_path": package_dir})()
+    engine = ArgosTranslateEngine.__new__(ArgosTranslateEngine)
+    engine._package_api = type("Api", (), {"get_installed_packages": staticmethod(lambda: [package])})()
+    found = engine.calibration_package("en", "zz")
+    assert found is not None and (found.path, found.readonly, found.pair) == (package_dir, True, ("en", "zz"))
+    assert engine.calibration_package("en", "fa") is None
