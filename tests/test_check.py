@@ -202,6 +202,18 @@ def test_cli_human_output_and_exit(files) -> None:
     ]
 
 
+def test_cli_glossary_as_a_deepl_csv(files, tmp_path: Path) -> None:
+    # Two columns, no header: --from/--to say which is which (as `glossary import --from --to`).
+    deepl = tmp_path / "deepl.csv"
+    deepl.write_text("Prime Minister,نخست‌وزیر\n", encoding="utf-8")
+    result = run("check", files["src"], files["bad"], "--from", "en", "--to", "fa", "-g", deepl)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        f"{files['src']}:1: error: [missing] 'Prime Minister' (prime-minister) needs 'نخست‌وزیر' in the translation 1 time, found 0"
+    ]
+    assert run("check", files["src"], files["good"], "--from", "en", "--to", "fa", "-g", deepl).exit_code == 0
+
+
 def test_cli_json(files) -> None:
     result = run("check", files["src"], files["bad"], "-f", "en", "-t", "fa", "-g", files["g"], "--json")
     assert result.exit_code == 1

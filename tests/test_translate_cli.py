@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -128,6 +129,24 @@ def test_rerun_is_served_by_the_memory(tmp_path: Path, toy: list[tuple[str, str]
     # A different beam is a different signature: translated again.
     third = invoke(str(src), "--to", "zz", "--beam", "1", "--json")
     assert json.loads(third.stdout)["stats"]["engine_calls"] == 1
+
+
+def test_an_unchanged_output_file_is_not_rewritten(tmp_path: Path, toy: list[tuple[str, str]]) -> None:
+    src = tmp_path / "a.txt"
+    src.write_text(toy[0][0] + "\n", encoding="utf-8")
+    out = tmp_path / "a.zz.txt"
+    assert invoke(str(src), "--to", "zz", "-q").exit_code == 0
+    old = (1_000_000_000, 1_000_000_000)
+    os.utime(out, old)
+    inode = out.stat().st_ino
+    assert invoke(str(src), "--to", "zz", "-q").exit_code == 0
+    assert (out.stat().st_mtime, out.stat().st_ino) == (old[1], inode)  # left alone: make and rsync see no change
+    # A changed output (edited by hand, or a new translation) is written again.
+    out.write_text("edited\n", encoding="utf-8")
+    os.utime(out, old)
+    assert invoke(str(src), "--to", "zz", "-q").exit_code == 0
+    assert out.read_text(encoding="utf-8") == toy[0][1] + "\n"
+    assert out.stat().st_mtime != old[1]
 
 
 def test_report_file(tmp_path: Path, toy: list[tuple[str, str]]) -> None:
@@ -257,6 +276,26 @@ def test_glossary_summary_report_and_strict(tmp_path: Path, fake_engine: None) -
     data = json.loads(report.read_text(encoding="utf-8"))
     assert data["summary"] == {"terms_found": 2, "applied": 2, "variants": 0, "violations": 0, "forbidden_found": 0}
     assert [o["entry_id"] for o in data["documents"][0]["occurrences"]] == ["anwar-ibrahim", "policy"]
+
+
+def test_glossary_in_csv_tsv_or_tbx(tmp_path: Path, fake_engine: None) -> None:
+    src = tmp_path / "a.txt"
+    src.write_text("Anwar Ibrahim announced a new policy.\n", encoding="utf-8")
+    with_header = tmp_path / "terms.csv"
+    with_header.write_text("en,ms\nAnwar Ibrahim,Anwar Ibrahim\npolicy,dasar\n", encoding="utf-8")
+    result = invoke(str(src), "--to", "ms", "--engine", "fake", "-g", str(with_header), "--strict")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[0] == "glossary: 2 terms, 2 applied, 0 violations"
+    # A two-column file without a header (DeepL's export): --from (default en) and --to say which is which, as
+    # with `glossary import`; with two targets nothing says it, and the error names the file, the line and the fix.
+    deepl = tmp_path / "deepl.tsv"
+    deepl.write_text("policy\tdasar\n", encoding="utf-8")
+    result = invoke(str(src), "--to", "ms,fa", "--engine", "fake", "-g", str(deepl))
+    assert result.exit_code != 0
+    assert result.stderr.strip().splitlines()[-1].startswith(f"Error: {deepl}:1: no header row of language codes — ")
+    result = invoke(str(src), "--to", "ms", "--engine", "fake", "-g", str(deepl), "--strict")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "a.ms.txt").read_text(encoding="utf-8") == "Anwar Ibrohim mengumumkan dasar baru.\n"  # only "policy" is in this glossary
 
 
 def test_glossary_from_the_environment(tmp_path: Path, fake_engine: None, monkeypatch: pytest.MonkeyPatch) -> None:

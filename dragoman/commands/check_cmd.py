@@ -54,7 +54,7 @@ def check(
 
     if not glossaries:
         raise click.BadParameter("give at least one glossary (-g FILE, or DRAGOMAN_GLOSSARY)", param_hint="-g")
-    glossary = load_cli_glossaries(glossaries)
+    glossary = load_cli_glossaries(glossaries, source_lang, target_lang)
     report = check_files(source, translation, glossary, source_lang, target_lang, include_drafts=use_drafts)
     if as_json:
         echo_json(report.to_dict())

@@ -34,15 +34,16 @@ def glossary_option(func: Callable[..., Any]) -> Callable[..., Any]:
         multiple=True,
         envvar="DRAGOMAN_GLOSSARY",
         type=click.Path(dir_okay=True),
-        help="Glossary YAML file; repeat to layer (later wins). Env: DRAGOMAN_GLOSSARY.",
+        help="Glossary file (YAML, CSV, TSV, TBX); repeat to layer (later wins). Env: DRAGOMAN_GLOSSARY.",
     )(func)
 
 
-def load_cli_glossaries(paths: Sequence[str]) -> Glossary:
-    """Load and layer glossaries for a command; every layering conflict is printed to stderr as a warning."""
+def load_cli_glossaries(paths: Sequence[str], source: str | None = None, target: str | None = None) -> Glossary:
+    """Load and layer glossaries (YAML, CSV, TSV, TBX) for a command; every layering conflict is printed to
+    stderr as a warning. ``source``/``target`` read a two-column CSV/TSV without a header."""
     from dragoman.glossary.layers import load_glossaries
 
-    glossary = load_glossaries(list(paths)) if paths else Glossary()
+    glossary = load_glossaries(list(paths), source=source, target=target) if paths else Glossary()
     for conflict in glossary.conflicts:
         warn(str(conflict))
     return glossary

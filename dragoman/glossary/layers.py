@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from dragoman.glossary.normalize import fold_case
@@ -10,11 +10,51 @@ from dragoman.glossary.model import Conflict, Entry, Glossary
 from dragoman.glossary.normalize import normalize_term
 
 
-def load_glossaries(paths: Sequence[str | Path]) -> Glossary:
-    """Load each path with load_glossary and layer them in order (see :func:`merge_layers`)."""
-    from dragoman.glossary.yamlio import load_glossary
+def load_glossaries(
+    paths: Sequence[str | Path], *, source: str | None = None, target: str | None = None, use_store: bool = True
+) -> Glossary:
+    """Load each path with :func:`load_glossary_file` and layer them in order (see :func:`merge_layers`)."""
+    return merge_layers([load_glossary_file(p, source=source, target=target, use_store=use_store) for p in paths])
 
-    return merge_layers([load_glossary(p) for p in paths])
+
+def load_glossary_file(
+    path: str | Path, *, source: str | None = None, target: str | None = None, use_store: bool = True
+) -> Glossary:
+    """One glossary file: YAML, or CSV, TSV or TBX by its extension (``source``/``target`` read a two-column
+    CSV/TSV without a header, as `glossary import --from/--to` does).
+
+    With ``use_store`` a large file is kept, parsed, in dragoman's glossary store (:mod:`dragoman.glossary.store`)
+    and read from there while its bytes are unchanged.
+    """
+    from dragoman.glossary.interchange import guess_format
+
+    name = str(path)
+    fmt = guess_format(path)
+    parse: Callable[[], Glossary]
+    if fmt is None:
+        from dragoman.glossary.yamlio import load_glossary_bytes, read_glossary_file
+
+        data = read_glossary_file(path)
+        options: tuple[str | None, ...] = ("yaml",)
+
+        def parse() -> Glossary:
+            return load_glossary_bytes(data, name)
+
+    else:
+        from dragoman.glossary.interchange import get_format, read_file_bytes
+
+        data = read_file_bytes(path)
+        reader = get_format(fmt)
+        options = (fmt, source, target)
+
+        def parse() -> Glossary:
+            return reader.read(data, name, source=source, target=target)
+
+    if not use_store:
+        return parse()
+    from dragoman.glossary.store import load_through_store
+
+    return load_through_store(data, name, options, parse)
 
 
 def merge_layers(layers: Sequence[Glossary]) -> Glossary:

@@ -156,9 +156,19 @@ def output_path(doc: InputDoc, target: str, outdir: Path | None) -> Path:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write a translation or report so that readers never see half a file (temp file + rename)."""
+    """Write a translation or report so that readers never see half a file (temp file + rename).
+
+    A file that already holds exactly ``text`` is left alone: a re-run rewrites nothing, keeps the
+    files' times (make and rsync see no change) and skips an fsync per file.
+    """
     from dragoman.fsutil import atomic_write_text
 
+    data = text.encode("utf-8")
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return
+    except OSError:
+        pass  # missing, a directory or unreadable: the write below says what is wrong
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_text(path, text)
 

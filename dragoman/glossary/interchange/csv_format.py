@@ -14,7 +14,7 @@ from dragoman.glossary.interchange import (
     decode_text,
     normalize_code,
 )
-from dragoman.glossary.model import ENTRY_TYPES, STATUSES, Entry, Glossary, LangTerms
+from dragoman.glossary.model import ENTRY_TYPES, STATUSES, Entry, Glossary, LangTerms, Origin
 from dragoman.glossary.normalize import control_characters
 from dragoman.languages import is_valid_code
 
@@ -215,6 +215,7 @@ class DelimitedFormat:
             entry = Entry(
                 id=ids.make([(source, src), (target, tgt)]),
                 terms={source: LangTerms(src), target: LangTerms(tgt)},
+                origin=Origin(path, line),
             )
             glossary.add(entry)
         return glossary
@@ -282,6 +283,7 @@ class DelimitedFormat:
             entry = Entry(
                 id=ids.make([(c, t.preferred or "") for c, t in terms.items()], wanted),
                 terms=terms,
+                origin=Origin(path, line),
             )
             note = (cells.get("note") or cells.get("description") or "").strip()
             entry.note = note or None

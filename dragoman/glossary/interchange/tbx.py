@@ -45,6 +45,7 @@ from dragoman.glossary.model import (
     Entry,
     Glossary,
     LangTerms,
+    Origin,
 )
 
 TBX_NS = "urn:iso:std:iso:30042:ed-2"
@@ -363,6 +364,7 @@ class _Reader:
                 [(c, s.preferred or "") for c, s in terms.items()], wanted or None
             ),
             terms=terms,
+            origin=Origin(self.path, self.lines.get(concept)),
         )
         entry.note = note if note is not None else definition
         if "type" in fields:
