@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import entry_points
 from typing import Any
 
 from dragoman.engines.base import BatchOptions, Engine, Hypothesis
@@ -17,9 +16,17 @@ BUILTIN_ENGINES: dict[str, str] = {
 }
 
 
+def _entry_points() -> Any:
+    # importlib.metadata costs ~40 ms to import and scans every installed distribution: only looked at for a
+    # name that is not built in (and for the list of engines), never on the way to `argos`.
+    from importlib.metadata import entry_points
+
+    return entry_points(group="dragoman.engines")
+
+
 def available_engines() -> list[str]:
     names = set(BUILTIN_ENGINES)
-    names.update(ep.name for ep in entry_points(group="dragoman.engines"))
+    names.update(ep.name for ep in _entry_points())
     return sorted(names)
 
 
@@ -34,7 +41,7 @@ def engine_class(name: str) -> type[Engine]:
             raise EngineError(f"engine {name!r} is not available: {err}") from None
         cls: type[Engine] = getattr(module, attr)
         return cls
-    for ep in entry_points(group="dragoman.engines"):
+    for ep in _entry_points():
         if ep.name == name:
             loaded: type[Engine] = ep.load()
             return loaded

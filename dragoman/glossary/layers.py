@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from dragoman.glossary.normalize import fold_case
 from dragoman.glossary.model import Conflict, Entry, Glossary
-from dragoman.glossary.normalize import normalize_term
+from dragoman.glossary.normalize import fold_case, normalize_term
 
 
 def load_glossaries(
@@ -32,12 +31,16 @@ def load_glossary_file(
     fmt = guess_format(path)
     parse: Callable[[], Glossary]
     if fmt is None:
-        from dragoman.glossary.yamlio import load_glossary_bytes, read_glossary_file
+        from dragoman.glossary.files import read_glossary_file
 
         data = read_glossary_file(path)
         options: tuple[str | None, ...] = ("yaml",)
 
         def parse() -> Glossary:
+            from dragoman.glossary.yamlio import (
+                load_glossary_bytes,  # PyYAML only when the store has no copy
+            )
+
             return load_glossary_bytes(data, name)
 
     else:

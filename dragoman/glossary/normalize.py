@@ -39,13 +39,15 @@ _DROP = frozenset(
 )
 
 # Runs of characters that normalise to themselves, one for one, and need no look at their
-# neighbours: the fast path. HEH is left out because of the ezafe rule (see _normalize_slow).
+# neighbours: the fast path. HEH is not in the class: see _IDENTITY_RUN and the ezafe rule in _normalize_slow.
 _IDENTITY_CLASS = (
     "[\x21-\x7e\u00c0-\u00ff\u0621-\u063a\u0641\u0642\u0644-\u0646\u0648"
     "\u067e\u0686\u0698\u06a9\u06af\u06cc]"
 )
-# A single ASCII space is its own normal form too, unless more whitespace follows (runs collapse).
-_IDENTITY_RUN = re.compile(f"(?:{_IDENTITY_CLASS}| (?![\\s\u200b\u200c]))+")
+# A single ASCII space is its own normal form too, unless more whitespace follows (runs collapse); so is
+# ه unless a ZWNJ follows it (the ezafe rule: "ه‌ی" at the end of a word; a mark after it, as in "هٔ", ends
+# the run anyway). Persian news text is ~5% ه: without it every ه took the slow path (Persian 2x slower).
+_IDENTITY_RUN = re.compile(f"(?:{_IDENTITY_CLASS}|{HEH}(?!{ZWNJ})| (?![\\s\u200b\u200c]))+")
 
 
 def _attaches(ch: str) -> bool:

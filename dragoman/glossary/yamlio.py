@@ -13,6 +13,7 @@ from typing import Any, NoReturn
 import yaml
 
 from dragoman.errors import GlossaryError, LanguageError
+from dragoman.glossary.files import read_glossary_file
 from dragoman.glossary.model import (
     CASE_MODES,
     ENTRY_TYPES,
@@ -82,19 +83,6 @@ def load_glossary(path: str | Path) -> Glossary:
     unreadable, binary, empty, non-UTF-8, malformed or invalid file.
     """
     return load_glossary_bytes(read_glossary_file(path), str(path))
-
-
-def read_glossary_file(path: str | Path) -> bytes:
-    """The bytes of a glossary file, or a one-line GlossaryError (missing, a directory, unreadable)."""
-    name = str(path)
-    try:
-        return Path(path).read_bytes()
-    except FileNotFoundError:
-        raise GlossaryError("glossary file not found", name, hint="check the path, or create it with 'dragoman glossary new'") from None
-    except IsADirectoryError:
-        raise GlossaryError("is a directory, not a glossary file", name, hint="give the path of a .yaml file") from None
-    except OSError as err:
-        raise GlossaryError(f"cannot read the glossary: {err.strerror}", name, hint="check the file's permissions") from None
 
 
 def load_glossary_bytes(data: bytes, path: str | None = None) -> Glossary:

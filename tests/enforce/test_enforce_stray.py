@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import pytest
 from fake_engine import FakeEngine, Fault
 
 from dragoman.cache import TranslationMemory
@@ -34,6 +36,29 @@ def test_forbidden_form_inside_an_accepted_term_is_not_a_slip() -> None:
     assert ForbiddenScanner(news(), "ms").record(result) == 0
     assert ForbiddenScanner(news(), "ms", include_drafts=True).record(result) == 1
     assert result.occurrences[-1].found == "regim"
+
+
+def test_the_matcher_of_every_accepted_form_is_built_only_for_a_text_with_a_forbidden_form(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from dragoman.enforce import stray
+
+    sizes: list[int] = []
+    real = stray.TermMatcher
+
+    def counting(patterns: list[Any], lang: str) -> Any:
+        sizes.append(len(patterns))
+        return real(patterns, lang)
+
+    monkeypatch.setattr(stray, "TermMatcher", counting)
+    scanner = ForbiddenScanner(news(), "ms")
+    clean = [SegmentResult(text="Perdana Menteri bertemu kerajaan."), SegmentResult(text="Rejimen baru.")]
+    assert [scanner.record(r) for r in clean] == [0, 0]
+    assert sizes == [2]  # the two approved forbidden forms only
+    # "Ibrahim" alone is a slip, inside "Anwar Ibrahim" it is not: that takes the accepted forms too.
+    slips = [SegmentResult(text="Anwar Ibrahim dan Ibrahim."), SegmentResult(text="Anwar Ibrahim.")]
+    assert [scanner.record(r) for r in slips] == [1, 0]
+    assert sizes == [2, 2 + 3]  # built once, for the first text that held a forbidden form
 
 
 def test_span_already_recorded_by_enforcement_is_not_counted_twice() -> None:

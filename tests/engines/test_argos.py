@@ -198,6 +198,21 @@ def test_importing_the_engine_does_not_load_ctranslate2() -> None:
     assert out.stdout.strip() == "False"
 
 
+def test_the_ctranslate2_version_in_the_signature_needs_no_import() -> None:
+    """A re-run served by the memory needs the engine's signature (which names CTranslate2's version) but no
+    model: neither ctranslate2 (~0.2 s) nor importlib.metadata (~40 ms) is imported for it."""
+    import subprocess
+    import sys
+    from importlib.metadata import version
+
+    code = (
+        "import sys; from dragoman.engines.argos import _ctranslate2_version; v = _ctranslate2_version(); "
+        "print(v, 'ctranslate2' in sys.modules, 'importlib.metadata' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == [version("ctranslate2"), "False", "False"]
+
+
 def test_progress_callback_reports_finished_segments(toy_dir: Path) -> None:
     engine = ArgosEngine(packages={("en", "zz"): toy_dir}, max_batch_tokens=4)
     sources = [source for source, _ in toy_cases()] + [""]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -150,3 +152,35 @@ def test_no_span_ends_right_after_a_kept_ezafe(text: str) -> None:
     assert nt.text.startswith("ه ی")
     assert nt.is_boundary(3) is False
     assert normalize(text[:3]).text == "ه"
+
+
+def _slow_only(text: str) -> tuple[str, list[int], list[int], bytes, bytes]:
+    """What normalize() gives with its fast path switched off: every character through the rules."""
+    from dragoman.glossary import normalize as module
+
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    boundary = bytearray()
+    joiner = bytearray()
+    module._normalize_slow(text, 0, len(text), out, starts, ends, boundary, joiner)
+    normalized = "".join(out)
+    module._no_cut_after_kept_ezafe(normalized, boundary, joiner)
+    return normalized, starts, ends, bytes(boundary), bytes(joiner)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_BASE + ["ه", "ه", "\u0647\u200c\u06cc", "ی", "\u064e"]), max_size=40).map("".join))
+def test_the_fast_path_changes_nothing(text: str) -> None:
+    """Runs of characters that normalise to themselves (ه unless a ZWNJ follows, single spaces, ...) are copied
+    in one go; the result, offsets and flags included, is what the character-by-character rules give."""
+    nt = normalize(text)
+    assert (nt.text, nt.starts, nt.ends, bytes(nt.boundary), bytes(nt.joiner)) == _slow_only(text)
+
+
+def test_the_fast_path_on_real_persian_and_malay_news() -> None:
+    ntrex = Path(__file__).parent.parent / "data" / "ntrex"
+    for name in ("newstest2019-ref.fas.txt", "newstest2019-ref.msa.txt"):
+        for text in (ntrex / name).read_text(encoding="utf-8").splitlines():
+            nt = normalize(text)
+            assert (nt.text, nt.starts, nt.ends, bytes(nt.boundary), bytes(nt.joiner)) == _slow_only(text), text

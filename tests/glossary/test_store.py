@@ -191,3 +191,20 @@ def test_csv_tsv_and_tbx_files_load_by_their_extension(tmp_path: Path) -> None:
     assert len(from_tbx) > 0
     assert {e.origin.path for e in from_tbx} == {str(tbx)}
     assert all(e.origin.line for e in from_tbx)  # each concept's line, for layering messages
+
+
+def test_a_glossary_from_the_store_needs_no_yaml_parser(tmp_path: Path, isolated_home: Path) -> None:
+    import subprocess
+    import sys
+
+    path = tmp_path / "big.yaml"
+    path.write_text(big_glossary(), encoding="utf-8")
+    code = (
+        "import sys; from dragoman.glossary.layers import load_glossaries; "
+        f"g = load_glossaries([{str(path)!r}]); print(len(g), 'yaml' in sys.modules)"
+    )
+    env = {**os.environ, "DRAGOMAN_HOME": str(isolated_home)}
+    first = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert first.stdout.split() == ["1500", "True"]  # parsed, then stored
+    again = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert again.stdout.split() == ["1500", "False"]
