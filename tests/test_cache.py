@@ -199,6 +199,31 @@ def test_cache_stats_and_clear_commands(isolated_home: Path) -> None:
     assert json.loads(runner.invoke(cli, ["cache", "stats", "--json"]).output)["entries"] == 0
 
 
+def test_cache_stats_and_clear_cover_the_glossary_store(isolated_home: Path, tmp_path: Path) -> None:
+    from dragoman.glossary import store
+    from dragoman.glossary.layers import load_glossary_file
+
+    big = tmp_path / "big.yaml"
+    lines = ["version: 1", "languages: [en, fa]", "entries:"]
+    lines += [f"  - id: e{i}\n    terms: {{en: Name{i:05d} Surname{i:05d}, fa: نام{i}}}" for i in range(2000)]
+    big.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert big.stat().st_size >= store.MIN_BYTES
+    load_glossary_file(big)
+    runner = CliRunner()
+    data = json.loads(runner.invoke(cli, ["cache", "stats", "--json"]).output)
+    folder = isolated_home / "glossary-store"
+    assert data["glossary_store"]["path"] == str(folder)
+    assert data["glossary_store"]["glossaries"] == 1
+    assert data["glossary_store"]["size_bytes"] == sum(f.stat().st_size for f in folder.iterdir())
+    assert "glossary store: 1 parsed glossary, " in runner.invoke(cli, ["cache", "stats"]).output
+    cleared = runner.invoke(cli, ["cache", "clear", "--yes"])
+    assert cleared.exit_code == 0, cleared.output
+    assert cleared.output.splitlines()[1] == f"removed 1 parsed glossary from {folder}"
+    assert list(folder.iterdir()) == []
+    assert len(load_glossary_file(big)) == 2000  # parsed again, and stored again
+    assert len(list(folder.iterdir())) == 1
+
+
 def test_nothing_is_created_until_the_memory_is_used(tmp_path: Path) -> None:
     path = tmp_path / "sub" / "tm.sqlite3"
     memory = TranslationMemory(path)

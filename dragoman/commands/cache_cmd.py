@@ -1,4 +1,4 @@
-"""`dragoman cache stats|clear`: look at or empty the translation memory."""
+"""`dragoman cache stats|clear`: look at or empty the translation memory (and the glossary store)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,12 @@ from dragoman.fsutil import human_size
 
 @click.group()
 def cache() -> None:
-    """Inspect or clear the translation memory.
+    """Inspect or clear the translation memory and the glossary store.
 
     Every translated segment is remembered (keyed by the engine, the model, its options and the
     glossary entries that touch the segment), so translating an unchanged article again is instant.
+    Large glossaries are kept parsed in the glossary store (keyed by their bytes), so the next run
+    loads them faster. Both only save time: clearing them loses no work.
 
     \b
     Examples:
@@ -28,22 +30,29 @@ def cache() -> None:
 def stats(as_json: bool) -> None:
     """Show the number of entries, the size and the path of the translation memory."""
     from dragoman.cache import TranslationMemory
+    from dragoman.glossary.store import store_usage
 
     with TranslationMemory(warn=warn) as memory:
         info = memory.stats()
+    folder, glossaries, glossary_bytes = store_usage()
     if as_json:
-        echo_json(info.to_dict())
+        data = info.to_dict()
+        data["glossary_store"] = {"path": str(folder), "glossaries": glossaries, "size_bytes": glossary_bytes}
+        echo_json(data)
         return
     click.echo(f"path:    {info.path}")
     click.echo(f"entries: {info.entries}")
     click.echo(f"size:    {human_size(info.size_bytes)}")
+    noun = "glossary" if glossaries == 1 else "glossaries"
+    click.echo(f"glossary store: {glossaries} parsed {noun}, {human_size(glossary_bytes)} in {folder}")
 
 
 @cache.command()
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
 def clear(yes: bool) -> None:
-    """Delete every entry of the translation memory."""
+    """Delete every entry of the translation memory, and the glossary store."""
     from dragoman.cache import TranslationMemory
+    from dragoman.glossary.store import clear_store, store_dir
 
     with TranslationMemory(warn=warn) as memory:
         path = memory.stats().path
@@ -51,3 +60,6 @@ def clear(yes: bool) -> None:
             click.confirm(f"Delete every entry in {path}?", abort=True, err=True)
         removed = memory.clear()
     click.echo(f"removed {removed} entries from {path}")
+    stored = clear_store()
+    if stored:
+        click.echo(f"removed {stored} parsed {'glossary' if stored == 1 else 'glossaries'} from {store_dir()}")

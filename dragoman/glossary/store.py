@@ -93,6 +93,38 @@ def _code_fingerprint() -> str:
     return digest.hexdigest()
 
 
+def store_usage(directory: Path | None = None) -> tuple[Path, int, int]:
+    """(folder, number of stored glossaries, bytes) - for `dragoman cache stats`; reads nothing but the folder."""
+    folder = directory if directory is not None else store_dir()
+    count = size = 0
+    try:
+        for entry in os.scandir(folder):
+            if entry.name.endswith(_SUFFIX) and entry.is_file():
+                count += 1
+                size += entry.stat().st_size
+    except OSError:
+        pass
+    return folder, count, size
+
+
+def clear_store(directory: Path | None = None) -> int:
+    """Delete every stored glossary (they are parsed again when next used); returns how many were deleted."""
+    folder = directory if directory is not None else store_dir()
+    removed = 0
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    for entry in entries:
+        if entry.name.endswith((_SUFFIX, ".tmp")) and entry.is_file():
+            try:
+                os.unlink(entry.path)
+            except OSError:
+                continue
+            removed += entry.name.endswith(_SUFFIX)
+    return removed
+
+
 # -- plain data <-> Glossary --------------------------------------------------------------------
 
 
