@@ -100,7 +100,8 @@ def suggest(
 
     (source,) = _langs(source, "--from") or ["en"]
     target_langs = _langs(targets, "--to")
-    glossary = load_cli_glossaries(glossaries)
+    single = target_langs[0] if target_langs and len(target_langs) == 1 else None
+    glossary = load_cli_glossaries(glossaries, source, single)
     docs = _read_articles(articles)
     candidates = suggest_mod.suggest(docs, glossary, source, min_count=min_count, phrases=phrases)
     if target_langs and candidates:

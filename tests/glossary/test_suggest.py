@@ -161,6 +161,19 @@ def test_cli_suggest_json_and_human() -> None:
     assert result.stdout.splitlines() == ["    4    1  name     -             Islamic"]
 
 
+def test_cli_suggest_with_a_deepl_csv_glossary(tmp_path: Path) -> None:
+    # A two-column glossary without a header: --from and a single --to say which column is which.
+    deepl = tmp_path / "deepl.csv"
+    deepl.write_text("Islamic,اسلامی\n", encoding="utf-8")
+    result = run("glossary", "suggest", ARTICLE, "-g", deepl, "--from", "en", "--to", "fa", "--json")
+    assert result.exit_code == 0, result.output
+    assert [c["text"] for c in json.loads(result.stdout)["candidates"]] != []
+    assert "Islamic" not in [c["text"] for c in json.loads(result.stdout)["candidates"]]
+    without_pair = run("glossary", "suggest", ARTICLE, "-g", deepl, "--json")
+    assert without_pair.exit_code == 1
+    assert f"{deepl}:1: no header row of language codes" in without_pair.stderr
+
+
 def test_cli_draft_review_approve(tmp_path: Path) -> None:
     drafts = tmp_path / "new.yaml"
     result = run("glossary", "suggest", ARTICLE, "--draft", drafts, "--to", "fa", "--min-count", "3")
