@@ -28,7 +28,7 @@ def cache() -> None:
 @cache.command()
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 def stats(as_json: bool) -> None:
-    """Show the number of entries, the size and the path of the translation memory."""
+    """Show the entries, size and path of the translation memory, and what the glossary store holds."""
     from dragoman.cache import TranslationMemory
     from dragoman.glossary.store import store_usage
 

@@ -228,7 +228,8 @@ def import_cmd(
       dragoman glossary import terms.tsv --from en --to ms -o desk.yaml
       dragoman glossary import termbase.tbx -o desk.yaml
     """
-    from dragoman.glossary.interchange import get_format, read_file_bytes
+    from dragoman.glossary.files import read_file_bytes
+    from dragoman.glossary.interchange import get_format
     from dragoman.glossary.yamlio import save_glossary
 
     source, target = _pair(source, target)

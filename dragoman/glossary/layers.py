@@ -44,9 +44,10 @@ def load_glossary_file(
             return load_glossary_bytes(data, name)
 
     else:
-        from dragoman.glossary.interchange import get_format, read_file_bytes
+        from dragoman.glossary.files import read_file_bytes
+        from dragoman.glossary.interchange import get_format
 
-        data = read_file_bytes(path)
+        data = read_file_bytes(path, noun="glossary file")
         reader = get_format(fmt)
         options = (fmt, source, target)
 

@@ -186,6 +186,11 @@ def test_csv_tsv_and_tbx_files_load_by_their_extension(tmp_path: Path) -> None:
         load_glossaries([two_columns])
     g = load_glossaries([two_columns], source="en", target="fa")
     assert [(e.term("en"), e.term("fa")) for e in g] == [("Gaza", "غزه")]
+    # A missing or unreadable file gets the same one line whatever its format.
+    with pytest.raises(GlossaryError, match=r"nope\.csv: glossary file not found — check the path$"):
+        load_glossaries([tmp_path / "nope.csv"])
+    with pytest.raises(GlossaryError, match=r"nope\.yaml: glossary file not found — check the path, or create it"):
+        load_glossaries([tmp_path / "nope.yaml"])
     tbx = Path(__file__).parent.parent / "data" / "interchange" / "source.tbx"
     from_tbx = load_glossaries([tbx])
     assert len(from_tbx) > 0

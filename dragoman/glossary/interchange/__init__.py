@@ -99,25 +99,6 @@ def guess_format(path: str | Path) -> str | None:
     return _EXTENSIONS.get(Path(path).suffix.lower())
 
 
-def read_file_bytes(path: str | Path) -> bytes:
-    """The bytes of an input file, or a one-line GlossaryError (missing, directory, unreadable)."""
-    name = str(path)
-    try:
-        return Path(path).read_bytes()
-    except FileNotFoundError:
-        raise GlossaryError("file not found", name, hint="check the path") from None
-    except IsADirectoryError:
-        raise GlossaryError(
-            "is a directory, not a file", name, hint="give the path of a file"
-        ) from None
-    except OSError as err:
-        raise GlossaryError(
-            f"cannot read the file: {err.strerror}",
-            name,
-            hint="check the file's permissions",
-        ) from None
-
-
 def decode_text(data: bytes, path: str, what: str) -> str:
     """UTF-8 text of a file (BOM dropped); binary, invalid UTF-8 and empty files are refused with their line."""
     if b"\x00" in data:
