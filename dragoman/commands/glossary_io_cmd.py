@@ -9,8 +9,9 @@ import click
 
 from dragoman.commands.common import echo_json, warn
 from dragoman.errors import GlossaryError, LanguageError
+from dragoman.glossary.interchange import format_names
 
-_FORMATS = ("csv", "tsv", "tbx")
+_FORMATS = tuple(format_names())  # from the interchange registry: a new format is one module and one line there
 
 
 def _lang_option(value: str | None, option: str) -> str | None:

@@ -217,13 +217,13 @@ def translate_job(
     sources = [doc.source for doc in docs if doc.document is not None and doc.source]
     for attempt in range(3):
         try:
-            plan_routes(counting, sources, job.targets)
+            routes = plan_routes(counting, sources, job.targets)
             break
         except MissingModelError as err:
             if install_missing is None or attempt == 2:
                 raise
             install_missing(err)
-    return docs, run(job, counting, memory=memory, progress=progress, docs=docs)
+    return docs, run(job, counting, memory=memory, progress=progress, docs=docs, routes=routes)
 
 
 def run(
@@ -232,6 +232,7 @@ def run(
     memory: TranslationMemory | None = None,
     progress: Progress | None = None,
     docs: list[InputDoc] | None = None,
+    routes: dict[tuple[str, str], Route] | None = None,
 ) -> RunResult:
     """Translate every good input into every target; collect one-line errors for the bad ones.
 
@@ -244,7 +245,8 @@ def run(
         docs = prepare(job, counting)
     good = [doc for doc in docs if doc.document is not None and doc.source is not None]
     errors = [doc.error for doc in docs if doc.error is not None]
-    routes = plan_routes(counting, [doc.source for doc in good if doc.source], job.targets)
+    if routes is None:  # translate_job planned them already (once, before any work)
+        routes = plan_routes(counting, [doc.source for doc in good if doc.source], job.targets)
     translator = Translator(
         counting, memory if job.use_memory else None, job.glossary, progress, include_drafts=job.include_drafts
     )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from dragoman.cache import TranslationMemory, make_key
-from dragoman.engines.base import BatchOptions, Engine, Hypothesis
+from dragoman.engines.base import BatchOptions, Engine, Hypothesis, Span
 from dragoman.pipeline.routes import Route
 
 if TYPE_CHECKING:
@@ -47,15 +47,17 @@ class CountingEngine(Engine):
         self.supports_nbest = inner.supports_nbest  # type: ignore[misc]
         self.supports_attention = inner.supports_attention  # type: ignore[misc]
         self.supports_suppress = inner.supports_suppress  # type: ignore[misc]
-        marked = getattr(inner, "translate_marked", None)
-        if marked is not None:
-            # The markup strategy (engines such as Apertium) is an optional capability found by name:
-            # expose it only when the inner engine has it, and count its calls like translate_batch.
-            def translate_marked(*args: Any, **kwargs: Any) -> Any:
-                self.calls += 1
-                return marked(*args, **kwargs)
+        self.supports_markup = inner.supports_markup  # type: ignore[misc]
+        self.installs_missing_pairs = inner.installs_missing_pairs  # type: ignore[misc]
 
-            self.translate_marked = translate_marked
+    def translate_marked(
+        self, segments: Sequence[str], marks: Sequence[Sequence[Span]], source: str, target: str
+    ) -> list[tuple[str, list[Span | None]]]:
+        self.calls += 1  # the markup strategy's calls count like translate_batch's
+        return self.inner.translate_marked(segments, marks, source, target)
+
+    def set_progress(self, callback: Callable[[int], None] | None) -> None:
+        self.inner.set_progress(callback)
 
     def __getattr__(self, attr: str) -> Any:
         return getattr(self.inner, attr)
@@ -273,7 +275,7 @@ class Translator:
         self._reported = 0
         if self.progress and total:
             self.progress(0, total)
-        set_progress = getattr(self.engine, "set_progress", None) if self.progress else None
+        set_progress = self.engine.set_progress if self.progress else None
         for start in range(0, total, CHUNK_SEGMENTS):
             chunk = misses[start : start + CHUNK_SEGMENTS]
             chunk_texts = [text for text, _ in chunk]
