@@ -70,6 +70,20 @@ class Finding:
         }
 
 
+REPAIRED = "repaired"
+FLAGGED = "flagged"
+ACTIONS = (REPAIRED, FLAGGED)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A finding in a translated segment and what the pipeline did about it: ``repaired`` (the output written
+    passes the check) or ``flagged`` (the output written still fails it)."""
+
+    finding: Finding
+    action: str
+
+
 CheckFunction = Callable[[SegmentPair], list[Finding]]
 
 
