@@ -319,8 +319,7 @@ def run(
                     "(once) measures which form it copies, so that enforcement needs fewer retries"
                 )
     route_labels = {f"{s}->{t}": r.label for (s, t), r in routes.items()}
-    report = build_report(job, docs, outputs, errors, route_labels, translator.stats)
-    report["notes"] = notes
+    report = build_report(job, docs, outputs, errors, route_labels, translator.stats, notes)
     return RunResult(
         outputs=outputs, errors=errors, routes=route_labels, stats=translator.stats, report=report, notes=notes
     )
@@ -401,6 +400,7 @@ def build_report(
     errors: Sequence[str],
     routes: dict[str, str],
     stats: RunStats,
+    notes: Sequence[str] = (),
 ) -> dict[str, Any]:
     """The --report JSON (docs/report.md, dragoman/schemas/report-v1.json): per document every glossary occurrence
     and every integrity finding, plus the run's facts."""
@@ -433,6 +433,7 @@ def build_report(
     ]
     report["errors"] = list(errors)
     report["stats"] = stats.to_dict()
+    report["notes"] = list(notes)
     return report
 
 

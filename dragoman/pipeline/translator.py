@@ -401,15 +401,14 @@ class Translator:
                    if o.source_start is not None and o.source_end is not None]  # fmt: skip
         verbatim = [text[s:e] for s, e, keep in item_marks if keep]
         exclude += [(s, e) for s, e, keep in item_marks if keep]
-        # Placeholders are sent only for glossary terms and verbatim spans: only then can pieces of them come back.
-        sent = self.glossary is not None or bool(verbatim)
+        # The family placeholders were (or would have been) sent in: pieces of it are never right in an output.
         form = (self.enforce_options(route).placeholder_form if self.glossary is not None else None) or DEFAULT_FORM
         return SegmentPair(
             source=text,
             output=result.text,
             source_lang=route.source,
             target_lang=route.target,
-            placeholder_forms=(form,) if sent else (),
+            placeholder_forms=(form,),
             exclude=tuple(exclude),
             verbatim=tuple(verbatim),
         )
