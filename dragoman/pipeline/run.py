@@ -78,7 +78,9 @@ class TranslateJob:
     use_memory: bool = True
     digits: str = "keep"  # keep | native | latin (dragoman.digits.DIGIT_MODES)
     include_drafts: bool = False  # enforce draft glossary entries too (`--use-drafts`)
-    integrity: bool = True  # integrity checks and repairs on every segment (off only to measure their cost)
+    # Integrity checks on every segment: "repair" (check, repair what fails, report the rest), "check" (report
+    # only), "off" (benchmarks measure what the checks cost).
+    integrity: str = "repair"
 
 
 # -- reading ------------------------------------------------------------------------------------

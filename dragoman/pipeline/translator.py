@@ -10,7 +10,13 @@ from typing import TYPE_CHECKING, Any
 from dragoman.cache import TranslationMemory, make_key
 from dragoman.enforce.model import EnforceOptions, SegmentResult
 from dragoman.engines.base import BatchOptions, Engine, Hypothesis
-from dragoman.integrity.model import Finding, Outcome, SegmentPair
+from dragoman.integrity.model import (
+    CHECKS_VERSION,
+    FLAGGED,
+    Finding,
+    Outcome,
+    SegmentPair,
+)
 from dragoman.pipeline.routes import Route
 
 if TYPE_CHECKING:
@@ -255,6 +261,7 @@ class Retry:
     max_length_margin: int = 5
 
 
+INTEGRITY_MODES = ("repair", "check", "off")
 # Tried in order on what still fails: every term in context (no placeholders) and loops blocked, then harder.
 RETRIES = (Retry(3, 1.2, 2.0, 8), Retry(2, 1.5, 1.5, 4))
 
@@ -270,14 +277,18 @@ class Translator:
         glossary: Glossary | None = None,
         progress: Progress | None = None,
         include_drafts: bool = False,
-        integrity: bool = True,
+        integrity: str = "repair",
     ) -> None:
         self.engine = engine
         self.include_drafts = include_drafts  # `translate --use-drafts`: draft glossary entries are enforced too
         self.memory = memory
         self.glossary = glossary if glossary is not None and len(glossary) else None
         self.progress = progress
-        self.integrity = integrity  # run the integrity checks (and repairs) on every segment
+        if integrity not in INTEGRITY_MODES:
+            raise ValueError(f"integrity must be one of {', '.join(INTEGRITY_MODES)}, not {integrity!r}")
+        # "repair": check every segment and repair what fails; "check": only report (what a clean run costs, for
+        # benchmarks on random weights, where every output fails); "off": neither.
+        self.integrity = integrity
         self.stats = RunStats()
         self._reported = 0
         self._enforce_options: dict[tuple[str, str], EnforceOptions] = {}
@@ -306,32 +317,40 @@ class Translator:
         pivot each leg aligns the marks the previous one located.
         """
         marked = marks is not None
-        items: list[Item] = list(dict.fromkeys(zip(texts, (tuple(m) for m in marks) if marks is not None else ((),) * len(texts))))
+        keyed = list(zip(texts, (tuple(m) for m in marks) if marks is not None else ((),) * len(texts)))
+        items: list[Item] = list(dict.fromkeys(keyed))
         self.stats.segments += len(texts)
         self.stats.unique += len(items)
-        # Without a glossary and without marks a result is its text alone (memory records without metadata).
+        # Without a glossary and without marks a result is its text alone (its record holds no term metadata).
         rich = self.glossary is not None or marked
         signature = route_signature(self.engine, route)
         keys = {item: self._key(signature, item, route, marked) for item in items}
         done: dict[Item, SegmentResult] = {}
+        # Memory hits whose text passed these checks when it was stored: checking them again would find the same.
+        known_clean: set[Item] = set()
         misses: list[Item] = []
-        if rich:
-            entries = self.memory.get_entries(list(keys.values())) if self.memory else {}
-            for item in items:
-                key = keys[item]
-                result = _result_from_memory(*entries[key]) if key in entries else None
-                if result is not None and (not marked or (result.mark_spans is not None and result.kept_spans is not None)):
-                    done[item] = result
-                else:
-                    misses.append(item)
-        else:
-            found = self.memory.get_many(list(keys.values())) if self.memory else {}
-            for item in items:
-                if keys[item] in found:
-                    done[item] = SegmentResult(text=found[keys[item]])
-                else:
-                    misses.append(item)
+        entries = self.memory.get_entries(list(keys.values())) if self.memory else {}
+        for item in items:
+            key = keys[item]
+            if key not in entries:
+                misses.append(item)
+                continue
+            text, metadata = entries[key]
+            result = _result_from_memory(text, metadata) if rich else SegmentResult(text=text)
+            if result is None or (marked and (result.mark_spans is None or result.kept_spans is None)):
+                misses.append(item)
+                continue
+            done[item] = result
+            if metadata is not None and metadata.get("checked") == CHECKS_VERSION:
+                known_clean.add(item)
         self.stats.memory_hits += len(items) - len(misses)
+        if self.integrity != "off":
+            unchecked = {item: result for item, result in done.items() if item not in known_clean}
+            if unchecked:
+                self._verify(unchecked, route)
+                done.update(unchecked)
+                # Recorded as checked (and repaired ones replaced), so that the next run need not check them again.
+                self._store({keys[item]: result for item, result in unchecked.items() if _clean(result)}, rich)
         # Length-sorted before chunking so that every call gets sentences of similar length.
         misses.sort(key=lambda item: len(item[0]))
         total = len(misses)
@@ -344,20 +363,19 @@ class Translator:
             if self.progress:
                 self.engine.set_progress(_ChunkProgress(self._report, start, len(chunk), total, len(route.legs)))
             try:
-                results = self._translate_chunk(self.engine, chunk, route, marked)
+                results = dict(zip(chunk, self._translate_chunk(self.engine, chunk, route, marked)))
             finally:
                 if self.progress:
                     self.engine.set_progress(None)
-            self._store({keys[item]: result for item, result in zip(chunk, results)}, rich)
-            done.update(zip(chunk, results))
+            if self.integrity != "off":
+                self._verify(results, route)
+            self._store({keys[item]: result for item, result in results.items()}, rich)
+            done.update(results)
             finished += len(chunk)
             self.stats.translated += len(chunk)
             self._report(finished, total)
-        if self.integrity:
-            repaired = self._verify(done, route)
-            self._store({keys[item]: done[item] for item in repaired}, rich)
         self._scan_forbidden(done.values(), route)
-        return [done[item] for item in zip(texts, (tuple(m) for m in marks) if marks is not None else ((),) * len(texts))]
+        return [done[item] for item in keyed]
 
     def _key(self, signature: str, item: Item, route: Route, marked: bool) -> str:
         text, item_marks = item
@@ -385,10 +403,18 @@ class Translator:
         )
 
     def _store(self, results: dict[str, SegmentResult], rich: bool) -> None:
+        """Into the memory: the text, the term metadata (rich results) and whether it passed the integrity checks."""
         if self.memory is None or not results:
             return
         texts = {key: result.text for key, result in results.items()}
-        self.memory.put_many(texts, {key: _result_metadata(r) for key, r in results.items()} if rich else None)
+        metadata: dict[str, dict[str, Any]] = {}
+        for key, result in results.items():
+            data = _result_metadata(result) if rich else {}
+            if self.integrity != "off" and _clean(result):
+                data["checked"] = CHECKS_VERSION
+            if data:
+                metadata[key] = data
+        self.memory.put_many(texts, metadata or None)
 
     # -- integrity --------------------------------------------------------------------------------------------
 
@@ -415,7 +441,8 @@ class Translator:
 
     def _verify(self, done: dict[Item, SegmentResult], route: Route) -> list[Item]:
         """Check every result; repair what fails (debris removed, else translated again with safer settings);
-        record on each result what was found and done. Returns the items whose result was replaced."""
+        record on each result what was found and done (``done`` is updated in place). Returns the items whose
+        result was replaced."""
         from dragoman.integrity import FLAGGED, check_pair
 
         found: dict[Item, list[Finding]] = {}
@@ -424,7 +451,8 @@ class Translator:
             result.integrity = [Outcome(f, FLAGGED) for f in findings]
             if findings:
                 found[item] = findings
-        if not found:
+        if not found or self.integrity == "check":
+            self.stats.flagged += len(found)
             return []
         repaired: list[Item] = []
         for item in list(found):
@@ -530,6 +558,11 @@ class Translator:
         return str(enforce.tm_key_material(text, self.glossary, route.source, route.target, self.enforce_options(route)))
 
 
+def _clean(result: SegmentResult) -> bool:
+    """The result passes every integrity check (as it came or once repaired)."""
+    return not any(outcome.action == FLAGGED for outcome in result.integrity)
+
+
 _SOFT_PUNCT = ",،;؛"
 _END_PUNCT = ".!?؟…"
 
@@ -554,4 +587,4 @@ def _widen(text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]
     return widened
 
 
-__all__ = ["CHUNK_SEGMENTS", "RETRIES", "CountingEngine", "Item", "Marks", "Retry", "RunStats", "Translator", "route_signature"]
+__all__ = ["CHUNK_SEGMENTS", "INTEGRITY_MODES", "RETRIES", "CountingEngine", "Item", "Marks", "Retry", "RunStats", "Translator", "route_signature"]

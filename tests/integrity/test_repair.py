@@ -92,13 +92,18 @@ def test_damage_that_a_safer_retry_avoids_is_repaired(
     assert "Masoud Pezeshkian" in output and "the workers said" not in output
     assert len([line for line in output.splitlines() if line.strip()]) == len(DAMAGED) + 2
     assert "integrity: 0 flagged" in result.stderr
+    # The repaired translations went into the translation memory: a re-run finds them sound, nothing to repair.
+    again, second, rerun = run_cli(tmp_path, "--strict")
+    assert again.exit_code == 0 and rerun == output
+    assert second["stats"]["memory_hits"] == second["stats"]["unique"] and second["stats"]["retried"] == 0
+    assert second["documents"][0]["integrity"] == []
 
 
 def test_damage_that_persists_is_flagged_and_strict_fails(
     plugin: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     faults(monkeypatch, persistent=True)
-    result, report, output = run_cli(tmp_path, "--strict")
+    result, report, _ = run_cli(tmp_path, "--strict")
     assert result.exit_code == 1, result.output
     (doc,) = report["documents"]
     flagged = {item["check"] for item in doc["integrity"] if item["action"] == FLAGGED}

@@ -7,10 +7,10 @@ from typing import Any
 
 import jsonschema
 import pytest
+from tests_support import reference_engine
 
 from dragoman.pipeline.run import TranslateJob, run
 from dragoman.schemas import load_schema
-from tests_support import reference_engine
 
 
 def _report() -> dict[str, Any]:
