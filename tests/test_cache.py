@@ -71,9 +71,11 @@ def test_corrupt_file_is_moved_aside_with_a_warning(tmp_path: Path) -> None:
         assert not memory.in_memory
         memory.put_many({"k": "v"})
         assert memory.get_many(["k"]) == {"k": "v"}
-    assert len(warnings) == 1 and "was corrupt" in warnings[0]
     aside = [p for p in tmp_path.iterdir() if p.name.startswith("tm.sqlite3.corrupt-")]
     assert len(aside) == 1
+    # Not a database at all: nothing to recover, and the message says so and where the file went.
+    assert len(warnings) == 1 and "was damaged" in warnings[0] and str(aside[0]) in warnings[0]
+    assert "nothing could be recovered" in warnings[0]
     assert aside[0].read_bytes().startswith(b"this is not a database")
 
 

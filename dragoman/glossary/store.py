@@ -27,6 +27,7 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
+from dragoman.errors import DragomanError
 from dragoman.glossary.model import Conflict, Entry, Glossary, LangTerms, Origin
 
 MIN_BYTES = 64 * 1024
@@ -108,20 +109,35 @@ def store_usage(directory: Path | None = None) -> tuple[Path, int, int]:
 
 
 def clear_store(directory: Path | None = None) -> int:
-    """Delete every stored glossary (they are parsed again when next used); returns how many were deleted."""
+    """Delete every stored glossary (they are parsed again when next used); returns how many were deleted.
+
+    Raises DragomanError naming the folder when some could not be deleted (a read-only home), rather than
+    report fewer than there were."""
     folder = directory if directory is not None else store_dir()
     removed = 0
     try:
         entries = list(os.scandir(folder))
-    except OSError:
+    except FileNotFoundError:
         return 0
+    except OSError as err:
+        raise DragomanError(f"cannot read the glossary store {folder}: {err.strerror}", "check the folder's permissions") from None
+    failed: list[OSError] = []
     for entry in entries:
         if entry.name.endswith((_SUFFIX, ".tmp")) and entry.is_file():
             try:
                 os.unlink(entry.path)
-            except OSError:
+            except FileNotFoundError:
+                continue
+            except OSError as err:
+                failed.append(err)
                 continue
             removed += entry.name.endswith(_SUFFIX)
+    if failed:
+        raise DragomanError(
+            f"removed {removed} parsed glossaries from {folder}, but {len(failed)} files could not be deleted "
+            f"({failed[0].strerror})",
+            "make the folder writable and run 'dragoman cache clear' again",
+        )
     return removed
 
 
