@@ -9,7 +9,7 @@ import re
 import sqlite3
 import time
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -69,6 +69,50 @@ class CacheStats:
             "state": self.state,
             "problem": self.problem,
         }
+
+
+# How often the translator commits to the memory (CommitCadence): a killed run keeps what was done.
+COMMIT_SECONDS = 2.0
+COMMIT_MAX_SEGMENTS = 256
+# Fewer segments per commit than this would leave the engine's batches half empty.
+COMMIT_MIN_SEGMENTS = 32
+# The first run, before anything is measured: small enough to be quick on a slow model.
+COMMIT_FIRST_SEGMENTS = 64
+
+
+class CommitCadence:
+    """Cuts a list of segments to translate into runs that are each stored (committed) when done: at most
+    COMMIT_MAX_SEGMENTS, and after the first run, about COMMIT_SECONDS of work as measured so far (never
+    below COMMIT_MIN_SEGMENTS). So a run killed at any point keeps all but the last few seconds of work.
+
+    A run of a few hundred segments is still one engine batch's worth, so batching efficiency holds (the
+    engine sorts and packs each run by length itself).
+    """
+
+    def __init__(self, ceiling: int = COMMIT_MAX_SEGMENTS, seconds: float = COMMIT_SECONDS) -> None:
+        self.ceiling = max(1, min(ceiling, COMMIT_MAX_SEGMENTS))
+        self.floor = min(COMMIT_MIN_SEGMENTS, self.ceiling)
+        self.seconds = seconds
+        self._per_segment: float | None = None
+
+    def next_size(self) -> int:
+        if not self._per_segment:
+            return min(COMMIT_FIRST_SEGMENTS, self.ceiling)
+        return max(self.floor, min(self.ceiling, int(self.seconds / self._per_segment)))
+
+    def record(self, segments: int, seconds: float) -> None:
+        if segments > 0 and seconds > 0:
+            self._per_segment = seconds / segments
+
+    def runs(self, items: Sequence[_T]) -> Iterator[tuple[int, Sequence[_T]]]:
+        """(start, run) pairs covering ``items`` in order; each run is timed up to the request for the next."""
+        start = 0
+        while start < len(items):
+            run = items[start : start + self.next_size()]
+            began = time.monotonic()
+            yield start, run
+            self.record(len(run), time.monotonic() - began)
+            start += len(run)
 
 
 # Each migration brings the schema from version i to i + 1 (index 0: empty file -> 1).

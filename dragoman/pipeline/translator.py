@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from dragoman.cache import TranslationMemory, make_key
+from dragoman.cache import CommitCadence, TranslationMemory, make_key
 from dragoman.engines.base import BatchOptions, Engine, Hypothesis
 from dragoman.pipeline.routes import Route
 
@@ -14,9 +14,10 @@ if TYPE_CHECKING:
     from dragoman.glossary.model import Glossary
     from dragoman.packages import InstalledPackage
 
-# Segments per engine call. The whole set of misses is sorted by length first, so each call still gets
-# tightly packed batches; chunks exist so that the translation memory commits as work finishes (a
-# killed run keeps it) and the progress bar moves. Large enough that batching efficiency is unaffected.
+# At most this many segments per engine call. The whole set of misses is sorted by length first, so each
+# call still gets tightly packed batches; chunks exist so that the translation memory commits as work
+# finishes (a killed run keeps it) and the progress bar moves. cache.CommitCadence cuts them smaller:
+# every few seconds or few hundred segments.
 CHUNK_SEGMENTS = 2048
 
 Progress = Callable[[int, int], None]  # (segments done, segments to translate)
@@ -274,8 +275,7 @@ class Translator:
         if self.progress and total:
             self.progress(0, total)
         set_progress = getattr(self.engine, "set_progress", None) if self.progress else None
-        for start in range(0, total, CHUNK_SEGMENTS):
-            chunk = misses[start : start + CHUNK_SEGMENTS]
+        for start, chunk in CommitCadence(CHUNK_SEGMENTS).runs(misses):
             chunk_texts = [text for text, _ in chunk]
             if set_progress is not None:
                 set_progress(_ChunkProgress(self._report, start, len(chunk), total, len(route.legs)))
@@ -338,8 +338,7 @@ class Translator:
         self._reported = 0
         if self.progress and total:
             self.progress(0, total)
-        for start in range(0, total, CHUNK_SEGMENTS):
-            chunk = misses[start : start + CHUNK_SEGMENTS]
+        for start, chunk in CommitCadence(CHUNK_SEGMENTS).runs(misses):
             results = _enforced_translate(
                 self.engine,
                 [text for (text, _), _ in chunk],
