@@ -198,12 +198,15 @@ class Salvage:
 
 def salvage(damaged: Path, target: Path, prepare: Callable[[sqlite3.Connection], None]) -> Salvage:
     """Build a new memory at ``target`` from what can be read of ``damaged``; ``prepare`` makes the schema.
+    The caller holds the memory's file lock.
 
     The file is built under a temporary name and renamed into place, so ``target`` is whole or absent.
     """
     building = target.with_name(f".{target.name}.{os.getpid()}.recover.tmp")
-    for leftover in [building, *sidecars(building)]:
-        leftover.unlink(missing_ok=True)
+    # The caller holds the memory's lock, so any other recovery file is a killed run's litter.
+    for leftover in target.parent.glob(f".{target.name}.*.recover.tmp*"):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
     result: Salvage | None = None
     tool = sqlite3_cli()
     try:

@@ -185,9 +185,12 @@ def test_a_memory_with_bad_pages_is_recovered_once(tmp_path: Path, recovery: str
     path = tmp_path / "tm.sqlite3"
     fill_memory(path)
     damage(path)
+    litter = tmp_path / ".tm.sqlite3.999999.recover.tmp"  # a recovery killed with -9 left this
+    litter.write_bytes(b"half a database")
     warnings: list[str] = []
     with TranslationMemory(path, warn=warnings.append) as memory:
         found = memory.get_many(list(ENTRIES))
+    assert not litter.exists()
         assert not memory.in_memory
     (aside,) = aside_files(tmp_path)
     assert len(warnings) == 1 and "was damaged" in warnings[0] and str(aside) in warnings[0]

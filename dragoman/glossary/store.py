@@ -8,8 +8,10 @@ written here:
 - The key is the SHA-256 of the file's bytes, its path (origins and messages name it), the reading options
   (format, --from/--to for a two-column CSV) and the source of the modules that read glossaries (a new or
   edited dragoman never reads what an older one wrote). An edited, moved or renamed file is simply a miss.
-- The value is plain data written with marshal: loading it runs no code (pickle would). A damaged or
-  truncated file is a miss and is replaced.
+- The value is plain data written with marshal: loading it runs no code (pickle would). It follows a
+  header and the SHA-256 of the payload: a file whose bytes changed after it was written (a bad disk
+  block, a stray edit) is a miss and is replaced, so a changed term is never enforced. A damaged or
+  truncated file is a miss too.
 - Files are written atomically (temp file + rename), so a kill leaves the old file or the new one; only
   files of at least MIN_BYTES are cached (a small glossary loads in milliseconds), and the KEEP most
   recently used are kept.
@@ -32,8 +34,11 @@ from dragoman.glossary.model import Conflict, Entry, Glossary, LangTerms, Origin
 
 MIN_BYTES = 64 * 1024
 KEEP = 16
-STORE_FORMAT = 1
+STORE_FORMAT = 2
 _SUFFIX = ".glossary"
+# A store file: this header, the SHA-256 of the payload, then the marshal payload.
+_MAGIC = b"dragoman-glossary-store 2\n"
+_DIGEST_BYTES = 32
 
 
 def store_dir() -> Path:
@@ -203,18 +208,32 @@ def _read(stored: Path) -> Glossary | None:
         raw = stored.read_bytes()
     except OSError:
         return None
+    payload = _verified_payload(raw)
+    if payload is None:
+        return None  # not ours, or changed since it was written: parsed again and replaced
     import gc
 
     # Tens of thousands of small objects: keep the collector from walking them while they are made.
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return from_data(marshal.loads(raw))
+        return from_data(marshal.loads(payload))
     except (EOFError, ValueError, TypeError, KeyError, IndexError):
         return None  # damaged or from another layout: parsed again and replaced
     finally:
         if was_enabled:
             gc.enable()
+
+
+def _verified_payload(raw: bytes) -> bytes | None:
+    """The payload of a store file whose checksum matches; None otherwise."""
+    start = len(_MAGIC) + _DIGEST_BYTES
+    if not raw.startswith(_MAGIC) or len(raw) < start:
+        return None
+    payload = raw[start:]
+    if hashlib.sha256(payload).digest() != raw[len(_MAGIC) : start]:
+        return None
+    return payload
 
 
 def _write(stored: Path, glossary: Glossary) -> None:
@@ -223,7 +242,8 @@ def _write(stored: Path, glossary: Glossary) -> None:
     tmp = stored.with_name(f".{stored.name}.{os.getpid()}.tmp")
     try:
         stored.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(marshal.dumps(to_data(glossary)))
+        payload = marshal.dumps(to_data(glossary))
+        tmp.write_bytes(_MAGIC + hashlib.sha256(payload).digest() + payload)
         os.replace(tmp, stored)
     except (OSError, ValueError):
         try:
