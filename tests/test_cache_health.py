@@ -190,8 +190,8 @@ def test_a_memory_with_bad_pages_is_recovered_once(tmp_path: Path, recovery: str
     warnings: list[str] = []
     with TranslationMemory(path, warn=warnings.append) as memory:
         found = memory.get_many(list(ENTRIES))
-    assert not litter.exists()
         assert not memory.in_memory
+    assert not litter.exists()
     (aside,) = aside_files(tmp_path)
     assert len(warnings) == 1 and "was damaged" in warnings[0] and str(aside) in warnings[0]
     assert f"({recovery})" in warnings[0]
