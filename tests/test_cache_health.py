@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from helpers.places import Unavailable, fill, read_only_folder, small_filesystem
+from helpers import places
+from helpers.places import ReadOnlyHome, fill
 
 from dragoman import cache_health
 from dragoman.cache import TranslationMemory, make_key
@@ -21,23 +21,12 @@ ENTRIES = {make_key("sig", f"sentence number {i}"): f"ayat nombor {i} " * 3 for 
 
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 1 MiB filesystem of its own (tmpfs; needs root): decided here, before any test body runs."""
-    try:
-        with small_filesystem(tmp_path, 1024) as point:
-            yield point
-    except Unavailable as why:
-        pytest.skip(f"no small filesystem on this machine: {why}")
+    yield from places.small_disk(tmp_path)
 
 
 @pytest.fixture
-def read_only_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Path, Callable[[], contextlib.AbstractContextManager[None]]]]:
-    """DRAGOMAN_HOME in a folder that really cannot be written; the callable lifts that while setting it up."""
-    try:
-        with read_only_folder(tmp_path) as (point, writable):
-            monkeypatch.setenv("DRAGOMAN_HOME", str(point))
-            yield point, writable
-    except Unavailable as why:
-        pytest.skip(f"no read-only folder on this machine: {why}")
+def read_only_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[ReadOnlyHome]:
+    yield from places.read_only_home(tmp_path, monkeypatch)
 
 
 def fill_memory(path: Path, entries: dict[str, str] = ENTRIES) -> None:
@@ -114,7 +103,7 @@ def test_cache_commands_on_a_full_disk(small_disk: Path, monkeypatch: pytest.Mon
 
 
 def test_a_read_only_home_is_not_called_corrupt(
-    read_only_home: tuple[Path, Callable[[], contextlib.AbstractContextManager[None]]],
+    read_only_home: ReadOnlyHome,
 ) -> None:
     home, writable = read_only_home
     path = home / "cache.sqlite3"
@@ -129,7 +118,7 @@ def test_a_read_only_home_is_not_called_corrupt(
 
 
 def test_cache_stats_and_clear_on_a_read_only_home_tell_the_truth(
-    read_only_home: tuple[Path, Callable[[], contextlib.AbstractContextManager[None]]],
+    read_only_home: ReadOnlyHome,
 ) -> None:
     home, writable = read_only_home
     path = home / "cache.sqlite3"

@@ -15,6 +15,8 @@ import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pytest
+
 
 class Unavailable(Exception):
     """This machine cannot build the place (the message says why)."""
@@ -104,3 +106,27 @@ def read_only_folder(parent: Path) -> Iterator[tuple[Path, Callable[[], contextl
         yield point, chmodded
     finally:
         set_modes(0o755, 0o644)
+
+
+# -- fixture bodies: `yield from` them in a module's fixture; they skip before the test body runs ---
+
+ReadOnlyHome = tuple[Path, Callable[[], "contextlib.AbstractContextManager[None]"]]
+
+
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 1 MiB filesystem of its own (tmpfs; needs root): decided here, before any test body runs."""
+    try:
+        with small_filesystem(tmp_path, 1024) as point:
+            yield point
+    except Unavailable as why:
+        pytest.skip(f"no small filesystem on this machine: {why}")
+
+
+def read_only_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[ReadOnlyHome]:
+    """DRAGOMAN_HOME in a folder that really cannot be written; the callable lifts that while setting it up."""
+    try:
+        with read_only_folder(tmp_path) as (point, writable):
+            monkeypatch.setenv("DRAGOMAN_HOME", str(point))
+            yield point, writable
+    except Unavailable as why:
+        pytest.skip(f"no read-only folder on this machine: {why}")
