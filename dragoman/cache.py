@@ -144,6 +144,8 @@ class TranslationMemory:
         self.path = Path(path) if path is not None else config.cache_path()
         self._warn = warn or _log.warning
         self._in_memory = False
+        # In memory, but still reading the entries of the file (attached read-only as "stored").
+        self._reads_file = False
         # Opened on first use, not here: a run that stops before translating (a missing model the user
         # declines to install, a bad option found late) leaves no memory file behind.
         self._db: sqlite3.Connection | None = None
@@ -176,8 +178,12 @@ class TranslationMemory:
                 if recovered is not None:
                     return recovered
                 return self._open_memory()
-            self._warn(self._cause(kind, err, "using a temporary one for this run"))
-            return self._open_memory()
+            conn = self._open_memory(read_file=True)
+            self._warn(self._cause(kind, err, self._then("using a temporary one for this run")))
+            return conn
+
+    def _then(self, then: str) -> str:
+        return then + ("; the entries it holds are still used" if self._reads_file else "")
 
     def _cause(self, kind: str, err: BaseException, then: str) -> str:
         """The warning for a memory that cannot be used, naming the true cause."""
@@ -213,11 +219,29 @@ class TranslationMemory:
             raise
         return conn
 
-    def _open_memory(self) -> sqlite3.Connection:
+    def _open_memory(self, read_file: bool = False) -> sqlite3.Connection:
+        """A memory for the rest of this run; with ``read_file``, the file's entries are still read (attached
+        read-only), so a full disk, a read-only home or a writer holding the lock costs no hits."""
         self._in_memory = True
-        conn = sqlite3.connect(":memory:", isolation_level=None)
+        self._reads_file = False
+        conn = sqlite3.connect(":memory:", isolation_level=None, uri=True)
         self._migrate(conn)
+        uri = health.read_only_uri(self.path, BUSY_TIMEOUT_S) if read_file else None
+        if uri is not None:
+            try:
+                conn.execute("ATTACH DATABASE ? AS stored", (uri,))
+                conn.execute("SELECT key, translation, metadata FROM stored.entries LIMIT 1").fetchall()
+                self._reads_file = True
+            except sqlite3.Error:
+                self._detach(conn)
         return conn
+
+    def _detach(self, conn: sqlite3.Connection) -> None:
+        self._reads_file = False
+        try:
+            conn.execute("DETACH DATABASE stored")
+        except sqlite3.Error:
+            pass
 
     def _recover(self, err: BaseException) -> sqlite3.Connection | None:
         """After a corruption error: check the file; only when the check fails, move it aside and salvage
@@ -295,12 +319,15 @@ class TranslationMemory:
 
         def read(conn: sqlite3.Connection) -> list[tuple[Any, ...]]:
             rows: list[tuple[Any, ...]] = []
+            # The file's entries first, this run's after them: the later row of a key wins.
+            tables = ("stored.entries", "entries") if self._reads_file else ("entries",)
             conn.execute("BEGIN")
             try:
-                for start in range(0, len(unique), _IN_CHUNK):
-                    chunk = unique[start : start + _IN_CHUNK]
-                    marks = ",".join("?" * len(chunk))
-                    rows.extend(conn.execute(f"SELECT key, {columns} FROM entries WHERE key IN ({marks})", chunk))
+                for table in tables:
+                    for start in range(0, len(unique), _IN_CHUNK):
+                        chunk = unique[start : start + _IN_CHUNK]
+                        marks = ",".join("?" * len(chunk))
+                        rows.extend(conn.execute(f"SELECT key, {columns} FROM {table} WHERE key IN ({marks})", chunk))
                 conn.execute("COMMIT")
             except BaseException:
                 _rollback(conn)
@@ -310,8 +337,8 @@ class TranslationMemory:
         return self._guarded(read, list)
 
     def get_metadata(self, key: str) -> dict[str, Any] | None:
-        row = self._guarded(lambda conn: conn.execute("SELECT metadata FROM entries WHERE key = ?", (key,)).fetchone(), lambda: None)
-        return _load_metadata(row[0]) if row is not None else None
+        rows = self._select([key], "metadata")
+        return _load_metadata(rows[-1][1]) if rows else None
 
     def put_many(
         self,
@@ -358,6 +385,10 @@ class TranslationMemory:
         try:
             return operation(self._conn)
         except sqlite3.Error as err:
+            if self._in_memory and self._reads_file:
+                # The file went bad under the attached reader: this run's own entries are what is left.
+                self._detach(self._conn)
+                return operation(self._conn)
             if self._in_memory:
                 raise
             kind = health.classify(err, self.path)
@@ -371,10 +402,11 @@ class TranslationMemory:
                         return operation(recovered)
                     except sqlite3.Error as again:
                         self._warn(self._cause(health.classify(again, self.path), again, "using a temporary one for the rest of this run"))
+                self.close()
+                self._db = self._open_memory()
             else:
-                self._warn(self._cause(kind, err, "using a temporary one for the rest of this run"))
-            self.close()
-            self._db = self._open_memory()
+                self._db = self._open_memory(read_file=True)
+                self._warn(self._cause(kind, err, self._then("using a temporary one for the rest of this run")))
             return fallback()
 
     def stats(self) -> CacheStats:

@@ -104,20 +104,36 @@ def _uri(path: Path, *params: str) -> str:
     return f"file:{quote(str(path.resolve()))}?" + "&".join(params)
 
 
+def read_only_uri(path: Path, timeout: float) -> str | None:
+    """A URI that opens the file read-only without writing next to it: plain ``mode=ro`` when it works
+    (it sees other processes' WAL commits), else ``immutable=1`` (where the folder is read-only and the WAL
+    index cannot be made); None when neither opens it."""
+    if not path.is_file():
+        return None
+    for params in (("mode=ro",), ("mode=ro", "immutable=1")):
+        uri = _uri(path, *params)
+        try:
+            conn = sqlite3.connect(uri, uri=True, timeout=timeout)
+            try:
+                conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+            finally:
+                conn.close()
+        except sqlite3.Error as err:
+            if classify(err, path) in (CORRUPT, LOCKED):
+                return None
+            continue
+        return uri
+    return None
+
+
 def connect_read_only(path: Path, timeout: float) -> sqlite3.Connection:
-    """A read-only connection that never writes next to the file: plain ``mode=ro`` first (sees other
-    processes' WAL commits), then ``immutable=1`` where the directory is read-only and the WAL index
-    cannot be made."""
-    try:
+    """A read-only connection (see read_only_uri); raises the error of a plain read-only open when none works."""
+    uri = read_only_uri(path, timeout)
+    if uri is None:
         conn = sqlite3.connect(_uri(path, "mode=ro"), uri=True, timeout=timeout)
-        conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+        conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()  # raises what is wrong
         return conn
-    except sqlite3.Error as err:
-        if classify(err, path) in (CORRUPT, LOCKED):
-            raise
-    conn = sqlite3.connect(_uri(path, "mode=ro", "immutable=1"), uri=True, timeout=timeout)
-    conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
-    return conn
+    return sqlite3.connect(uri, uri=True, timeout=timeout)
 
 
 def integrity_problem(path: Path, timeout: float) -> str | None:

@@ -57,8 +57,10 @@ def test_a_full_disk_leaves_a_healthy_memory_in_place_and_says_so(small_disk: Pa
     warnings: list[str] = []
     with TranslationMemory(path, warn=warnings.append) as memory:
         memory.put_many({"new": "baru"})
-        assert memory.get_many(["new"]) == {"new": "baru"}  # this run goes on, in memory
+        assert memory.in_memory and memory.get_many(["new"]) == {"new": "baru"}  # this run goes on, in memory
+        assert memory.get_many(list(some)) == some  # and still gets what the file holds
     assert len(warnings) == 1 and "disk is full" in warnings[0] and "left as it was" in warnings[0]
+    assert "the entries it holds are still used" in warnings[0]
     assert "corrupt" not in warnings[0] and aside_files(path.parent) == []
     filler.unlink()  # space freed: every entry is still there, and used
     warnings.clear()
@@ -78,6 +80,7 @@ def test_the_disk_filling_during_a_run_reports_the_real_cause(tmp_path: Path) ->
     memory._conn.execute(f"PRAGMA max_page_count = {pages + 1}")
     memory.put_many(ENTRIES)  # needs far more pages than one: SQLITE_FULL inside the transaction
     assert memory.in_memory and memory.get_many(list(ENTRIES)[:3]) == dict(list(ENTRIES.items())[:3])
+    assert memory.get_many(["first"]) == {"first": "pertama"}  # stored before the disk filled: still used
     memory.close()
     assert len(warnings) == 1
     assert "disk is full" in warnings[0] and "database or disk is full" in warnings[0]
@@ -110,9 +113,14 @@ def test_a_read_only_home_is_not_called_corrupt(
     with writable():
         fill_memory(path, dict(list(ENTRIES.items())[:100]))
     warnings: list[str] = []
+    some = dict(list(ENTRIES.items())[:100])
     with TranslationMemory(path, warn=warnings.append) as memory:
         memory.put_many({"new": "baru"})
         assert memory.in_memory and memory.get_many(["new"]) == {"new": "baru"}
+        assert memory.get_many(list(some)) == some  # what the file holds is still used
+        key = next(iter(some))
+        memory.put_many({key: "this run's own"})
+        assert memory.get_many([key]) == {key: "this run's own"}  # and this run's entries win
     assert len(warnings) == 1 and "cannot be written" in warnings[0] and "DRAGOMAN_HOME" in warnings[0]
     assert aside_files(home) == []
 
