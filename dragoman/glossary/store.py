@@ -67,6 +67,7 @@ def load_through_store(
             os.utime(stored)  # most recently used: pruning keeps it
         except OSError:
             pass
+        _prune(folder)  # a few entries to look at; also takes away what a killed writer left
         return glossary
     glossary = parse()
     _write(stored, glossary)
@@ -254,6 +255,23 @@ def _write(stored: Path, glossary: Glossary) -> None:
     _prune(stored.parent)
 
 
+def _writer_gone(name: str) -> bool:
+    """Whether the process that named this temporary file (.NAME.PID.tmp) has ended: a kill -9 left it."""
+    parts = name.rsplit(".", 2)
+    if len(parts) != 3 or not parts[1].isdigit():
+        return False
+    pid = int(parts[1])
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False  # exists, owned by someone else
+    return False
+
+
 def _prune(folder: Path) -> None:
     """Keep the KEEP most recently used files (and no temp file a killed run left behind)."""
     try:
@@ -267,7 +285,7 @@ def _prune(folder: Path) -> None:
             kept += 1
             if kept <= KEEP:
                 continue
-        elif entry.name.endswith(".tmp") and _mtime > items[0][0] - 3600:
+        elif entry.name.endswith(".tmp") and _mtime > items[0][0] - 3600 and not _writer_gone(entry.name):
             continue  # possibly another process's write in progress
         try:
             os.unlink(entry.path)

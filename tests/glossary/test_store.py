@@ -248,3 +248,20 @@ def test_a_term_changed_inside_a_store_file_is_a_miss_and_the_right_term_is_enfo
     occurrences = json.loads(report.read_text(encoding="utf-8"))["documents"][0]["occurrences"]
     assert [(o["entry_id"], o["target_text"], o["status"]) for o in occurrences] == [("e0", "Semenanjung Gaza", "applied")]
     assert stored.read_bytes() == good  # rebuilt
+
+
+def test_temporary_files_of_a_killed_writer_are_cleaned(tmp_path: Path, isolated_home: Path) -> None:
+    import subprocess
+    import sys
+
+    path = tmp_path / "big.yaml"
+    path.write_text(big_glossary(), encoding="utf-8")
+    load_glossary_file(path)
+    folder = isolated_home / "glossary-store"
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True)
+    litter = folder / f".{stored_files(isolated_home)[0].name}.{int(ended.stdout)}.tmp"
+    litter.write_bytes(b"half a glossary")  # what kill -9 during a write leaves: fresh, its writer gone
+    mine = folder / f".other.glossary.{os.getpid()}.tmp"  # a write in progress in a live process
+    mine.write_bytes(b"in progress")
+    load_glossary_file(path)  # served from the store
+    assert not litter.exists() and mine.exists()
