@@ -317,9 +317,14 @@ def run(
         for route in routes.values():
             s, t = route.legs[-1]
             # Calibration is per Argos package: engines without one (Apertium) have nothing to probe.
-            if counting.calibration_package(s, t) is not None and not translator.enforce_options(route).calibrated:
+            pkg = counting.calibration_package(s, t)
+            if pkg is not None and not translator.enforce_options(route).calibrated:
+                from dragoman.calibration import status_for_package
+
+                # A broken or stale calibration file is named, not passed over as "not calibrated".
                 notes.append(
-                    f"the {s}->{t} model's placeholder form is not calibrated: 'dragoman models probe {s} {t}' "
+                    status_for_package(pkg).problem
+                    or f"the {s}->{t} model's placeholder form is not calibrated: 'dragoman models probe {s} {t}' "
                     "(once) measures which form it copies, so that enforcement needs fewer retries"
                 )
     route_labels = {f"{s}->{t}": r.label for (s, t), r in routes.items()}
