@@ -37,7 +37,8 @@ def _targets(value: tuple[str, ...]) -> list[str]:
 def _engine(
     name: str, beam: int | None, threads: int | None, compute_type: str | None, device: str | None,
     workers: int | None = None,
-) -> Any:
+) -> tuple[Any, dict[str, Any]]:
+    """The engine and the options it was made with (a cluster's workers make theirs with the same)."""
     from dragoman.engines import create_engine
     from dragoman.errors import EngineError
 
@@ -61,7 +62,7 @@ def _engine(
                 f"{', '.join(extra)} apply to the argos engine only", param_hint="'--engine'"
             )
     try:
-        return create_engine(name, **options)
+        return create_engine(name, **options), options
     except EngineError as err:
         if type(err).__name__ == "EngineUnavailable":
             raise  # a missing optional extra: a one-line error with the install command, not a usage error
@@ -160,6 +161,9 @@ class _Bar:
 @click.option("--device", type=click.Choice(("cpu", "cuda", "auto")), help="Device (argos; default cpu).")
 @click.option("--workers", type=click.IntRange(1, 64),
               help="Batches translated in parallel (argos, CTranslate2 inter_threads; default 1). Each worker uses --threads.")
+@click.option("--cluster", metavar="ADDRESS",
+              help="Translate on a Dask cluster: a scheduler address (tcp://HOST:8786) or local:N for N local "
+                   "worker processes. Needs dragoman[dask].")
 @click.option("--digits", type=click.Choice(("keep", "native", "latin")), default="keep", show_default=True,
               help="Digits in the output: as the model wrote them, the target's native digits (Persian ۱۲۳), or 0-9.")
 @click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False),
@@ -183,6 +187,7 @@ def translate(
     compute_type: str | None,
     device: str | None,
     workers: int | None,
+    cluster: str | None,
     digits: str,
     report_path: Path | None,
     install_missing: bool,
@@ -204,6 +209,7 @@ def translate(
       cat article.md | dragoman translate --to ms --format markdown > article.ms.md
       dragoman translate article.ms.txt --from ms --to fa      # pivots through English
       dragoman translate article.txt --from auto --to fa --install-missing
+      dragoman translate archive/*.txt --to ms,fa -o out/ --cluster tcp://scheduler:8786
     """
     from dragoman.errors import LanguageError
     from dragoman.languages import validate_code
@@ -217,7 +223,12 @@ def translate(
         if source in target_list:
             raise click.BadParameter(f"{source} is the source language; translate into another one", param_hint="'--to'")
 
-    engine = _engine(engine_name, beam, threads, compute_type, device, workers)
+    engine, engine_options = _engine(engine_name, beam, threads, compute_type, device, workers)
+    runner = None
+    if cluster is not None:
+        from dragoman.cluster import ClusterRunner
+
+        runner = ClusterRunner(cluster, engine_name, engine_options)
     stdin_text: str | None = None
     if not files:
         if len(target_list) > 1:
@@ -254,7 +265,7 @@ def translate(
                 warn(f"{names} has no {target} terms; nothing will be enforced in the {target} translation")
 
     from dragoman.cache import TranslationMemory
-    from dragoman.pipeline.run import InputDoc, TranslateJob, translate_job
+    from dragoman.pipeline.run import ARCHIVE_WINDOW, InputDoc, TranslateJob, translate_job
 
     job = TranslateJob(
         inputs=list(files),
@@ -284,9 +295,13 @@ def translate(
             progress=bar,
             on_inputs=print_bad_inputs,
             install_missing=lambda err: _install_missing(err, install_missing, quiet),
+            runner=runner,
+            window=ARCHIVE_WINDOW,
         )
     finally:
         bar.close()
+        if runner is not None:
+            runner.close()
         if memory is not None:
             memory.close()
         engine.close()
@@ -312,7 +327,8 @@ def translate(
             click.echo(term_report.format_summary(result.report), err=True)
         term_exit = term_report.exit_code(result.report, strict)
     if as_json:
-        data = {k: result.report[k] for k in ("routes", "pivots", "outputs", "errors", "stats", "summary") if k in result.report}
+        keys = ("routes", "pivots", "outputs", "errors", "stats", "summary", "cluster")
+        data = {k: result.report[k] for k in keys if k in result.report}
         if stdin_text is not None:
             data["outputs"] = [dict(item, text=out.text) for item, out in zip(data["outputs"], result.outputs)]
         echo_json(data)
@@ -328,9 +344,11 @@ def translate(
                 click.echo(f"note: {pair} has no direct model; translated through English ({label})", err=True)
         s = result.stats
         if s.unique:
+            cluster_workers: dict[str, Any] = result.report.get("cluster", {}).get("workers", {})
+            where = f" on {_count(len(cluster_workers), 'cluster worker')}" if cluster_workers else ""
             click.echo(
                 f"{_count(s.unique, 'unique segment')}: {s.memory_hits} from the translation memory, "
-                f"{s.translated} translated in {_count(s.engine_calls, 'engine call')} ({s.seconds:.1f} s)",
+                f"{s.translated} translated in {_count(s.engine_calls, 'engine call')}{where} ({s.seconds:.1f} s)",
                 err=True,
             )
     failed = len([doc for doc in docs if doc.error is not None])

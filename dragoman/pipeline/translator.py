@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -155,6 +155,72 @@ def _through(
     return [None if span is None else next(later, None) for span in (first or [])]
 
 
+@dataclass
+class Chunk:
+    """One engine job: length-sorted texts of one route and, for marked segments, their mark and verbatim spans."""
+
+    texts: list[str]
+    marks: list[list[tuple[int, int]]] | None = None
+    keep: list[list[tuple[int, int]]] | None = None
+
+
+def translate_chunk(
+    engine: Engine, chunk: Chunk, route: Route, glossary: Glossary | None, options: Any, enforced: bool
+) -> list[Any]:
+    """The work a chunk is: plain translations (str) without enforcement, SegmentResults with it.
+
+    The one function both a local run and a cluster worker (dragoman.cluster) call, so both produce the same
+    output from the same segments.
+    """
+    if not enforced:
+        return _plain_translate(engine, chunk.texts, route)
+    return _enforced_translate(engine, chunk.texts, route, glossary, options, marks=chunk.marks, keep=chunk.keep)
+
+
+class ChunkRunner:
+    """Runs a route's chunks and yields ``(chunk index, results)`` as each finishes; this one, in this process,
+    in order. dragoman.cluster's runner ships them to Dask workers and yields them in completion order."""
+
+    # Engine calls made elsewhere (on cluster workers): the run's statistics add them to its own count.
+    engine_calls = 0
+
+    def prepare(self, engine: Engine, routes: Sequence[Route]) -> None:
+        """Called once the routes are planned, before any chunk: a cluster checks its workers can do them."""
+
+    def chunk_size(self, total: int) -> int:
+        return CHUNK_SEGMENTS
+
+    def run(
+        self,
+        translator: Translator,
+        chunks: Sequence[Chunk],
+        route: Route,
+        options: Any,
+        enforced: bool,
+    ) -> Iterator[tuple[int, list[Any]]]:
+        engine = translator.engine
+        set_progress = getattr(engine, "set_progress", None) if translator.progress else None
+        total = sum(len(chunk.texts) for chunk in chunks)
+        start = 0
+        for index, chunk in enumerate(chunks):
+            if set_progress is not None:
+                set_progress(_ChunkProgress(translator._report, start, len(chunk.texts), total, len(route.legs)))
+            try:
+                results = translate_chunk(engine, chunk, route, translator.glossary, options, enforced)
+            finally:
+                if set_progress is not None:
+                    set_progress(None)
+            start += len(chunk.texts)
+            yield index, results
+
+    def report(self) -> dict[str, Any] | None:
+        """What the run's --report says about where chunks ran (a cluster: per-worker counts); None here."""
+        return None
+
+    def close(self) -> None:
+        """Release what the runner holds (a cluster connection); a local runner holds nothing."""
+
+
 def _result_from_memory(text: str, metadata: dict[str, Any] | None) -> Any:
     """A SegmentResult rebuilt from the memory, or None when the stored record cannot be read (then the
     segment is simply translated again)."""
@@ -219,8 +285,11 @@ class Translator:
         glossary: Glossary | None = None,
         progress: Progress | None = None,
         include_drafts: bool = False,
+        runner: ChunkRunner | None = None,
     ) -> None:
         self.engine = engine
+        # Where chunks are translated: here (default) or on a cluster (dragoman.cluster.ClusterRunner).
+        self.runner = runner or ChunkRunner()
         self.include_drafts = include_drafts  # `translate --use-drafts`: draft glossary entries are enforced too
         self.memory = memory
         self.glossary = glossary if glossary is not None and len(glossary) else None
@@ -273,26 +342,21 @@ class Translator:
         self._reported = 0
         if self.progress and total:
             self.progress(0, total)
-        set_progress = getattr(self.engine, "set_progress", None) if self.progress else None
-        for start in range(0, total, CHUNK_SEGMENTS):
-            chunk = misses[start : start + CHUNK_SEGMENTS]
-            chunk_texts = [text for text, _ in chunk]
-            if set_progress is not None:
-                set_progress(_ChunkProgress(self._report, start, len(chunk), total, len(route.legs)))
-            try:
-                if self.glossary is None:
-                    translated: list[Any] = _plain_translate(self.engine, chunk_texts, route)
-                    stored = {key: text for (_, key), text in zip(chunk, translated)}
-                    metadata = None
-                else:
-                    translated = _enforced_translate(
-                        self.engine, chunk_texts, route, self.glossary, self.enforce_options(route)
-                    )
-                    stored = {key: result.text for (_, key), result in zip(chunk, translated)}
-                    metadata = {key: _result_metadata(result) for (_, key), result in zip(chunk, translated)}
-            finally:
-                if set_progress is not None:
-                    set_progress(None)
+        size = self.runner.chunk_size(total)
+        chunks = [misses[start : start + size] for start in range(0, total, size)]
+        enforced = self.glossary is not None
+        options = self.enforce_options(route) if enforced else None
+        work = [Chunk([text for text, _ in chunk]) for chunk in chunks]
+        for index, translated in self.runner.run(self, work, route, options, enforced):
+            chunk = chunks[index]
+            if enforced:
+                stored = {key: result.text for (_, key), result in zip(chunk, translated)}
+                metadata: dict[str, Any] | None = {
+                    key: _result_metadata(result) for (_, key), result in zip(chunk, translated)
+                }
+            else:
+                stored = {key: text for (_, key), text in zip(chunk, translated)}
+                metadata = None
             if self.memory is not None:
                 self.memory.put_many(stored, metadata)
             for (text, _), value in zip(chunk, translated):
@@ -338,17 +402,18 @@ class Translator:
         self._reported = 0
         if self.progress and total:
             self.progress(0, total)
-        for start in range(0, total, CHUNK_SEGMENTS):
-            chunk = misses[start : start + CHUNK_SEGMENTS]
-            results = _enforced_translate(
-                self.engine,
+        size = self.runner.chunk_size(total)
+        chunks = [misses[start : start + size] for start in range(0, total, size)]
+        work = [
+            Chunk(
                 [text for (text, _), _ in chunk],
-                route,
-                self.glossary,
-                options,
                 marks=[[(s, e) for s, e, verbatim in item_marks if not verbatim] for (_, item_marks), _ in chunk],
                 keep=[[(s, e) for s, e, verbatim in item_marks if verbatim] for (_, item_marks), _ in chunk],
             )
+            for chunk in chunks
+        ]
+        for index, results in self.runner.run(self, work, route, options, True):
+            chunk = chunks[index]
             if self.memory is not None:
                 self.memory.put_many(
                     {key: result.text for (_, key), result in zip(chunk, results)},
@@ -386,4 +451,4 @@ class Translator:
         return str(enforce.tm_key_material(text, self.glossary, route.source, route.target, self.enforce_options(route)))
 
 
-__all__ = ["CHUNK_SEGMENTS", "CountingEngine", "RunStats", "Translator", "route_signature"]
+__all__ = ["CHUNK_SEGMENTS", "Chunk", "ChunkRunner", "CountingEngine", "RunStats", "Translator", "route_signature", "translate_chunk"]
