@@ -164,6 +164,8 @@ class _Bar:
               help="Digits in the output: as the model wrote them, the target's native digits (Persian ۱۲۳), or 0-9.")
 @click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Write a JSON report (routes, terms, statistics) to this file.")
+@click.option("--force", is_flag=True,
+              help="Replace an existing file of another kind (a glossary, an article) with the report or a translation.")
 @click.option("--install-missing", is_flag=True, help="Install missing models from the package index without asking.")
 @click.option("--no-memory", is_flag=True, help="Neither read nor write the translation memory.")
 @click.option("--use-drafts", is_flag=True, help="Enforce draft glossary entries too (default: approved entries only).")
@@ -185,6 +187,7 @@ def translate(
     workers: int | None,
     digits: str,
     report_path: Path | None,
+    force: bool,
     install_missing: bool,
     no_memory: bool,
     use_drafts: bool,
@@ -205,7 +208,7 @@ def translate(
       dragoman translate article.ms.txt --from ms --to fa      # pivots through English
       dragoman translate article.txt --from auto --to fa --install-missing
     """
-    from dragoman.errors import LanguageError
+    from dragoman.errors import DragomanError, LanguageError
     from dragoman.languages import validate_code
 
     target_list = _targets(targets)
@@ -217,6 +220,20 @@ def translate(
         if source in target_list:
             raise click.BadParameter(f"{source} is the source language; translate into another one", param_hint="'--to'")
 
+    from dragoman.fsutil import WriteGuard
+
+    # Checked before any work: the report must not replace an input, a translation of this run, or
+    # (without --force) a file that is not a report.
+    writes = WriteGuard(files, force=force)
+    if report_path is not None:
+        from dragoman.pipeline.run import possible_output_paths
+
+        for path in possible_output_paths(files, source, target_list, outdir):
+            writes.add_output(path, f"the translation {path}")
+        try:
+            writes.check(report_path, "report", "the report")
+        except DragomanError as err:
+            raise click.BadParameter(str(err), param_hint="'--report'") from None
     engine = _engine(engine_name, beam, threads, compute_type, device, workers)
     stdin_text: str | None = None
     if not files:
@@ -267,6 +284,7 @@ def translate(
         use_memory=not no_memory,
         digits=digits,
         include_drafts=use_drafts,
+        force=force,
     )
 
     def print_bad_inputs(docs: Sequence[InputDoc]) -> None:
@@ -300,9 +318,13 @@ def translate(
     if report_path is not None:
         import json
 
-        from dragoman.pipeline.run import write_atomic
-
-        write_atomic(report_path, json.dumps(result.report, ensure_ascii=False, indent=2) + "\n")
+        report_guard = WriteGuard(files, force=force)
+        for out in result.outputs:
+            if out.path is not None:
+                report_guard.add_output(out.path, f"the {out.target} translation of {out.input}")
+        report_guard.write_text(
+            report_path, json.dumps(result.report, ensure_ascii=False, indent=2) + "\n", "report", "the report"
+        )
 
     term_exit = 0
     if glossary is not None:

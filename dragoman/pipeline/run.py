@@ -77,6 +77,7 @@ class TranslateJob:
     use_memory: bool = True
     digits: str = "keep"  # keep | native | latin (dragoman.digits.DIGIT_MODES)
     include_drafts: bool = False  # enforce draft glossary entries too (`--use-drafts`)
+    force: bool = False  # replace an existing file of another kind (a glossary, a report) with a translation
 
 
 # -- reading ------------------------------------------------------------------------------------
@@ -153,6 +154,21 @@ def output_path(doc: InputDoc, target: str, outdir: Path | None) -> Path:
         stem = stem[: -len(doc.source) - 1]
     folder = outdir if outdir is not None else doc.path.parent
     return folder / f"{stem}.{target}{ext}"
+
+
+def possible_output_paths(
+    inputs: Sequence[Path], source: str, targets: Sequence[str], outdir: Path | None
+) -> list[Path]:
+    """Every name a translation may be written to, known before the run (with ``auto``, a stem's trailing
+    ``.CODE`` may or may not be dropped, so both names count): a --report there is refused up front."""
+    paths: list[Path] = []
+    for path in inputs:
+        parts = Path(path).stem.rsplit(".", 1)
+        sources = [source] if source != "auto" else [None, parts[-1] if len(parts) == 2 else None]
+        for code in dict.fromkeys(sources):
+            for target in targets:
+                paths.append(output_path(InputDoc(name=str(path), path=Path(path), source=code), target, outdir))
+    return paths
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -256,7 +272,9 @@ def run(
         if doc.source == target
     ]
     outputs: list[Output] = []
-    planned_paths: dict[Path, str] = {}
+    from dragoman.fsutil import WriteGuard
+
+    guard = WriteGuard(job.inputs, force=job.force)
     for (source, target), route in routes.items():
         group = [doc for doc in good if doc.source == source]
         segments = [segment for doc in group for segment in doc.document.segments]  # type: ignore[union-attr]
@@ -273,21 +291,20 @@ def run(
                 [_segment_output(v, segment) for v, segment in zip(values, doc.document.segments)], target
             )
             path = output_path(doc, target, job.outdir) if doc.path is not None else None
-            if path is not None:
-                previous = planned_paths.get(path)
-                if previous is not None:
-                    errors.append(f"{doc.name}: its {target} output {path} would overwrite the one for {previous}; use different names")
+            if path is not None and job.write:
+                try:  # never over an input or an earlier output (by inode and resolved path), nor another kind
+                    guard.claim(path, "translation", f"the {target} translation of {doc.name}")
+                except DragomanError as err:
+                    errors.append(str(err))
                     continue
-                planned_paths[path] = doc.name
-                if job.write:
-                    try:
-                        write_atomic(path, rendered)
-                    except DragomanError as err:
-                        errors.append(str(err))
-                        continue
-                    except OSError as err:
-                        errors.append(f"{path}: cannot write the translation ({err.strerror or err})")
-                        continue
+                try:
+                    write_atomic(path, rendered)
+                except DragomanError as err:
+                    errors.append(str(err))
+                    continue
+                except OSError as err:
+                    errors.append(f"{path}: cannot write the translation ({err.strerror or err})")
+                    continue
             outputs.append(
                 Output(
                     input=doc.name,
@@ -447,6 +464,7 @@ __all__ = [
     "Translator",
     "output_path",
     "plan_routes",
+    "possible_output_paths",
     "prepare",
     "run",
     "translate_job",
