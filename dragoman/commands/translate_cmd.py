@@ -68,6 +68,17 @@ def _engine(
         raise click.BadParameter(str(err), param_hint="'--engine'") from None
 
 
+def _size(value: str | None) -> int | None:
+    if value is None:
+        return None
+    from dragoman.inputs import parse_size
+
+    try:
+        return parse_size(value)
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="'--max-input-size'") from None
+
+
 def _interactive() -> bool:
     """Whether a question can be asked: someone is at a terminal (a pipe or a script gets the error instead)."""
     return sys.stdin.isatty() and sys.stderr.isatty()
@@ -166,6 +177,10 @@ class _Bar:
               help="Write a JSON report (routes, terms, statistics) to this file.")
 @click.option("--force", is_flag=True,
               help="Replace an existing file of another kind (a glossary, an article) with the report or a translation.")
+@click.option("--max-input-size", "max_input_size", metavar="SIZE", envvar="DRAGOMAN_MAX_INPUT_SIZE",
+              callback=lambda _ctx, _param, value: _size(value),
+              help="Refuse an article, glossary or stdin larger than this (e.g. 500M, 2G; default 100M). "
+              "Env: DRAGOMAN_MAX_INPUT_SIZE.")
 @click.option("--install-missing", is_flag=True, help="Install missing models from the package index without asking.")
 @click.option("--no-memory", is_flag=True, help="Neither read nor write the translation memory.")
 @click.option("--use-drafts", is_flag=True, help="Enforce draft glossary entries too (default: approved entries only).")
@@ -188,6 +203,7 @@ def translate(
     digits: str,
     report_path: Path | None,
     force: bool,
+    max_input_size: int | None,
     install_missing: bool,
     no_memory: bool,
     use_drafts: bool,
@@ -209,7 +225,10 @@ def translate(
       dragoman translate article.txt --from auto --to fa --install-missing
     """
     from dragoman.errors import DragomanError, LanguageError
+    from dragoman.inputs import input_size_limit
     from dragoman.languages import validate_code
+
+    click.get_current_context().with_resource(input_size_limit(max_input_size))
 
     target_list = _targets(targets)
     if source != "auto":
