@@ -135,8 +135,12 @@ def parse_inputs(docs: Sequence[InputDoc]) -> None:
             continue
         try:
             doc.document = parse(doc.text or "", doc.format_name, doc.source)
+        except InputError as err:
+            if err.path is None:  # a format knows the line, not the file (Markdown nested too deep)
+                err = InputError(err.message, doc.path or doc.name, err.line, err.column, hint=err.hint)
+            doc.error = str(err)
         except DragomanError as err:
-            doc.error = str(err) if isinstance(err, InputError) else f"{doc.name}: {err}"
+            doc.error = f"{doc.name}: {err}"
 
 
 # -- translating --------------------------------------------------------------------------------
