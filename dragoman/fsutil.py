@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from dragoman.errors import DragomanError
 
@@ -121,6 +121,22 @@ def _make_temp(directory: Path, name: str) -> tuple[int, str]:
     return tempfile.mkstemp(prefix=prefix, suffix=_TMP_SUFFIX, dir=directory)
 
 
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
+def json_text(data: Any, indent: int | None = 2) -> str:
+    """``data`` as JSON that can always be written as UTF-8.
+
+    A file name that is not valid UTF-8 reaches Python with its bytes as lone surrogates (os.fsdecode);
+    ``ensure_ascii=False`` would leave them in the text, which no UTF-8 writer accepts. They are written as
+    ``\\udcXX`` escapes instead: valid JSON, read back by ``json.loads`` into the same name.
+    """
+    import json
+
+    text = json.dumps(data, ensure_ascii=False, indent=indent)
+    return _SURROGATE_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def write_target(path: str | Path) -> Path:
     """The file a write to ``path`` changes: a symlink's final target (the link stays a link), else ``path``."""
     target = Path(path)
@@ -154,6 +170,13 @@ def atomic_write_text(path: str | Path, text: str, *, encoding: str = "utf-8", o
         raise FileWriteError(f"{shown}: cannot write: {err.strerror}", "check the path and permissions") from None
     if target.is_dir():
         raise FileWriteError(f"{shown}: is a directory", "give a file name to write to")
+    try:
+        data = text.encode(encoding)
+    except UnicodeEncodeError as err:
+        raise FileWriteError(
+            f"{shown}: cannot write: the text holds {text[err.start]!r}, which {encoding} cannot encode",
+            "nothing was written",
+        ) from None
     _clean_once(directory)
     try:
         fd, tmp_name = _make_temp(directory, target.name)
@@ -162,7 +185,7 @@ def atomic_write_text(path: str | Path, text: str, *, encoding: str = "utf-8", o
     try:
         handle: IO[bytes]
         with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode(encoding))
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp_name, mode)

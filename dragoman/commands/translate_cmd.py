@@ -335,15 +335,13 @@ def translate(
         for out in result.outputs:
             click.echo(out.text, nl=False)
     if report_path is not None:
-        import json
+        from dragoman.fsutil import json_text
 
         report_guard = WriteGuard(files, force=force)
         for out in result.outputs:
             if out.path is not None:
                 report_guard.add_output(out.path, f"the {out.target} translation of {out.input}")
-        report_guard.write_text(
-            report_path, json.dumps(result.report, ensure_ascii=False, indent=2) + "\n", "report", "the report"
-        )
+        report_guard.write_text(report_path, json_text(result.report) + "\n", "report", "the report")
 
     term_exit = 0
     if glossary is not None:

@@ -39,6 +39,7 @@ ARABIC_TO_PERSIAN = {"\u064a": "\u06cc", "\u0649": "\u06cc", "\u0643": "\u06a9"}
 _ARABIC_TABLE: dict[int, str] = {ord(k): v for k, v in ARABIC_TO_PERSIAN.items()}
 # Characters trimmed at a term's edges: whitespace of any kind plus the invisible joiners.
 _EDGE_CHARS = " \t\u00a0\u200c\u200d\u200e\u200f\u2007\u202f\ufeff"
+EDGE_CHARACTERS = _EDGE_CHARS  # for the editing commands, which refuse terms lint would flag
 _DOUBLE_SPACE_RE = re.compile(r"[ \u00a0]{2,}")
 
 
