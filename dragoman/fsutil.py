@@ -157,6 +157,22 @@ def atomic_write_text(path: str | Path, text: str, *, encoding: str = "utf-8", o
     shared file). The temporary name stays short whatever the target's name (a 255-byte name works),
     and stale temporaries of killed writers in the folder are removed.
     """
+    try:
+        data = text.encode(encoding)
+    except UnicodeEncodeError as err:
+        raise FileWriteError(
+            f"{path}: cannot write: the text holds {text[err.start]!r}, which {encoding} cannot encode",
+            "nothing was written",
+        ) from None
+    with atomic_writer(path, overwrite=overwrite) as handle:
+        handle.write(data)
+
+
+@contextlib.contextmanager
+def atomic_writer(path: str | Path, *, overwrite: bool = True) -> Iterator[IO[bytes]]:
+    """A binary handle whose bytes replace ``path`` atomically when the block ends without an exception
+    (an exception leaves the old file as it was and no temporary behind). For outputs written piece by piece
+    (a large translation, chunk after chunk); the same guarantees as :func:`atomic_write_text`."""
     shown = Path(path)
     target = write_target(shown)
     directory = target.parent if str(target.parent) else Path(".")
@@ -170,13 +186,6 @@ def atomic_write_text(path: str | Path, text: str, *, encoding: str = "utf-8", o
         raise FileWriteError(f"{shown}: cannot write: {err.strerror}", "check the path and permissions") from None
     if target.is_dir():
         raise FileWriteError(f"{shown}: is a directory", "give a file name to write to")
-    try:
-        data = text.encode(encoding)
-    except UnicodeEncodeError as err:
-        raise FileWriteError(
-            f"{shown}: cannot write: the text holds {text[err.start]!r}, which {encoding} cannot encode",
-            "nothing was written",
-        ) from None
     _clean_once(directory)
     try:
         fd, tmp_name = _make_temp(directory, target.name)
@@ -185,7 +194,7 @@ def atomic_write_text(path: str | Path, text: str, *, encoding: str = "utf-8", o
     try:
         handle: IO[bytes]
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp_name, mode)

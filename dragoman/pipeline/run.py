@@ -13,6 +13,7 @@ from dragoman import __version__
 from dragoman.cache import TranslationMemory
 from dragoman.engines.base import Engine
 from dragoman.errors import DragomanError, InputError
+from dragoman.pipeline.chunked import ChunkedText
 from dragoman.pipeline.routes import MissingModelError, Route, plan_route
 from dragoman.pipeline.translator import CHUNK_SEGMENTS, CountingEngine, Progress, RunStats, Translator
 
@@ -124,14 +125,20 @@ def detect_sources(docs: Sequence[InputDoc], source: str, engine: Engine) -> Non
             doc.error = str(err)
 
 
-def parse_inputs(docs: Sequence[InputDoc]) -> None:
+def parse_inputs(docs: Sequence[InputDoc], chunk_large: bool = False) -> None:
+    """Parse every readable input; with ``chunk_large`` a large plain-text file is left to be parsed piece by
+    piece while it is translated (pipeline/chunked.py: memory does not grow with its size)."""
     from dragoman.formats import parse
+    from dragoman.pipeline.chunked import ChunkedText, is_large_text
 
     for doc in docs:
         if doc.error is not None or doc.source is None:
             continue
         if not (doc.text or "").strip():
             doc.error = InputError("the input is empty", doc.path or doc.name).format()
+            continue
+        if chunk_large and doc.path is not None and is_large_text(doc.text or "", doc.format_name):
+            doc.document = ChunkedText(doc.source, doc.text or "")
             continue
         try:
             doc.document = parse(doc.text or "", doc.format_name, doc.source)
@@ -211,7 +218,7 @@ def prepare(job: TranslateJob, engine: Engine) -> list[InputDoc]:
     """Read, detect and parse every input (no translation)."""
     docs = read_inputs(job)
     detect_sources(docs, job.source, engine)
-    parse_inputs(docs)
+    parse_inputs(docs, chunk_large=job.write)
     return docs
 
 
@@ -286,6 +293,11 @@ def run(
         position = 0
         for doc in group:
             assert doc.document is not None
+            if isinstance(doc.document, ChunkedText):
+                chunked_output = _translate_chunked(doc, doc.document, target, route, translator, job, guard, errors)
+                if chunked_output is not None:
+                    outputs.append(chunked_output)
+                continue
             count = len(doc.document.segments)
             values = translated[position : position + count]
             position += count
@@ -338,6 +350,53 @@ def run(
     return RunResult(
         outputs=outputs, errors=errors, routes=route_labels, stats=translator.stats, report=report, notes=notes
     )
+
+
+def _translate_chunked(
+    doc: InputDoc,
+    document: ChunkedText,
+    target: str,
+    route: Route,
+    translator: Translator,
+    job: TranslateJob,
+    guard: Any,
+    errors: list[str],
+) -> Output | None:
+    """A large plain-text input: piece by piece into the output's temporary file (pipeline/chunked.py)."""
+    from dragoman.fsutil import atomic_writer
+    from dragoman.pipeline.chunked import translate_pieces
+
+    assert doc.path is not None
+    path = output_path(doc, target, job.outdir)
+    try:
+        guard.claim(path, "translation", f"the {target} translation of {doc.name}")
+    except DragomanError as err:
+        errors.append(str(err))
+        return None
+
+    def translate(segments: list[Any]) -> list[Any]:
+        values = _translate_route(translator, segments, route)
+        if job.digits != "keep":
+            values = [_with_digits(v, target, job.digits) for v in values]
+        return values
+
+    def render(part: Document, values: list[Any]) -> str:
+        return part.render([_segment_output(v, segment) for v, segment in zip(values, part.segments)], target)
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_writer(path) as handle:
+            count, results = translate_pieces(
+                document, translate, render, lambda text: handle.write(text.encode("utf-8"))
+            )
+    except DragomanError as err:
+        errors.append(str(err))
+        return None
+    except (OSError, UnicodeEncodeError) as err:
+        errors.append(f"{path}: cannot write the translation ({getattr(err, 'strerror', None) or err})")
+        return None
+    # text is left empty: the translation is in the file, never whole in memory.
+    return Output(input=doc.name, target=target, route=route.label, path=path, text="", segments=count, results=results)
 
 
 def _with_digits(value: Any, target: str, mode: str) -> Any:
@@ -397,6 +456,8 @@ def segment_offsets(doc: InputDoc) -> list[int]:
     order (exact for plain text; for markup that splits a sentence it falls back to the previous position).
     """
     assert doc.document is not None
+    if isinstance(doc.document, ChunkedText):
+        return list(doc.document.starts)
     text = doc.text or ""
     offsets: list[int] = []
     position = 0
