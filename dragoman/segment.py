@@ -230,12 +230,66 @@ def _merge_fragments(text: str, spans: list[tuple[int, int]]) -> list[tuple[int,
     return merged
 
 
-def split_sentences(text: str, lang: str) -> list[tuple[int, int]]:
+# The longest segment the engine gets, in characters. CTranslate2 cuts an input at max_input_length (1,024
+# SentencePiece tokens by default) and an output at its decoding limit without a word; real sentences stay far
+# below this, and a longer one (an unpunctuated run-on, a pasted table, a 1 MB line) is split into clauses.
+MAX_SEGMENT_CHARS = 500
+# Where a long sentence is best split: after a clause mark followed by whitespace, or before a dash.
+_CLAUSE_CUT_RE = re.compile(r"[,;:،؛)\]](\s+)|(\s+)[—–(]")
+_SPACE_RE = re.compile(r"\s+")
+
+
+def limit_length(text: str, spans: list[tuple[int, int]], limit: int = MAX_SEGMENT_CHARS) -> list[tuple[int, int]]:
+    """``spans`` with every span longer than ``limit`` cut into pieces of at most ``limit`` characters.
+
+    Each cut falls, by preference, on a clause boundary in the second half of the window (a comma, semicolon
+    or colon and the whitespace after it; the whitespace before a dash), else on the last whitespace in the
+    window (a token boundary), else (a run with no whitespace at all) inside the run but never before a
+    combining mark. Whitespace between pieces stays in the gaps, so the text is rebuilt exactly; pieces cut
+    inside a run have an empty gap and are joined back without one.
+    """
+    if all(end - start <= limit for start, end in spans):
+        return spans
+    import unicodedata
+
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        while end - start > limit:
+            window_end = start + limit
+            cut = gap_end = -1
+            for match in _CLAUSE_CUT_RE.finditer(text, start + limit // 2, window_end + 1):
+                group = 1 if match.group(1) is not None else 2
+                if match.start(group) <= window_end:
+                    cut, gap_end = match.start(group), match.end(group)
+            if cut < 0:
+                for match in _SPACE_RE.finditer(text, start + 1, window_end + 1):
+                    if match.start() <= window_end:
+                        cut, gap_end = match.start(), match.end()
+            if cut <= start:
+                cut = window_end
+                while cut > start + 1 and unicodedata.combining(text[cut]):
+                    cut -= 1
+                gap_end = cut
+            while gap_end < end and text[gap_end].isspace():  # the match may have stopped at the window
+                gap_end += 1
+            out.append((start, cut))
+            start = gap_end
+        if start < end:
+            out.append((start, end))
+    return out
+
+
+def split_sentences(text: str, lang: str, max_chars: int = MAX_SEGMENT_CHARS) -> list[tuple[int, int]]:
     """Spans of the sentences of ``text``, in order, without surrounding whitespace.
 
     Everything between and around the spans is whitespace, so the text is rebuilt exactly from
     the spans and the gaps. Line breaks alone do not end a sentence (formats decide about lines).
+    A sentence longer than ``max_chars`` is split at clause or token boundaries (:func:`limit_length`).
     """
+    return limit_length(text, _sentences(text, lang), max_chars)
+
+
+def _sentences(text: str, lang: str) -> list[tuple[int, int]]:
     whole = _stripped(text, 0, len(text))
     if whole is None:
         return []

@@ -51,10 +51,10 @@ def test_missing_file_and_directory(tmp_path: Path) -> None:
 
 def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # chmod 000 does not stop root (CI containers), so the refusal itself is simulated.
-    def refuse(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied", str(self))
+    def refuse(path: Path, limit: int | None = None) -> bytes:
+        raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr("dragoman.inputs.read_limited", refuse)
     with pytest.raises(InputError) as err:
         read_text_file(tmp_path / "secret.txt")
     assert str(err.value).endswith(

@@ -15,9 +15,10 @@ def use_color() -> bool:
 
 
 def echo_json(data: Any) -> None:
-    import json  # here: commands that never print JSON do not pay for importing it
+    # json is imported inside json_text: commands that never print JSON do not pay for it.
+    from dragoman.fsutil import json_text
 
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    click.echo(json_text(data))
 
 
 def warn(message: str) -> None:

@@ -60,6 +60,19 @@ def _parse_pairs(values: Sequence[str], option: str) -> list[tuple[str, str]]:
             raise click.BadParameter(str(err), param_hint=option) from None
         if not text.strip():
             raise click.BadParameter(f"the {lang} text is empty", param_hint=option)
+        # Refused here rather than written and then flagged by lint (E004) and refused by export.
+        from dragoman.glossary.termfix import EDGE_CHARS as EDGE_CHARACTERS
+        from dragoman.glossary.normalize import control_characters
+
+        controls = control_characters(text)
+        if controls:
+            raise click.BadParameter(
+                f"the {lang} text {text!r} contains control character {', '.join(controls)} (lint: E004); "
+                "retype it without", param_hint=option)
+        if text != text.strip(EDGE_CHARACTERS):
+            raise click.BadParameter(
+                f"the {lang} text {text!r} has leading or trailing space (lint: W004; export refuses it); "
+                "give it without", param_hint=option)
         pairs.append((lang, text))
     return pairs
 

@@ -164,7 +164,8 @@ def _plural(count: int, one: str, many: str | None = None) -> str:
 @click.option(
     "--strict", is_flag=True, help="Fail (and write nothing) when the files conflict."
 )
-def merge(files: tuple[str, ...], output: str, as_json: bool, strict: bool) -> None:
+@click.option("--force", is_flag=True, help="Replace OUTPUT even if it is not a glossary.")
+def merge(files: tuple[str, ...], output: str, as_json: bool, strict: bool, force: bool) -> None:
     """Merge glossaries into one file: later files win per entry id.
 
     Every conflict (an id redefined differently, a term rendered differently by two entries)
@@ -176,9 +177,12 @@ def merge(files: tuple[str, ...], output: str, as_json: bool, strict: bool) -> N
       dragoman glossary merge base.yaml desk.yaml -o combined.yaml --strict
       dragoman glossary merge base.yaml desk.yaml -o combined.yaml --json
     """
+    from dragoman.fsutil import WriteGuard
     from dragoman.glossary.merge import merge_files
     from dragoman.glossary.yamlio import save_glossary
 
+    # Before any work: merging into one of the inputs would rewrite it without its comments.
+    WriteGuard(files, force=force).check(output, None, "the merged glossary")
     result = merge_files(list(files))
     for conflict in result.conflicts:
         warn(str(conflict))
@@ -190,7 +194,7 @@ def merge(files: tuple[str, ...], output: str, as_json: bool, strict: bool) -> N
             output,
             hint="resolve them (or drop --strict to let later files win)",
         )
-    save_glossary(result.glossary, output)
+    save_glossary(result.glossary, output, inputs=files, force=force, what="the merged glossary")
     if as_json:
         data = result.to_dict()
         data["output"] = output
@@ -255,12 +259,14 @@ def import_cmd(
       dragoman glossary import terms.tsv --from en --to ms -o desk.yaml
       dragoman glossary import termbase.tbx -o desk.yaml
     """
+    from dragoman.fsutil import WriteGuard
     from dragoman.glossary.files import read_file_bytes
     from dragoman.glossary.interchange import get_format
     from dragoman.glossary.yamlio import save_glossary
 
     source, target = _pair(source, target)
     name = _format_name(fmt, file, "--format")
+    WriteGuard([file], force=force).check(output, None, "the imported glossary")
     if Path(output).exists() and not force:
         raise GlossaryError(
             "already exists",
@@ -270,7 +276,7 @@ def import_cmd(
     glossary = get_format(name).read(
         read_file_bytes(file), file, source=source, target=target
     )
-    save_glossary(glossary, output)
+    save_glossary(glossary, output, inputs=[file], force=force, what="the imported glossary")
     click.echo(
         f"imported {_plural(len(glossary), 'entry', 'entries')} ({', '.join(glossary.languages)}) from {file} into {output}",
         err=True,
@@ -298,12 +304,14 @@ def import_cmd(
     type=click.Path(dir_okay=False),
     help="File to write (default: stdout).",
 )
+@click.option("--force", is_flag=True, help="Replace OUTPUT even if it is not a glossary.")
 def export(
     file: str,
     fmt: str | None,
     source: str | None,
     target: str | None,
     output: str | None,
+    force: bool,
 ) -> None:
     """Convert a YAML glossary into CSV, TSV or TBX.
 
@@ -319,13 +327,17 @@ def export(
       dragoman glossary export desk.yaml --format csv > amazon.csv
       dragoman glossary export desk.yaml --format tbx -o desk.tbx
     """
-    from dragoman.fsutil import atomic_write_text
+    from dragoman.fsutil import WriteGuard
     from dragoman.glossary.interchange import get_format
     from dragoman.glossary.interchange.csv_format import skipped_entries
     from dragoman.glossary.yamlio import load_glossary
 
     source, target = _pair(source, target)
     name = _format_name(fmt, output, "--format")
+    guard = WriteGuard([file], force=force)
+    what = f"the {name.upper()} export"
+    if output:
+        guard.check(output, None, what)  # an input: refused before any work (the kind is checked on writing)
     glossary = load_glossary(file)
     for code in (source, target):
         if code is not None and code not in glossary.languages:
@@ -354,7 +366,7 @@ def export(
             )
     text = fmt_obj.write(glossary, source=source, target=target)
     if output:
-        atomic_write_text(output, text)
+        guard.write_text(output, text, "glossary", what)
         click.echo(f"wrote {output}", err=True)
     else:
         click.echo(text, nl=False)

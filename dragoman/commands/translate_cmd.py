@@ -40,7 +40,7 @@ class EngineName(click.ParamType):
 
     name = "engine"
 
-    def get_metavar(self, param: click.Parameter, *args: Any) -> str:
+    def get_metavar(self, param: click.Parameter, *args: Any, **kwargs: Any) -> str:  # click 8.2+ passes ctx
         from dragoman.engines import builtin_engine_names
 
         return "[" + "|".join(builtin_engine_names()) + "|PLUGIN]"
@@ -102,6 +102,17 @@ def engine_options(engine_name: str, shortcuts: dict[str, object], pairs: Sequen
             raise click.BadParameter(f"{pair!r} is not KEY=VALUE (e.g. beam_size=2)", param_hint="'--engine-option'")
         options[key.strip()] = value
     return options
+
+
+def _size(value: str | None) -> int | None:
+    if value is None:
+        return None
+    from dragoman.inputs import parse_size
+
+    try:
+        return parse_size(value)
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="'--max-input-size'") from None
 
 
 def _interactive() -> bool:
@@ -207,6 +218,12 @@ class _Bar:
               help="Digits in the output: as the model wrote them, the target's native digits (Persian ۱۲۳), or 0-9.")
 @click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Write a JSON report (routes, terms, statistics) to this file.")
+@click.option("--force", is_flag=True,
+              help="Replace an existing file of another kind (a glossary, an article) with the report or a translation.")
+@click.option("--max-input-size", "max_input_size", metavar="SIZE", envvar="DRAGOMAN_MAX_INPUT_SIZE",
+              callback=lambda _ctx, _param, value: _size(value),
+              help="Refuse an article, glossary or stdin larger than this (e.g. 500M, 2G; default 100M). "
+              "Env: DRAGOMAN_MAX_INPUT_SIZE.")
 @click.option("--install-missing", is_flag=True, help="Install missing models from the package index without asking.")
 @click.option("--no-memory", is_flag=True, help="Neither read nor write the translation memory.")
 @click.option("--use-drafts", is_flag=True, help="Enforce draft glossary entries too (default: approved entries only).")
@@ -230,6 +247,8 @@ def translate(
     cluster: str | None,
     digits: str,
     report_path: Path | None,
+    force: bool,
+    max_input_size: int | None,
     install_missing: bool,
     no_memory: bool,
     use_drafts: bool,
@@ -251,8 +270,11 @@ def translate(
       dragoman translate article.txt --from auto --to fa --install-missing
       dragoman translate archive/*.txt --to ms,fa -o out/ --cluster tcp://scheduler:8786
     """
-    from dragoman.errors import LanguageError
+    from dragoman.errors import DragomanError, LanguageError
+    from dragoman.inputs import input_size_limit
     from dragoman.languages import validate_code
+
+    click.get_current_context().with_resource(input_size_limit(max_input_size))
 
     target_list = _targets(targets)
     if source != "auto":
@@ -268,6 +290,20 @@ def translate(
         {"--beam": beam, "--threads": threads, "--compute-type": compute_type, "--device": device, "--workers": workers},
         engine_option_pairs,
     )
+    from dragoman.fsutil import WriteGuard
+
+    # Checked before any work: the report must not replace an input, a translation of this run, or
+    # (without --force) a file that is not a report.
+    writes = WriteGuard(files, force=force)
+    if report_path is not None:
+        from dragoman.pipeline.run import possible_output_paths
+
+        for path in possible_output_paths(files, source, target_list, outdir):
+            writes.add_output(path, f"the translation {path}")
+        try:
+            writes.check(report_path, "report", "the report")
+        except DragomanError as err:
+            raise click.BadParameter(str(err), param_hint="'--report'") from None
     stdin_text: str | None = None
     if not files:
         if len(target_list) > 1:
@@ -302,6 +338,7 @@ def translate(
             include_drafts=use_drafts,
             warn=warn,
             keep_for_process=True,
+            force=force,
         )
     except EngineUnavailable:
         raise  # a missing optional extra: a one-line error with the install command, not a usage error
@@ -348,11 +385,13 @@ def translate(
         for out in result.outputs:
             click.echo(out.text, nl=False)
     if report_path is not None:
-        import json
+        from dragoman.fsutil import json_text
 
-        from dragoman.pipeline.run import write_atomic
-
-        write_atomic(report_path, json.dumps(result.report, ensure_ascii=False, indent=2) + "\n")
+        report_guard = WriteGuard(files, force=force)
+        for out in result.outputs:
+            if out.path is not None:
+                report_guard.add_output(out.path, f"the {out.target} translation of {out.input}")
+        report_guard.write_text(report_path, json_text(result.report) + "\n", "report", "the report")
 
     from dragoman.pipeline import report as term_report
 

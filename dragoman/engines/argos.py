@@ -242,10 +242,17 @@ class ArgosEngine(Engine):
                 intra_threads=self.intra_threads,
             )
         except ValueError as err:
-            # CTranslate2 refuses compute types the device cannot run (float16 on most CPUs).
+            message = one_line(err)
+            if "compute type" not in message.lower():  # a broken model (config.json), not the compute type
+                raise ModelError(
+                    f"cannot load the model in {pkg.model_dir}: {message}",
+                    f"reinstall it with 'dragoman models install {pkg.from_code} {pkg.to_code}'",
+                ) from None
+            # CTranslate2 refuses compute types the device cannot run (float16 on most CPUs): suggest the others.
+            others = [kind for kind in ("int8", "float32") if kind != self.compute_type]
             raise EngineError(
-                f"cannot run {pkg.code} with compute type {self.compute_type!r} on {self.device}: {one_line(err)}",
-                "try --compute-type int8 or float32",
+                f"cannot run {pkg.code} with compute type {self.compute_type!r} on {self.device}: {message}",
+                "try " + " or ".join(f"--compute-type {kind}" for kind in others),
             ) from None
         except RuntimeError as err:
             raise ModelError(

@@ -131,6 +131,10 @@ class _Builder:
         self.run: InlineRun | None = None
         self.marks: list[tuple[str, int]] = []  # open inline elements of the run: (tag, mark)
         self.blocks: list[str] = []
+        # Per open block, the kind of text inside it and how many blocks of each tag are open: O(1) per
+        # event at any depth (a scan of the block stack per text run made 100k nested <div>s quadratic).
+        self.block_kinds: list[str] = []
+        self.open_blocks: dict[str, int] = {}
         self.skip: tuple[str, int] | None = None  # (tag, depth) of an element copied untouched
         self.frozen: tuple[str, int, int] | None = None  # (tag, depth, mark) of inline code
         self.position = 0  # source offset of the event being handled
@@ -138,7 +142,7 @@ class _Builder:
     # -- runs -----------------------------------------------------------------------------
     def current_run(self) -> InlineRun:
         if self.run is None:
-            kind = next((_KINDS[b] for b in reversed(self.blocks) if b in _KINDS), "paragraph")
+            kind = self.block_kinds[-1] if self.block_kinds else "paragraph"
             self.run = InlineRun(kind)
             self.marks = []
         return self.run
@@ -231,6 +235,8 @@ class _Builder:
             self.flush()
             if not void:
                 self.blocks.append(tag)
+                self.block_kinds.append(_KINDS.get(tag) or (self.block_kinds[-1] if self.block_kinds else "paragraph"))
+                self.open_blocks[tag] = self.open_blocks.get(tag, 0) + 1
             return
         run = self.current_run()
         if tag == "br":
@@ -262,9 +268,13 @@ class _Builder:
             return
         if tag in _BLOCK_TAGS:
             self.flush()
-            if tag in self.blocks:
-                while self.blocks and self.blocks.pop() != tag:
-                    pass
+            if self.open_blocks.get(tag):
+                while self.blocks:
+                    closed = self.blocks.pop()
+                    self.block_kinds.pop()
+                    self.open_blocks[closed] -= 1
+                    if closed == tag:
+                        break
             return
         run = self.current_run()
         for position in range(len(self.marks) - 1, -1, -1):

@@ -7,6 +7,7 @@ import re
 from functools import cache
 from typing import Any
 
+from dragoman.errors import InputError
 from dragoman.formats.base import Document, Region, Segment
 from dragoman.formats.inline import InlineRun, build_segments
 
@@ -36,12 +37,37 @@ def escape_markdown(text: str) -> str:
     return _MD_SPECIAL_RE.sub(lambda m: "\\" + m.group(), text)
 
 
+# markdown-it stops parsing, without a word, below its nesting limit (20 in the commonmark preset: 20 quote
+# levels, 10 list levels), and its block parser recurses per level. 256 levels (a quote is one, a list item two)
+# stay far inside Python's recursion limit; a document that reaches it is refused with its line, never copied
+# untranslated in silence.
+MAX_NESTING = 256
+
+
 @cache
 def _parser() -> Any:
     from markdown_it import MarkdownIt
     from mdit_py_plugins.front_matter import front_matter_plugin
 
-    return MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(front_matter_plugin)
+    parser = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING})
+    return parser.enable(["table", "strikethrough"]).use(front_matter_plugin)
+
+
+def _tokens(text: str) -> list[Any]:
+    """markdown-it's tokens; InputError where the nesting reaches the parser's limit (content would be lost)."""
+    try:
+        tokens: list[Any] = _parser().parse(text)
+    except RecursionError:
+        raise InputError(f"Markdown nested too deeply to parse (more than {MAX_NESTING} levels)",
+                         hint="flatten the nested quotes or lists") from None
+    for token in tokens:
+        if token.level >= MAX_NESTING - 2:
+            line = token.map[0] + 1 if token.map else None
+            raise InputError(
+                f"Markdown nested {MAX_NESTING - 2} levels deep or more (quotes, list items); "
+                "deeper text would be left untranslated", line=line,
+                hint="flatten the nested quotes or lists")
+    return tokens
 
 
 class _InlineWalker:
@@ -267,7 +293,7 @@ def _content_offsets(content: str, line_numbers: list[int], lines: list[tuple[in
 
 def parse_markdown(text: str, source_lang: str) -> Document:
     """Segments for every inline run (paragraph, heading, list item, cell); the rest is kept."""
-    tokens = _parser().parse(text)
+    tokens = _tokens(text)
     lines = _source_lines(text)
     segments: list[Segment] = []
     regions: list[Region] = []

@@ -16,9 +16,15 @@ def read_file_bytes(
     directory_hint: str = "give the path of a file",
 ) -> bytes:
     """The bytes of a file, or a one-line GlossaryError naming it (missing, a directory, unreadable)."""
+    from dragoman.inputs import InputTooLarge, read_limited
+
     name = str(path)
     try:
-        return Path(path).read_bytes()
+        return read_limited(path)
+    except InputTooLarge as err:
+        raise GlossaryError(
+            err.message, name, hint="set DRAGOMAN_MAX_INPUT_SIZE (e.g. 1G; translate: --max-input-size) if it really is one glossary"
+        ) from None
     except FileNotFoundError:
         raise GlossaryError(f"{noun} not found", name, hint=missing_hint) from None
     except IsADirectoryError:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import gc
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
@@ -513,10 +513,24 @@ def dump_glossary(glossary: Glossary, *, name: str | None = None, description: s
     return text + body
 
 
-def save_glossary(glossary: Glossary, path: str | Path, **kwargs: Any) -> None:
-    """Write a glossary as YAML, atomically (a new file; for edits that keep comments use GlossaryEditor)."""
-    from dragoman.fsutil import atomic_write_text
+def save_glossary(
+    glossary: Glossary,
+    path: str | Path,
+    *,
+    inputs: Sequence[str | Path] = (),
+    force: bool = False,
+    what: str = "the glossary",
+    **kwargs: Any,
+) -> None:
+    """Write a glossary as YAML, atomically (a new file; for edits that keep comments use GlossaryEditor).
 
+    Refused (WriteRefused) over one of ``inputs`` (a merge into one of its inputs would drop its comments)
+    and, without ``force``, over a file that is not a glossary.
+    """
+    from dragoman.fsutil import WriteGuard
+
+    guard = WriteGuard(inputs, force=force)
+    guard.check(path, "glossary", what)
     text = dump_glossary(glossary, **kwargs)
     load_glossary_text(text, str(path))  # never write what we could not read back
-    atomic_write_text(path, text)
+    guard.write_text(path, text, "glossary", what)

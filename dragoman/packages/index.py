@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -83,14 +82,13 @@ def _write_cache(cache: Path, url: str, packages: list[Any]) -> None:
         "fetched": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "packages": packages,
     }
-    tmp = cache.with_name(f".{cache.name}.{uuid.uuid4().hex[:8]}.tmp")
+    from dragoman.fsutil import FileWriteError, atomic_write_text
+
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
-        os.replace(tmp, cache)
-    except OSError:
-        # A read-only home only costs a download next time.
-        tmp.unlink(missing_ok=True)
+        atomic_write_text(cache, json.dumps(payload, ensure_ascii=False, indent=1))
+    except (OSError, FileWriteError):
+        pass  # a read-only home only costs a download next time
 
 
 def parse_index(data: list[Any]) -> list[IndexEntry]:

@@ -29,6 +29,9 @@ class ScanResult:
 
     packages: list[InstalledPackage] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    # Pairs whose package directory says what it translates but cannot be used (no model.bin, ...): a missing
+    # model is then reported as broken, not as "not installed".
+    broken: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 def load_package_dir(path: Path, readonly: bool) -> InstalledPackage:
@@ -74,12 +77,29 @@ def _scan_dir(root: Path, readonly: bool, result: ScanResult) -> None:
                 # argostranslate also keeps non-translation packages (e.g. sentence boundary models).
                 continue
             result.problems.append(f"skipped {err}")
+            pair = _declared_pair(child)
+            if pair is not None:
+                result.broken.setdefault(pair, err.message)
         except (DragomanError, OSError) as err:  # never let one unreadable dir break the listing
             result.problems.append(f"skipped {child}: {one_line(err)}")
     # Highest version first within a pair (two stable sorts keep pairs alphabetical).
     found.sort(key=lambda p: p.version_key, reverse=True)
     found.sort(key=lambda p: p.pair)
     result.packages.extend(found)
+
+
+def _declared_pair(path: Path) -> tuple[str, str] | None:
+    """The (from_code, to_code) a package directory's metadata names, valid or not as a package."""
+    try:
+        data = json.loads((path / METADATA_FILE).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    codes = data.get("from_code"), data.get("to_code")
+    if isinstance(codes[0], str) and isinstance(codes[1], str):
+        return codes[0], codes[1]
+    return None
 
 
 def _is_foreign_type(path: Path) -> bool:

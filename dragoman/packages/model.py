@@ -201,8 +201,13 @@ def check_pair_codes(data: dict[str, Any], where: str) -> tuple[str, str]:
     codes = []
     for key in ("from_code", "to_code"):
         value = data.get(key)
-        if not isinstance(value, str) or not value:
+        if value is None or value == "":
             raise PackageError(f"{where}: missing {key!r}", "is this an Argos translation package?")
+        if not isinstance(value, str):
+            raise PackageError(
+                f"{where}: {key} must be a language code string such as \"en\", not {type(value).__name__} {value!r}",
+                "the package metadata is broken; get the package again from its publisher",
+            )
         try:
             codes.append(validate_code(value))
         except LanguageError:

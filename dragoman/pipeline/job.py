@@ -118,6 +118,7 @@ def prepare_job(
     include_drafts: bool = False,
     warn: Callable[[str], None] | None = None,
     keep_for_process: bool = False,
+    force: bool = False,
 ) -> PreparedJob:
     """Build the engine from the options it declares, read the glossaries, and describe the job.
 
@@ -170,6 +171,7 @@ def prepare_job(
         use_memory=use_memory,
         digits=digits,
         include_drafts=include_drafts,
+        force=force,
     )
     return PreparedJob(job=job, engine=instance, owns_engine=owned, warnings=warnings)
 

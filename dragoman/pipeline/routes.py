@@ -78,6 +78,22 @@ def _missing(source: str, target: str, have: set[tuple[str, str]], available: li
         # Argos publishes pairs to and from English only, so the fix is the missing leg(s).
         missing = [leg for leg in ((source, pivot), (pivot, target)) if leg not in have]
         command = "run " + " and ".join(f"'dragoman models install {s} {t}'" for s, t in missing)
+    from dragoman.packages.installed import scan_installed
+
+    scan = scan_installed()
+    broken = scan.broken
+    for leg in missing:
+        if leg in broken:  # installed, but unusable: say what is wrong with it, not "not installed"
+            raise MissingModelError(
+                f"the {leg[0]}->{leg[1]} model cannot be used: {broken[leg]}",
+                f"reinstall it: {command.removeprefix('run ')} (or 'dragoman models install FILE.argosmodel')",
+                source,
+                target,
+                missing,
+            )
+    if scan.problems:  # e.g. metadata naming no pair: say so rather than only "installed: none"
+        extra = f" and {len(scan.problems) - 1} more" if len(scan.problems) > 1 else ""
+        installed += f"; {scan.problems[0]}{extra}"
     raise MissingModelError(
         f"no {source}->{target} model installed",
         f"{command} or 'dragoman models install FILE.argosmodel' ({installed})",

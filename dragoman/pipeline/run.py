@@ -13,6 +13,7 @@ from dragoman import __version__
 from dragoman.cache import TranslationMemory
 from dragoman.engines.base import Engine
 from dragoman.errors import DragomanError, InputError
+from dragoman.pipeline.chunked import ChunkedText
 from dragoman.pipeline.routes import MissingModelError, Route, plan_route
 from dragoman.enforce.model import SegmentResult
 from dragoman.pipeline.translator import CHUNK_SEGMENTS, ChunkRunner, CountingEngine, Marks, Progress, RunStats, Translator
@@ -86,6 +87,7 @@ class TranslateJob:
     # Integrity checks on every segment: "repair" (check, repair what fails, report the rest), "check" (report
     # only), "off" (benchmarks measure what the checks cost).
     integrity: str = "repair"
+    force: bool = False  # replace an existing file of another kind (a glossary, a report) with a translation
 
 
 # -- reading ------------------------------------------------------------------------------------
@@ -132,8 +134,11 @@ def detect_sources(docs: Sequence[InputDoc], source: str, engine: Engine) -> Non
             doc.error = str(err)
 
 
-def parse_inputs(docs: Sequence[InputDoc]) -> None:
+def parse_inputs(docs: Sequence[InputDoc], chunk_large: bool = False) -> None:
+    """Parse every readable input; with ``chunk_large`` a large plain-text file is left to be parsed piece by
+    piece while it is translated (pipeline/chunked.py: memory does not grow with its size)."""
     from dragoman.formats import parse
+    from dragoman.pipeline.chunked import ChunkedText, is_large_text
 
     for doc in docs:
         if doc.error is not None or doc.source is None:
@@ -141,10 +146,17 @@ def parse_inputs(docs: Sequence[InputDoc]) -> None:
         if not (doc.text or "").strip():
             doc.error = InputError("the input is empty", doc.path or doc.name).format()
             continue
+        if chunk_large and doc.path is not None and is_large_text(doc.text or "", doc.format_name):
+            doc.document = ChunkedText(doc.source, doc.text or "")
+            continue
         try:
             doc.document = parse(doc.text or "", doc.format_name, doc.source)
+        except InputError as err:
+            if err.path is None:  # a format knows the line, not the file (Markdown nested too deep)
+                err = InputError(err.message, doc.path or doc.name, err.line, err.column, hint=err.hint)
+            doc.error = str(err)
         except DragomanError as err:
-            doc.error = str(err) if isinstance(err, InputError) else f"{doc.name}: {err}"
+            doc.error = f"{doc.name}: {err}"
 
 
 # -- translating --------------------------------------------------------------------------------
@@ -162,6 +174,21 @@ def output_path(doc: InputDoc, target: str, outdir: Path | None) -> Path:
         stem = stem[: -len(doc.source) - 1]
     folder = outdir if outdir is not None else doc.path.parent
     return folder / f"{stem}.{target}{ext}"
+
+
+def possible_output_paths(
+    inputs: Sequence[Path], source: str, targets: Sequence[str], outdir: Path | None
+) -> list[Path]:
+    """Every name a translation may be written to, known before the run (with ``auto``, a stem's trailing
+    ``.CODE`` may or may not be dropped, so both names count): a --report there is refused up front."""
+    paths: list[Path] = []
+    for path in inputs:
+        parts = Path(path).stem.rsplit(".", 1)
+        sources = [source] if source != "auto" else [None, parts[-1] if len(parts) == 2 else None]
+        for code in dict.fromkeys(sources):
+            for target in targets:
+                paths.append(output_path(InputDoc(name=str(path), path=Path(path), source=code), target, outdir))
+    return paths
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -200,7 +227,7 @@ def prepare(job: TranslateJob, engine: Engine) -> list[InputDoc]:
     """Read, detect and parse every input (no translation)."""
     docs = read_inputs(job)
     detect_sources(docs, job.source, engine)
-    parse_inputs(docs)
+    parse_inputs(docs, chunk_large=job.write)
     return docs
 
 
@@ -293,7 +320,9 @@ def run(
         if doc.source == target
     ]
     outputs: list[Output] = []
-    planned_paths: dict[Path, str] = {}
+    from dragoman.fsutil import WriteGuard
+
+    guard = WriteGuard(job.inputs, force=job.force)
     for (source, target), route in routes.items():
         group = [doc for doc in good if doc.source == source]
         segments = [segment for doc in group if doc.document is not None for segment in doc.document.segments]
@@ -301,6 +330,11 @@ def run(
         position = 0
         for doc in group:
             assert doc.document is not None
+            if isinstance(doc.document, ChunkedText):
+                chunked_output = _translate_chunked(doc, doc.document, target, route, translator, job, guard, errors)
+                if chunked_output is not None:
+                    outputs.append(chunked_output)
+                continue
             count = len(doc.document.segments)
             values = translated[position : position + count]
             position += count
@@ -310,21 +344,20 @@ def run(
                 [_segment_output(v, segment) for v, segment in zip(values, doc.document.segments)], target
             )
             path = output_path(doc, target, job.outdir) if doc.path is not None else None
-            if path is not None:
-                previous = planned_paths.get(path)
-                if previous is not None:
-                    errors.append(f"{doc.name}: its {target} output {path} would overwrite the one for {previous}; use different names")
+            if path is not None and job.write:
+                try:  # never over an input or an earlier output (by inode and resolved path), nor another kind
+                    guard.claim(path, "translation", f"the {target} translation of {doc.name}")
+                except DragomanError as err:
+                    errors.append(str(err))
                     continue
-                planned_paths[path] = doc.name
-                if job.write:
-                    try:
-                        write_atomic(path, rendered)
-                    except DragomanError as err:
-                        errors.append(str(err))
-                        continue
-                    except OSError as err:
-                        errors.append(f"{path}: cannot write the translation ({err.strerror or err})")
-                        continue
+                try:
+                    write_atomic(path, rendered)
+                except DragomanError as err:
+                    errors.append(str(err))
+                    continue
+                except OSError as err:
+                    errors.append(f"{path}: cannot write the translation ({err.strerror or err})")
+                    continue
             outputs.append(
                 Output(
                     input=doc.name,
@@ -409,6 +442,53 @@ def merge_results(results: Sequence[RunResult]) -> RunResult:
     )
 
 
+def _translate_chunked(
+    doc: InputDoc,
+    document: ChunkedText,
+    target: str,
+    route: Route,
+    translator: Translator,
+    job: TranslateJob,
+    guard: Any,
+    errors: list[str],
+) -> Output | None:
+    """A large plain-text input: piece by piece into the output's temporary file (pipeline/chunked.py)."""
+    from dragoman.fsutil import atomic_writer
+    from dragoman.pipeline.chunked import translate_pieces
+
+    assert doc.path is not None
+    path = output_path(doc, target, job.outdir)
+    try:
+        guard.claim(path, "translation", f"the {target} translation of {doc.name}")
+    except DragomanError as err:
+        errors.append(str(err))
+        return None
+
+    def translate(segments: list[Any]) -> list[Any]:
+        values = _translate_route(translator, segments, route)
+        if job.digits != "keep":
+            values = [_with_digits(v, target, job.digits) for v in values]
+        return values
+
+    def render(part: Document, values: list[Any]) -> str:
+        return part.render([_segment_output(v, segment) for v, segment in zip(values, part.segments)], target)
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_writer(path) as handle:
+            count, results = translate_pieces(
+                document, translate, render, lambda text: handle.write(text.encode("utf-8"))
+            )
+    except DragomanError as err:
+        errors.append(str(err))
+        return None
+    except (OSError, UnicodeEncodeError) as err:
+        errors.append(f"{path}: cannot write the translation ({getattr(err, 'strerror', None) or err})")
+        return None
+    # text is left empty: the translation is in the file, never whole in memory.
+    return Output(input=doc.name, target=target, route=route.label, path=path, text="", segments=count, results=results)
+
+
 def _with_digits(value: SegmentResult, target: str, mode: str) -> SegmentResult:
     """``--digits``: after enforcement, before rendering; digits map one to one, so spans stay valid."""
     from dragoman.digits import apply_digit_mode
@@ -461,6 +541,8 @@ def segment_offsets(doc: InputDoc) -> list[int]:
     order (exact for plain text; for markup that splits a sentence it falls back to the previous position).
     """
     assert doc.document is not None
+    if isinstance(doc.document, ChunkedText):
+        return list(doc.document.starts)
     text = doc.text or ""
     offsets: list[int] = []
     position = 0
@@ -535,6 +617,7 @@ __all__ = [
     "merge_results",
     "output_path",
     "plan_routes",
+    "possible_output_paths",
     "prepare",
     "run",
     "translate_job",

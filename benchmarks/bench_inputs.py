@@ -1,0 +1,118 @@
+"""Large and deep inputs (issue 15): peak RSS against article size, and deep HTML against the same text flat.
+
+    .venv/bin/python benchmarks/bench_inputs.py                       # both sections, default sizes
+    .venv/bin/python benchmarks/bench_inputs.py --sizes 1,5,50 --skip deep
+    .venv/bin/python benchmarks/bench_inputs.py --depths 10000,100000 --skip large
+
+Every figure is one `dragoman translate` run in its own process (peak RSS from os.wait4), on the tiny real
+toy model of tests/data (en->zz), with --no-memory. The articles are the toy sentences in random order, so the
+engine translates a dozen unique segments and what is measured is dragoman's own reading, segmenting,
+bookkeeping and writing per byte, not the model. Figures are printed side by side from one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+TOY_PACKAGE = REPO / "tests" / "data" / "translate-en_zz-1_0.argosmodel"
+TOY_OUTPUTS = REPO / "tests" / "data" / "toy-model.json"
+
+
+def _sentences() -> list[str]:
+    data = json.loads(TOY_OUTPUTS.read_text(encoding="utf-8"))
+    cases = data["examples"] if isinstance(data, dict) else data
+    return [case["source"] for case in cases]
+
+
+def _run(args: list[str], env: dict[str, str]) -> tuple[float, float, int]:
+    """(seconds, peak RSS in MiB, exit status) of one dragoman command in its own process."""
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "dragoman", "translate", *args], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - started
+    assert proc.stderr is not None
+    err = proc.stderr.read().decode("utf-8", "replace")
+    proc.stderr.close()
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        print(f"  ! exit {code}: {err.strip().splitlines()[-1] if err.strip() else ''}", file=sys.stderr)
+    return seconds, usage.ru_maxrss / 1024, code
+
+
+def _article(path: Path, megabytes: float, sentences: list[str]) -> None:
+    rng = random.Random(15)
+    target = int(megabytes * 1_000_000)
+    with open(path, "w", encoding="utf-8") as handle:
+        written = 0
+        while written < target:
+            paragraph = " ".join(rng.choice(sentences) for _ in range(3)) + "\n\n"
+            handle.write(paragraph)
+            written += len(paragraph)
+
+
+def large(sizes: list[float], env: dict[str, str], work: Path) -> None:
+    sentences = _sentences()
+    print("Large articles: peak RSS of `dragoman translate ARTICLE --to zz --no-memory`")
+    print(f"{'size':>8} {'seconds':>8} {'peak RSS':>10} {'RSS - base':>11} {'extra/size':>11}")
+    tiny = work / "tiny.txt"
+    tiny.write_text(sentences[0] + "\n", encoding="utf-8")
+    _seconds, base, _ = _run([str(tiny), "--to", "zz", "--no-memory", "-q"], env)
+    print(f"{'1 line':>8} {_seconds:8.1f} {base:8.0f} MB {0:9.0f} MB {'':>11}")
+    for size in sizes:
+        path = work / f"article-{size:g}mb.txt"
+        _article(path, size, sentences)
+        megabytes = path.stat().st_size / 1_000_000
+        seconds, rss, code = _run([str(path), "--to", "zz", "--no-memory", "-q", "--max-input-size", "1G"], env)
+        extra = rss - base
+        print(f"{megabytes:6.1f}MB {seconds:8.1f} {rss:8.0f} MB {extra:9.0f} MB {extra / megabytes:10.1f}x"
+              + ("" if code == 0 else "  (failed)"))
+        path.unlink()
+        for out in work.glob("article-*.zz.txt"):
+            out.unlink()
+
+
+def deep(depths: list[int], env: dict[str, str], work: Path) -> None:
+    sentences = _sentences()
+    print("Deep HTML: N nested <div>s with a sentence at each level, against the same N sentences in flat <div>s")
+    print(f"{'N':>8} {'nested s':>9} {'flat s':>8} {'nested/flat':>12}")
+    for depth in depths:
+        texts = [sentences[i % len(sentences)] for i in range(depth)]
+        nested = work / f"nested-{depth}.html"
+        nested.write_text("".join(f"<div>{t}" for t in texts) + "</div>" * depth, encoding="utf-8")
+        flat = work / f"flat-{depth}.html"
+        flat.write_text("".join(f"<div>{t}</div>" for t in texts), encoding="utf-8")
+        nested_s, _, _ = _run([str(nested), "--to", "zz", "--no-memory", "-q"], env)
+        flat_s, _, _ = _run([str(flat), "--to", "zz", "--no-memory", "-q"], env)
+        print(f"{depth:8d} {nested_s:9.1f} {flat_s:8.1f} {nested_s / flat_s:11.2f}x")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="5,50", help="article sizes in MB (default 5,50)")
+    parser.add_argument("--depths", default="10000,100000", help="nesting depths (default 10000,100000)")
+    parser.add_argument("--skip", default="", help="sections to skip: large, deep")
+    args = parser.parse_args()
+    skip = set(filter(None, args.skip.split(",")))
+    with tempfile.TemporaryDirectory(prefix="dragoman-bench-inputs-") as tmp:
+        work = Path(tmp)
+        env = dict(os.environ, DRAGOMAN_HOME=str(work / "home"))
+        subprocess.run([sys.executable, "-m", "dragoman", "models", "install", str(TOY_PACKAGE)], env=env,
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if "large" not in skip:
+            large([float(s) for s in args.sizes.split(",")], env, work)
+        if "deep" not in skip:
+            deep([int(d) for d in args.depths.split(",")], env, work)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,92 @@
+"""Issue 15 item 7: a large plain-text article is translated piece by piece (memory flat in its size) with
+exactly the output and report of a whole parse."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from helpers.toy import TOY_PACKAGE, toy_cases
+
+from dragoman import packages
+from dragoman.cli import cli
+from dragoman.pipeline import chunked
+
+GLOSSARY = """\
+version: 1
+languages: [en, zz]
+entries:
+  - id: kuala-lumpur
+    terms:
+      en: Kuala Lumpur
+      zz: {term: Kuala Lumpur, forbidden: [Kuolo Lumpur]}
+  - id: talks
+    terms:
+      en: talks
+      zz: {term: perbincangan, forbidden: [rundingan]}
+"""
+
+
+def _article(path: Path, paragraphs: int) -> None:
+    rng = random.Random(7)
+    sources = [source for source, _ in toy_cases()[:5]]
+    blocks = []
+    for index in range(paragraphs):
+        lines = [" ".join(rng.choice(sources) for _ in range(2)) for _ in range(rng.randint(1, 3))]
+        blocks.append("\n".join(lines) + ("\n\n" if index % 3 else "\n   \n\n"))
+    path.write_text("Title line\n" + "".join(blocks), encoding="utf-8")
+
+
+def _translate(src: Path, out_dir: Path, report: Path) -> Any:
+    return CliRunner().invoke(cli, ["translate", str(src), "--to", "zz", "-o", str(out_dir), "-g",
+                                    str(src.parent / "desk.yaml"), "--report", str(report), "-q", "--no-memory"])
+
+
+def test_pieces_cover_the_text_and_cut_after_blank_lines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(chunked, "PIECE_CHARS", 300)
+    src = tmp_path / "a.txt"
+    _article(src, 60)
+    text = src.read_text(encoding="utf-8")
+    pieces = list(chunked.ChunkedText("en", text).pieces())
+    assert len(pieces) > 5
+    assert "".join(piece for _, piece in pieces) == text
+    assert all(text[offset:offset + len(piece)] == piece for offset, piece in pieces)
+    assert all(re.search(r"\n[ \t]*\n$", piece) for _, piece in pieces[:-1])  # each ends after a blank line
+
+
+def test_chunked_run_equals_the_whole_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    packages.install_file(TOY_PACKAGE)
+    src = tmp_path / "article.txt"
+    _article(src, 40)
+    (tmp_path / "desk.yaml").write_text(GLOSSARY, encoding="utf-8")
+    whole = _translate(src, tmp_path / "whole", tmp_path / "whole.json")
+    assert whole.exit_code == 0, whole.output
+
+    monkeypatch.setattr(chunked, "LARGE_TEXT_CHARS", 1000)
+    monkeypatch.setattr(chunked, "PIECE_CHARS", 400)
+    calls: list[int] = []
+    original = chunked.translate_pieces
+
+    def spy(document: chunked.ChunkedText, *args: Any) -> Any:
+        calls.append(len(list(document.pieces())))
+        return original(document, *args)
+
+    monkeypatch.setattr(chunked, "translate_pieces", spy)
+    pieces = _translate(src, tmp_path / "pieces", tmp_path / "pieces.json")
+    assert pieces.exit_code == 0, pieces.output
+    assert calls and calls[0] > 3  # really translated in pieces
+    assert (tmp_path / "pieces" / "article.zz.txt").read_bytes() == (tmp_path / "whole" / "article.zz.txt").read_bytes()
+    whole_report = json.loads((tmp_path / "whole.json").read_text(encoding="utf-8"))
+    pieces_report = json.loads((tmp_path / "pieces.json").read_text(encoding="utf-8"))
+    for report in (whole_report, pieces_report):
+        report.pop("stats")
+        for output in report["outputs"]:
+            output.pop("output")
+        for document in report.get("documents", []):
+            document.pop("output", None)
+    assert pieces_report["documents"] and pieces_report == whole_report  # same terms, same lines and columns
