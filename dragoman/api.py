@@ -41,11 +41,20 @@ class Translation:
         ]
 
 
-def load_glossaries(paths: Sequence[str | Path]) -> Glossary:
-    """Load and layer glossaries (YAML, CSV, TSV, TBX): later files win, conflicts are in ``.conflicts``."""
+def load_glossaries(paths: Sequence[str | Path], layers: str = "fields") -> Glossary:
+    """Load and layer glossaries (YAML, CSV, TSV, TBX), conflicts in ``.conflicts``.
+
+    ``layers="fields"`` (as ``-g``): a later file overrides only the languages and fields it states;
+    ``layers="replace"``: a later file's entry replaces the whole entry.
+    """
+    from dragoman.glossary.fields import LAYER_MODES
     from dragoman.glossary.layers import load_glossaries as _load
 
-    return _load(list(paths))
+    if layers not in LAYER_MODES:
+        from dragoman.errors import DragomanError
+
+        raise DragomanError(f"unknown layers mode {layers!r}; use one of: {', '.join(LAYER_MODES)}")
+    return _load(list(paths), layers=layers)  # type: ignore[arg-type]
 
 
 def translate(
@@ -59,13 +68,15 @@ def translate(
     use_memory: bool = True,
     digits: str = "keep",
     use_drafts: bool = False,
+    layers: str = "fields",
 ) -> Translation:
     """Translate ``text`` from ``source`` into ``target``, enforcing ``glossary``.
 
     ``glossary`` is a loaded :class:`~dragoman.glossary.model.Glossary` or a list of paths; ``engine`` an
     engine name (``argos``, ``argostranslate``, ``apertium``) or an engine instance; ``format`` one of
     ``txt``, ``markdown``, ``html``; ``use_drafts`` also applies entries with ``status: draft`` (as
-    ``dragoman translate --use-drafts``). Raises :class:`dragoman.errors.DragomanError` subclasses with a
+    ``dragoman translate --use-drafts``); ``layers`` as in :func:`load_glossaries`. Raises
+    :class:`dragoman.errors.DragomanError` subclasses with a
     one-line message (a missing model names the command that installs it).
     """
     from dragoman.cache import TranslationMemory
@@ -74,7 +85,7 @@ def translate(
     from dragoman.pipeline.run import InputDoc, TranslateJob, translate_job
 
     if glossary is not None and not hasattr(glossary, "entries"):
-        glossary = load_glossaries(glossary)  # type: ignore[arg-type]
+        glossary = load_glossaries(glossary, layers)  # type: ignore[arg-type]
     owned = isinstance(engine, str)
     instance: Any = create_engine(engine) if isinstance(engine, str) else engine
     job = TranslateJob(

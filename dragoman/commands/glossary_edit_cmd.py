@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from dragoman.commands.common import echo_json, warn
+from dragoman.commands.layering import layers_mode, layers_option
 from dragoman.errors import LanguageError
 from dragoman.glossary.model import (
     CASE_MODES,
@@ -26,7 +27,9 @@ from dragoman.languages import validate_code
 
 
 def glossary_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    """``-g/--glossary FILE`` (repeatable, layered in order; envvar DRAGOMAN_GLOSSARY, paths separated by ':')."""
+    """``-g/--glossary FILE`` (repeatable, layered in order; envvar DRAGOMAN_GLOSSARY, paths separated by ':')
+    and ``--layers``."""
+    func = layers_option(func)
     return click.option(
         "-g",
         "--glossary",
@@ -43,7 +46,7 @@ def load_cli_glossaries(paths: Sequence[str], source: str | None = None, target:
     stderr as a warning. ``source``/``target`` read a two-column CSV/TSV without a header."""
     from dragoman.glossary.layers import load_glossaries
 
-    glossary = load_glossaries(list(paths), source=source, target=target) if paths else Glossary()
+    glossary = load_glossaries(list(paths), source=source, target=target, layers=layers_mode()) if paths else Glossary()
     for conflict in glossary.conflicts:
         warn(str(conflict))
     return glossary
@@ -404,4 +407,6 @@ def glossary_stats(glossary: Glossary) -> dict[str, Any]:
 
 COMMANDS: list[click.Command] = [new, add, remove, list_entries, show, search, stats]
 
-__all__ = ["COMMANDS", "derive_id", "glossary_option", "glossary_stats", "load_cli_glossaries"]
+__all__ = [
+    "COMMANDS", "derive_id", "glossary_option", "glossary_stats", "load_cli_glossaries"
+]

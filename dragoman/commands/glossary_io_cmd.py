@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from dragoman.commands.common import echo_json, warn
+from dragoman.commands.layering import layers_mode, layers_option
 from dragoman.errors import GlossaryError, LanguageError
 
 _FORMATS = ("csv", "tsv", "tbx")
@@ -137,8 +138,9 @@ def _plural(count: int, one: str, many: str | None = None) -> str:
 @click.option(
     "--strict", is_flag=True, help="Fail (and write nothing) when the files conflict."
 )
+@layers_option
 def merge(files: tuple[str, ...], output: str, as_json: bool, strict: bool) -> None:
-    """Merge glossaries into one file: later files win per entry id.
+    """Merge glossaries into one file, as -g layers them: a later file overrides the languages and fields it states.
 
     Every conflict (an id redefined differently, a term rendered differently by two entries)
     is printed on stderr, and terms shared by entries with different ids are flagged.
@@ -152,7 +154,7 @@ def merge(files: tuple[str, ...], output: str, as_json: bool, strict: bool) -> N
     from dragoman.glossary.merge import merge_files
     from dragoman.glossary.yamlio import save_glossary
 
-    result = merge_files(list(files))
+    result = merge_files(list(files), layers=layers_mode())
     for conflict in result.conflicts:
         warn(str(conflict))
     for shared in result.shared_terms:

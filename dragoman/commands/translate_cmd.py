@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from dragoman.commands.common import echo_json, parse_lang_list, warn
+from dragoman.commands.layering import layers_mode, layers_option
 from dragoman.engines.base import COMPUTE_TYPES
 
 FORMAT_CHOICES = ("txt", "markdown", "html", "md", "text", "htm")
@@ -148,6 +149,7 @@ class _Bar:
 @click.option("--glossary", "-g", "glossaries", multiple=True, envvar="DRAGOMAN_GLOSSARY",
               type=click.Path(path_type=Path, dir_okay=False, exists=True),
               help="Glossary file (YAML, CSV, TSV, TBX); repeat for several. Env: DRAGOMAN_GLOSSARY.")
+@layers_option
 @click.option("--outdir", "-o", type=click.Path(path_type=Path, file_okay=False),
               help="Directory for the translations (default: next to each input).")
 @click.option("--format", "format_name", type=click.Choice(FORMAT_CHOICES),
@@ -237,6 +239,7 @@ def translate(
         # --from/--to also say which columns a two-column CSV/TSV without a header holds.
         glossary = load_glossaries(
             list(glossaries),
+            layers=layers_mode(),
             source=None if source == "auto" else source,
             target=target_list[0] if len(target_list) == 1 else None,
         )
