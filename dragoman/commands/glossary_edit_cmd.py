@@ -147,6 +147,8 @@ def new(file: str, langs: str, name: str | None, description: str | None) -> Non
 @click.option("--status", type=click.Choice(STATUSES), default="approved", show_default=True)
 @click.option("--source", help="Where the entry comes from (provenance).")
 @click.option("--replace", is_flag=True, help="Replace an existing entry with the same id.")
+@click.option("--fix", is_flag=True, help="Normalise what is written as 'glossary lint --fix' would "
+              "(spaces, NFC, Persian letters in fa).")
 def add(
     file: str,
     entry_id: str | None,
@@ -160,8 +162,12 @@ def add(
     status: str,
     source: str | None,
     replace: bool,
+    fix: bool,
 ) -> None:
     """Add an entry to FILE (comments and formatting of the rest of the file are kept).
+
+    The entry is linted as 'glossary lint' does: an error refuses it, a warning is printed; --fix applies
+    the safe normalisations to what is written. To change one language of an entry use 'glossary set'.
 
     \b
     Examples:
@@ -176,6 +182,12 @@ def add(
     term_pairs = _parse_pairs(terms, "--term")
     variant_pairs = _parse_pairs(variants, "--variant")
     forbidden_pairs = _parse_pairs(forbidden, "--forbidden")
+    if fix:
+        from dragoman.glossary.edit_check import normalise_form
+
+        term_pairs = [(lang, normalise_form(text, lang, "term")) for lang, text in term_pairs]
+        variant_pairs = [(lang, normalise_form(text, lang, "variant")) for lang, text in variant_pairs]
+        forbidden_pairs = [(lang, normalise_form(text, lang, "forbidden")) for lang, text in forbidden_pairs]
     if entry_id is None:
         entry_id = derive_id(term_pairs)
         if entry_id is None:
@@ -196,6 +208,9 @@ def add(
     with GlossaryEditor(file) as editor:
         existed = editor.has(entry_id)
         editor.add_entry(entry, replace=replace)
+        from dragoman.commands.glossary_desk_cmd import lint_edit
+
+        lint_edit(editor, file, entry_id)
     click.echo(f"{'replaced' if existed else 'added'} {entry_id} in {file}", err=True)
 
 

@@ -360,7 +360,7 @@ class GlossaryEditor:
         item = self._require(entry_id)
         if value is None:
             if key in item:
-                del item[key]
+                _delete_key(item, key)
                 self.changed = True
             return
         if item.get(key) != value:
@@ -403,7 +403,7 @@ class GlossaryEditor:
             if values:
                 side[key] = _to_commented(_FlowList(values))
             elif key in side:
-                del side[key]
+                _delete_key(side, key)
         if set(side) <= {"term"} and "term" in side:
             new_value: Any = side["term"]
         else:
@@ -415,6 +415,24 @@ class GlossaryEditor:
         else:
             terms[lang] = new_value
             self.changed = True
+
+    def unset_language(self, entry_id: str, lang: str) -> None:
+        """Drop one language from an entry (the entry's other languages, settings and comments stay)."""
+        item = self._require(entry_id)
+        terms = item["terms"]
+        if lang not in terms:
+            have = ", ".join(str(code) for code in terms)
+            raise GlossaryError(
+                f"entry {entry_id!r} has no {lang} term", str(self.path), hint=f"it has: {have}"
+            )
+        if len(terms) == 1:
+            raise GlossaryError(
+                f"{lang} is the only language of entry {entry_id!r}",
+                str(self.path),
+                hint=f"remove the whole entry with 'dragoman glossary remove {self.path} {entry_id}'",
+            )
+        _delete_key(terms, lang)
+        self.changed = True
 
     # -- writing
 
@@ -439,6 +457,49 @@ def _insert_position(item: Any, key: str) -> int:
         if existing in _KEY_ORDER and _KEY_ORDER.index(existing) < rank:
             position = index + 1
     return position
+
+
+def _delete_key(mapping: Any, key: Any) -> None:
+    """Delete ``key`` from a ruamel mapping, keeping the comment lines that followed it.
+
+    ruamel.yaml attaches the comments after a value (a "# --- people ---" heading of the next entry, blank
+    lines) to that value's key; deleting the key would delete them. Its inline comment goes with it; the lines
+    after are moved to the end of what now comes last before them.
+    """
+    keys = list(mapping)
+    index = keys.index(key)
+    comment = mapping.ca.items.pop(key, None)
+    del mapping[key]
+    token = comment[2] if comment is not None and len(comment) > 2 else None
+    if token is None or "\n" not in token.value:
+        return
+    kept = token.value.split("\n", 1)[1]
+    if not kept.strip() and index < len(keys) - 1:
+        return  # only blank lines between this key and the next: nothing to keep
+    if not kept:
+        return
+    if index == 0:
+        return  # nothing before it in this mapping (the caller never deletes the only key)
+    _append_comment(mapping, keys[index - 1], kept)
+
+
+def _append_comment(container: Any, key: Any, lines: str) -> None:
+    """Add comment ``lines`` (without the line end of the value) after the value of ``container[key]``."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
+    value = container[key]
+    # The comment goes after the last scalar of a block collection, where ruamel keeps such comments.
+    while isinstance(value, (CommentedMap, CommentedSeq)) and len(value) and not value.fa.flow_style():
+        container, key = value, (list(value)[-1] if isinstance(value, CommentedMap) else len(value) - 1)
+        value = container[key]
+    position = 2 if isinstance(container, CommentedMap) else 0
+    slot = container.ca.items.setdefault(key, [None, None, None, None] if position == 2 else [None, None])
+    if slot[position] is not None:
+        slot[position].value = slot[position].value + lines
+    else:
+        slot[position] = CommentToken("\n" + lines, CommentMark(0), None)
 
 
 def _to_commented(value: Any) -> Any:
