@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from dragoman import config
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # SQLite's default limit on host parameters is 999 on old builds; stay well under it.
 _IN_CHUNK = 500
 # How long a writer waits for another process's transaction before the cache gives up (seconds).
@@ -73,6 +73,11 @@ _MIGRATIONS: list[tuple[str, ...]] = [
         "ALTER TABLE entries ADD COLUMN metadata TEXT",
         "ALTER TABLE entries ADD COLUMN created REAL NOT NULL DEFAULT 0",
     ),
+    (
+        # 3: provenance JSON per entry: glossary files' SHA-256, the entries used with their versions, the
+        # model packages (name, version, SHA-256) - see dragoman.pipeline.provenance.
+        "ALTER TABLE entries ADD COLUMN provenance TEXT",
+    ),
 ]
 assert len(_MIGRATIONS) == SCHEMA_VERSION
 
@@ -93,6 +98,9 @@ class TranslationMemory:
         # Opened on first use, not here: a run that stops before translating (a missing model the user
         # declines to install, a bad option found late) leaves no memory file behind.
         self._db: sqlite3.Connection | None = None
+        # Set by the pipeline before a route is translated (a dragoman.pipeline.provenance.RecordProvenance):
+        # every record written then carries what produced it.
+        self.provenance: Any = None
 
     @property
     def _conn(self) -> sqlite3.Connection:
@@ -219,6 +227,15 @@ class TranslationMemory:
             return None
         return _load_metadata(row[0]) if row is not None else None
 
+    def get_provenance(self, key: str) -> dict[str, Any] | None:
+        """What produced the stored translation of ``key`` (None when unknown: stored before schema 3)."""
+        try:
+            row = self._conn.execute("SELECT provenance FROM entries WHERE key = ?", (key,)).fetchone()
+        except sqlite3.DatabaseError as err:
+            self._degrade(err)
+            return None
+        return _load_metadata(row[0]) if row is not None else None
+
     def put_many(
         self,
         items: Mapping[str, str] | Iterable[tuple[str, str]],
@@ -237,6 +254,9 @@ class TranslationMemory:
                 if metadata and key in metadata
                 else None,
                 now,
+                json.dumps(self.provenance.record(metadata.get(key) if metadata else None), ensure_ascii=False)
+                if self.provenance is not None
+                else None,
             )
             for key, text in pairs
         ]
@@ -245,7 +265,8 @@ class TranslationMemory:
                 self._conn.execute("BEGIN IMMEDIATE")
                 try:
                     self._conn.executemany(
-                        "INSERT OR REPLACE INTO entries (key, translation, metadata, created) VALUES (?, ?, ?, ?)",
+                        "INSERT OR REPLACE INTO entries (key, translation, metadata, created, provenance) "
+                        "VALUES (?, ?, ?, ?, ?)",
                         rows,
                     )
                     self._conn.execute("COMMIT")

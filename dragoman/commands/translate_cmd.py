@@ -303,8 +303,16 @@ def translate(
     if report_path is not None:
         import json
 
+        from dragoman.pipeline.provenance import changes_since_report, describe_change
         from dragoman.pipeline.run import write_atomic
 
+        # A re-run that writes over an earlier report names the outputs that changed and the entries why.
+        changes = changes_since_report(report_path, result.report)
+        if changes is not None:
+            result.report["provenance"]["changes_since_last_report"] = changes
+            if not quiet and not as_json:
+                for change in changes:
+                    click.echo(f"note: {describe_change(change)}", err=True)
         write_atomic(report_path, json.dumps(result.report, ensure_ascii=False, indent=2) + "\n")
 
     term_exit = 0

@@ -62,11 +62,16 @@ def load_glossary_file(
         def parse() -> Glossary:
             return reader.read(data, name, source=source, target=target)
 
-    if not use_store:
-        return parse()
-    from dragoman.glossary.store import load_through_store
+    import hashlib
 
-    return load_through_store(data, name, options, parse)
+    if not use_store:
+        glossary = parse()
+    else:
+        from dragoman.glossary.store import load_through_store
+
+        glossary = load_through_store(data, name, options, parse)
+    glossary.sources = [(name, hashlib.sha256(data).hexdigest())]
+    return glossary
 
 
 def merge_layers(layers: Sequence[Glossary], mode: LayerMode = "fields") -> Glossary:
@@ -126,6 +131,7 @@ def merge_layers(layers: Sequence[Glossary], mode: LayerMode = "fields") -> Glos
             for owner_key, entry_id in layer_owners.items():
                 owners.setdefault(owner_key, entry_id)
     merged.conflicts = conflicts
+    merged.sources = [source for layer in layers for source in layer.sources]
     return merged
 
 

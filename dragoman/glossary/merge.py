@@ -77,6 +77,7 @@ def merge_glossaries(glossaries: Sequence[Glossary], layers: LayerMode = "fields
             languages=list(merged.languages),
             path=merged.path,
             conflicts=list(merged.conflicts),
+            sources=list(merged.sources),
         )
     return MergeResult(merged, list(merged.conflicts), _shared_terms(merged))
 

@@ -190,6 +190,8 @@ class Glossary:
     version: int = FORMAT_VERSION
     path: str | None = None
     conflicts: list[Conflict] = field(default_factory=list)
+    # The files this glossary was loaded from, in layer order, with the SHA-256 of their bytes (provenance).
+    sources: list[tuple[str, str]] = field(default_factory=list, compare=False)
 
     def __iter__(self) -> Iterator[Entry]:
         return iter(self.entries.values())
@@ -214,4 +216,5 @@ class Glossary:
             version=self.version,
             path=self.path,
             conflicts=list(self.conflicts),
+            sources=list(self.sources),
         )

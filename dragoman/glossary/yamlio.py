@@ -90,7 +90,12 @@ def load_glossary(path: str | Path) -> Glossary:
 def load_glossary_bytes(data: bytes, path: str | None = None) -> Glossary:
     """Validate and load glossary YAML given as bytes (checks binary content and UTF-8 first)."""
     name = path or "<glossary>"
-    return load_glossary_text(decode_glossary_bytes(data, name), name)
+    glossary = load_glossary_text(decode_glossary_bytes(data, name), name)
+    if path is not None:
+        import hashlib
+
+        glossary.sources = [(path, hashlib.sha256(data).hexdigest())]
+    return glossary
 
 
 def decode_glossary_bytes(data: bytes, path: str | None = None) -> str:

@@ -14,6 +14,7 @@ from dragoman.cache import TranslationMemory
 from dragoman.engines.base import Engine
 from dragoman.errors import DragomanError, InputError
 from dragoman.pipeline.routes import MissingModelError, Route, plan_route
+from dragoman.pipeline import provenance
 from dragoman.pipeline.translator import CHUNK_SEGMENTS, CountingEngine, Progress, RunStats, Translator
 
 if TYPE_CHECKING:
@@ -257,9 +258,12 @@ def run(
     ]
     outputs: list[Output] = []
     planned_paths: dict[Path, str] = {}
+    versions = provenance.EntryVersions(job.glossary)
     for (source, target), route in routes.items():
         group = [doc for doc in good if doc.source == source]
         segments = [segment for doc in group for segment in doc.document.segments]  # type: ignore[union-attr]
+        if translator.memory is not None:  # every record this route stores says what produced it
+            translator.memory.provenance = provenance.RecordProvenance(job.glossary, versions, counting, route.label)
         translated = _translate_route(translator, segments, route)
         position = 0
         for doc in group:
@@ -313,6 +317,8 @@ def run(
                 )
     route_labels = {f"{s}->{t}": r.label for (s, t), r in routes.items()}
     report = build_report(job, docs, outputs, errors, route_labels, translator.stats)
+    # Provenance first in the report: the glossary files, entry versions and model packages behind the outputs.
+    report = {"provenance": provenance.run_provenance(job.glossary, versions, counting, route_labels, outputs), **report}
     report["notes"] = notes
     return RunResult(
         outputs=outputs, errors=errors, routes=route_labels, stats=translator.stats, report=report, notes=notes
