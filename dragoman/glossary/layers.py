@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from dragoman.glossary.fields import LayerMode, entry_changes, layer_entry, overridden
-from dragoman.glossary.model import Conflict, Entry, FieldChange, Glossary
+from dragoman.glossary.model import Conflict, Entry, FieldChange, Glossary, show_value
 from dragoman.glossary.normalize import fold_case, normalize_term
 
 
@@ -201,6 +201,7 @@ def _term_conflict(rival: Entry, entry: Entry, lang: str, form: str) -> Conflict
         dropped_origin=rival.origin,
         message=(
             f"{lang} term {form!r} of entry {entry.id!r} is also in entry {rival.id!r}, which renders it "
-            f"in {other} as {rival.term(other)!r}; {entry.id!r} ({entry.term(other)!r}) wins"
+            f"in {other} as {show_value(rival.term(other), '(no term)')}; {entry.id!r} "
+            f"({show_value(entry.term(other), '(no term)')}) wins"
         ),
     )

@@ -267,3 +267,14 @@ def test_a_layer_that_states_nulls_round_trips_through_save(tmp_path: Path) -> N
     entry = again.get("iran")
     assert entry is not None
     assert entry.removed == ("ms",) and entry.states("note") and entry.terms["en"].states("variants")
+
+
+def test_shared_term_conflict_with_no_preferred_term_says_so_not_none() -> None:
+    from dragoman.glossary.layers import merge_layers
+    from dragoman.glossary.model import Glossary, LangTerms
+
+    a, b = Glossary(), Glossary()
+    a.add(Entry("x", {"en": LangTerms("Tehran"), "ms": LangTerms(None, ["Teheran"])}))
+    b.add(Entry("y", {"en": LangTerms("Tehran"), "ms": LangTerms("Tehran")}))
+    (conflict,) = merge_layers([a, b]).conflicts
+    assert "renders it in ms as (no term); 'y' ('Tehran') wins" in str(conflict) and "None" not in str(conflict)
