@@ -278,3 +278,39 @@ def test_shared_term_conflict_with_no_preferred_term_says_so_not_none() -> None:
     b.add(Entry("y", {"en": LangTerms("Tehran"), "ms": LangTerms("Tehran")}))
     (conflict,) = merge_layers([a, b]).conflicts
     assert "renders it in ms as (no term); 'y' ('Tehran') wins" in str(conflict) and "None" not in str(conflict)
+
+
+def test_translate_with_env_layers_keeps_the_base_rendering(tmp_path: Path) -> None:
+    """DRAGOMAN_GLOSSARY="zz.yaml:desk.yaml" where the desk adds ms to an entry: the zz rendering is still enforced."""
+    from helpers.toy import TOY_PACKAGE
+
+    from dragoman import packages
+
+    packages.install_file(TOY_PACKAGE)
+    base = write(tmp_path / "zz.yaml", "version: 1\nentries:\n  - id: kl\n    terms: {en: Kuala Lumpur, zz: Kuala Lumpur}\n")
+    desk = write(tmp_path / "desk.yaml", "version: 1\nentries:\n  - id: kl\n    terms: {ms: Kuala Lumpur}\n")
+    report = tmp_path / "r.json"
+    env = {"DRAGOMAN_GLOSSARY": f"{base}{os.pathsep}{desk}"}
+    args = ["translate", "--to", "zz", "--no-memory", "--report", str(report)]
+    run = CliRunner().invoke(cli, args, input="They met in Kuala Lumpur.\n", env=env)
+    assert run.exit_code == 0, run.output
+    assert json.loads(report.read_text(encoding="utf-8"))["summary"]["applied"] == 1
+    assert "Kuala Lumpur" in run.stdout
+    replaced = CliRunner().invoke(cli, [*args, "--layers", "replace"], input="They met in Kuala Lumpur.\n", env=env)
+    assert replaced.exit_code == 0, replaced.output
+    assert json.loads(report.read_text(encoding="utf-8"))["summary"]["terms_found"] == 0
+    assert "has no zz terms" in replaced.stderr
+
+
+def test_the_store_keeps_removals_and_stated_fields(tmp_path: Path) -> None:
+    from dragoman.glossary.store import from_data, to_data
+    from dragoman.glossary.yamlio import load_glossary_text
+
+    layer = load_glossary_text(
+        "version: 1\nentries:\n  - id: iran\n    note: null\n    terms:\n      ms: null\n      en: {variants: []}\n"
+    )
+    back = from_data(to_data(layer))
+    entry = back.get("iran")
+    assert entry is not None
+    assert entry.removed == ("ms",) and entry.stated == frozenset({"note"})
+    assert entry.terms["en"].stated == frozenset({"variants"})
