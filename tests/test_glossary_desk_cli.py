@@ -270,3 +270,34 @@ def test_diff_rev_outside_a_git_repository_is_one_line(tmp_path: Path) -> None:
     assert result.output.strip() == (
         f"Error: {path}: not in a git repository — --rev needs a file in a git work tree; compare two files: OLD NEW"
     )
+
+
+def test_set_edits_one_entry_of_a_long_file_by_its_lines_only(tmp_path: Path) -> None:
+    from dragoman.glossary.editor import GlossaryEditor
+
+    lines = ["version: 1", "languages: [en, ms]", "entries:"]
+    for i in range(300):
+        lines += [f"  # entry {i}", f"  - id: e{i}", f"    terms: {{en: 'Term {i}', ms: \"Istilah {i}\"}}", ""]
+    text = "\n".join(lines) + "\n"
+    path = tmp_path / "long.yaml"
+    path.write_text(text, encoding="utf-8")
+    with GlossaryEditor(path) as editor:
+        editor.set_terms("e150", "ms", term="Istilah seratus lima puluh")
+        editor.set_field("e7", "note", "seventh")
+        assert editor._data is None  # the whole file was never round-tripped
+    after = path.read_text(encoding="utf-8")
+    assert changed_lines(text, after) == (
+        ["    terms: {en: 'Term 150', ms: \"Istilah 150\"}"],
+        ["    note: seventh", "    terms: {en: 'Term 150', ms: \"Istilah seratus lima puluh\"}"],
+    )
+    glossary = load_glossary(path)
+    assert glossary.get("e150").term("ms") == "Istilah seratus lima puluh"  # type: ignore[union-attr]
+    assert glossary.get("e7").note == "seventh" and len(glossary) == 300  # type: ignore[union-attr]
+
+
+def test_set_in_a_flow_list_of_entries_edits_the_whole_tree(tmp_path: Path) -> None:
+    path = tmp_path / "flow.yaml"
+    path.write_text("version: 1\nentries: [{id: x, terms: {en: X}}, {id: y, terms: {en: Y}}]\n", encoding="utf-8")
+    assert run("set", str(path), "y", "-t", "ms", "--term", "Ye").exit_code == 0
+    glossary = load_glossary(path)
+    assert glossary.get("y").term("ms") == "Ye" and glossary.get("x").term("en") == "X"  # type: ignore[union-attr]
