@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -68,8 +69,7 @@ def model_records(engine: Any, legs: Iterable[tuple[str, str]]) -> list[dict[str
 
 def legs_of(label: str) -> list[tuple[str, str]]:
     """The legs of a route label: 'en->ms->fa' -> [(en, ms), (ms, fa)]."""
-    codes = label.split("->")
-    return list(zip(codes, codes[1:]))
+    return list(itertools.pairwise(label.split("->")))
 
 
 class EntryVersions:
