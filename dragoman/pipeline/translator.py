@@ -311,6 +311,11 @@ class Translator:
             self._enforce_options[key] = options
         return self._enforce_options[key]
 
+    def set_enforce_options(self, route: Route, options: EnforceOptions) -> None:
+        """Use ``options`` for the route instead of this machine's calibration (a cluster worker takes the
+        client's, so that both translate alike)."""
+        self._enforce_options[(route.source, route.target)] = options
+
     def translate(
         self, texts: Sequence[str], route: Route, marks: Sequence[Marks] | None = None
     ) -> list[SegmentResult]:
