@@ -47,16 +47,22 @@ class Translation:
 
 
 def load_glossaries(
-    paths: str | Path | Sequence[str | Path], *, source: str | None = None, target: str | None = None
+    paths: str | Path | Sequence[str | Path],
+    *,
+    source: str | None = None,
+    target: str | None = None,
+    layers: str = "fields",
 ) -> Glossary:
-    """Load and layer glossaries (YAML, CSV, TSV, TBX): later files win, conflicts are in ``.conflicts``.
+    """Load and layer glossaries (YAML, CSV, TSV, TBX), conflicts in ``.conflicts``.
 
     ``paths`` is one path (a str or a Path) or several; ``source``/``target`` say which languages a two-column
-    CSV/TSV without a header holds (as ``--from``/``--to`` do on the command line)."""
+    CSV/TSV without a header holds (as ``--from``/``--to`` do on the command line). ``layers="fields"`` (as
+    ``-g``): a later file overrides only the languages and fields it states; ``layers="replace"``: a later
+    file's entry replaces the whole entry."""
     from dragoman.glossary.layers import load_glossaries as _load
-    from dragoman.pipeline.job import glossary_paths
+    from dragoman.pipeline.job import check_layers, glossary_paths
 
-    return _load(glossary_paths(paths), source=source, target=target)
+    return _load(glossary_paths(paths), source=source, target=target, layers=check_layers(layers))
 
 
 def translate(
@@ -71,6 +77,7 @@ def translate(
     use_memory: bool = True,
     digits: str = "keep",
     use_drafts: bool = False,
+    layers: str = "fields",
 ) -> Translation:
     """Translate ``text`` from ``source`` into ``target``, enforcing ``glossary``.
 
@@ -79,7 +86,7 @@ def translate(
     ``engine`` an engine name (``argos``, ``argostranslate``, ``apertium``), built with ``engine_options``
     (what ``--engine-option KEY=VALUE`` sets, e.g. ``{"beam_size": 2}``), or an engine instance; ``format``
     one of ``txt``, ``markdown``, ``html``; ``use_drafts`` also applies entries with ``status: draft`` (as
-    ``dragoman translate --use-drafts``). Warnings (a glossary without ``target`` terms, layering conflicts)
+    ``dragoman translate --use-drafts``); ``layers`` as in :func:`load_glossaries`. Warnings (a glossary without ``target`` terms, layering conflicts)
     go to the ``warnings`` module. Raises :class:`dragoman.errors.DragomanError` subclasses with a one-line
     message (a missing model names the command that installs it, a missing glossary file says so).
     """
@@ -103,6 +110,7 @@ def translate(
         digits=digits,
         include_drafts=use_drafts,
         warn=lambda message: warnings.warn(message, GlossaryWarning, stacklevel=3),
+        layers=layers,
     )
 
     def refuse_bad_input(docs: Sequence[InputDoc]) -> None:

@@ -18,7 +18,7 @@ from dragoman import cache_health as health
 from dragoman import config
 from dragoman.errors import DragomanError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # SQLite's default limit on host parameters is 999 on old builds; stay well under it.
 _IN_CHUNK = 500
 # How long a writer waits for another process's transaction before the cache gives up (seconds).
@@ -125,6 +125,11 @@ _MIGRATIONS: list[tuple[str, ...]] = [
         "ALTER TABLE entries ADD COLUMN metadata TEXT",
         "ALTER TABLE entries ADD COLUMN created REAL NOT NULL DEFAULT 0",
     ),
+    (
+        # 3: provenance JSON per entry: glossary files' SHA-256, the entries used with their versions, the
+        # model packages (name, version, SHA-256) - see dragoman.pipeline.provenance.
+        "ALTER TABLE entries ADD COLUMN provenance TEXT",
+    ),
 ]
 assert len(_MIGRATIONS) == SCHEMA_VERSION
 
@@ -149,6 +154,9 @@ class TranslationMemory:
         # Opened on first use, not here: a run that stops before translating (a missing model the user
         # declines to install, a bad option found late) leaves no memory file behind.
         self._db: sqlite3.Connection | None = None
+        # Set by the pipeline before a route is translated (a dragoman.pipeline.provenance.RecordProvenance):
+        # every record written then carries what produced it.
+        self.provenance: Any = None
 
     @property
     def _conn(self) -> sqlite3.Connection:
@@ -340,6 +348,11 @@ class TranslationMemory:
         rows = self._select([key], "metadata")
         return _load_metadata(rows[-1][1]) if rows else None
 
+    def get_provenance(self, key: str) -> dict[str, Any] | None:
+        """What produced the stored translation of ``key`` (None when unknown: stored before schema 3)."""
+        rows = self._select([key], "provenance")
+        return _load_metadata(rows[-1][1]) if rows else None
+
     def put_many(
         self,
         items: Mapping[str, str] | Iterable[tuple[str, str]],
@@ -358,6 +371,9 @@ class TranslationMemory:
                 if metadata and key in metadata
                 else None,
                 now,
+                json.dumps(self.provenance.record(metadata.get(key) if metadata else None), ensure_ascii=False)
+                if self.provenance is not None
+                else None,
             )
             for key, text in pairs
         ]
@@ -366,7 +382,9 @@ class TranslationMemory:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 conn.executemany(
-                    "INSERT OR REPLACE INTO entries (key, translation, metadata, created) VALUES (?, ?, ?, ?)", rows
+                    "INSERT OR REPLACE INTO entries (key, translation, metadata, created, provenance) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    rows,
                 )
                 conn.execute("COMMIT")
             except BaseException:

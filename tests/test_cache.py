@@ -160,7 +160,7 @@ def test_migrates_a_version_1_database(tmp_path: Path) -> None:
     conn = sqlite3.connect(str(path))
     assert conn.execute("SELECT version FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
     columns = [row[1] for row in conn.execute("PRAGMA table_info(entries)")]
-    assert columns == ["key", "translation", "metadata", "created"]
+    assert columns == ["key", "translation", "metadata", "created", "provenance"]
     conn.close()
 
 

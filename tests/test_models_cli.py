@@ -126,6 +126,7 @@ def test_list_json_and_warnings(tmp_path: Path) -> None:
             + hashlib.sha256((tmp_path / "dl" / "translate-en_zz-1_0.argosmodel").read_bytes()).hexdigest()[
                 :16
             ],
+            "sha256": hashlib.sha256((tmp_path / "dl" / "translate-en_zz-1_0.argosmodel").read_bytes()).hexdigest(),
             "active": True,
             "calibrated": False,
             "calibration": "broken",

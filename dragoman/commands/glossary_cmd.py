@@ -12,6 +12,7 @@ _MODULES = {
                                             "show": "show", "search": "search", "stats": "stats"},
     "dragoman.commands.glossary_io_cmd": {"lint": "lint", "merge": "merge", "import": "import_cmd", "export": "export"},
     "dragoman.commands.glossary_grow_cmd": {"suggest": "suggest", "seed": "seed", "review": "review", "approve": "approve"},
+    "dragoman.commands.glossary_desk_cmd": {"set": "set_cmd", "unset": "unset", "diff": "diff"},
 }
 LAZY_COMMANDS = {name: f"{module}:{attr}" for module, names in _MODULES.items() for name, attr in names.items()}
 

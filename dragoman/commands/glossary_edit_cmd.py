@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from dragoman.commands.common import echo_json, warn
+from dragoman.commands.layering import layers_mode, layers_option
 from dragoman.errors import LanguageError
 from dragoman.glossary.model import (
     CASE_MODES,
@@ -24,7 +25,9 @@ from dragoman.languages import validate_code
 
 
 def glossary_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    """``-g/--glossary FILE`` (repeatable, layered in order; envvar DRAGOMAN_GLOSSARY, paths separated by ':')."""
+    """``-g/--glossary FILE`` (repeatable, layered in order; envvar DRAGOMAN_GLOSSARY, paths separated by ':')
+    and ``--layers``."""
+    func = layers_option(func)
     return click.option(
         "-g",
         "--glossary",
@@ -41,13 +44,14 @@ def load_cli_glossaries(paths: Sequence[str], source: str | None = None, target:
     stderr as a warning. ``source``/``target`` read a two-column CSV/TSV without a header."""
     from dragoman.glossary.layers import load_glossaries
 
-    glossary = load_glossaries(list(paths), source=source, target=target) if paths else Glossary()
+    glossary = load_glossaries(list(paths), source=source, target=target, layers=layers_mode()) if paths else Glossary()
     for conflict in glossary.conflicts:
         warn(str(conflict))
     return glossary
 
 
-def _parse_pairs(values: Sequence[str], option: str) -> list[tuple[str, str]]:
+def _parse_pairs(values: Sequence[str], option: str, fix: bool = False) -> list[tuple[str, str]]:
+    """LANG=TEXT values; a control character is refused, and so is edge whitespace unless ``fix`` (--fix trims it)."""
     pairs = []
     for value in values:
         lang, sep, text = value.partition("=")
@@ -61,7 +65,6 @@ def _parse_pairs(values: Sequence[str], option: str) -> list[tuple[str, str]]:
         if not text.strip():
             raise click.BadParameter(f"the {lang} text is empty", param_hint=option)
         # Refused here rather than written and then flagged by lint (E004) and refused by export.
-        from dragoman.glossary.termfix import EDGE_CHARS as EDGE_CHARACTERS
         from dragoman.glossary.normalize import control_characters
 
         controls = control_characters(text)
@@ -69,12 +72,20 @@ def _parse_pairs(values: Sequence[str], option: str) -> list[tuple[str, str]]:
             raise click.BadParameter(
                 f"the {lang} text {text!r} contains control character {', '.join(controls)} (lint: E004); "
                 "retype it without", param_hint=option)
-        if text != text.strip(EDGE_CHARACTERS):
-            raise click.BadParameter(
-                f"the {lang} text {text!r} has leading or trailing space (lint: W004; export refuses it); "
-                "give it without", param_hint=option)
+        if not fix:
+            refuse_edge_space(text, lang, option)
         pairs.append((lang, text))
     return pairs
+
+
+def refuse_edge_space(text: str, lang: str, option: str) -> None:
+    """Edge whitespace is lint's W004 and export refuses it: refused here rather than written, naming --fix."""
+    from dragoman.glossary.termfix import EDGE_CHARS
+
+    if text != text.strip(EDGE_CHARS):
+        raise click.BadParameter(
+            f"the {lang} text {text!r} has leading or trailing space (lint: W004; export refuses it); "
+            "give it without, or pass --fix to trim it", param_hint=option)
 
 
 def derive_id(terms: Sequence[tuple[str, str]]) -> str | None:
@@ -151,6 +162,8 @@ def new(file: str, langs: str, name: str | None, description: str | None) -> Non
 @click.option("--status", type=click.Choice(STATUSES), default="approved", show_default=True)
 @click.option("--source", help="Where the entry comes from (provenance).")
 @click.option("--replace", is_flag=True, help="Replace an existing entry with the same id.")
+@click.option("--fix", is_flag=True, help="Normalise what is written as 'glossary lint --fix' would "
+              "(spaces, NFC, Persian letters in fa).")
 def add(
     file: str,
     entry_id: str | None,
@@ -164,8 +177,12 @@ def add(
     status: str,
     source: str | None,
     replace: bool,
+    fix: bool,
 ) -> None:
     """Add an entry to FILE (comments and formatting of the rest of the file are kept).
+
+    The entry is linted as 'glossary lint' does: an error refuses it, a warning is printed; --fix applies
+    the safe normalisations to what is written. To change one language of an entry use 'glossary set'.
 
     \b
     Examples:
@@ -177,9 +194,15 @@ def add(
     from dragoman.glossary.editor import GlossaryEditor
     from dragoman.glossary.yamlio import ID_RE
 
-    term_pairs = _parse_pairs(terms, "--term")
-    variant_pairs = _parse_pairs(variants, "--variant")
-    forbidden_pairs = _parse_pairs(forbidden, "--forbidden")
+    term_pairs = _parse_pairs(terms, "--term", fix)
+    variant_pairs = _parse_pairs(variants, "--variant", fix)
+    forbidden_pairs = _parse_pairs(forbidden, "--forbidden", fix)
+    if fix:
+        from dragoman.glossary.edit_check import normalise_form
+
+        term_pairs = [(lang, normalise_form(text, lang, "term")) for lang, text in term_pairs]
+        variant_pairs = [(lang, normalise_form(text, lang, "variant")) for lang, text in variant_pairs]
+        forbidden_pairs = [(lang, normalise_form(text, lang, "forbidden")) for lang, text in forbidden_pairs]
     if entry_id is None:
         entry_id = derive_id(term_pairs)
         if entry_id is None:
@@ -200,6 +223,9 @@ def add(
     with GlossaryEditor(file) as editor:
         existed = editor.has(entry_id)
         editor.add_entry(entry, replace=replace)
+        from dragoman.commands.glossary_desk_cmd import lint_edit
+
+        lint_edit(editor, file, entry_id)
     click.echo(f"{'replaced' if existed else 'added'} {entry_id} in {file}", err=True)
 
 
@@ -411,4 +437,6 @@ def glossary_stats(glossary: Glossary) -> dict[str, Any]:
 
 COMMANDS: list[click.Command] = [new, add, remove, list_entries, show, search, stats]
 
-__all__ = ["COMMANDS", "derive_id", "glossary_option", "glossary_stats", "load_cli_glossaries"]
+__all__ = [
+    "COMMANDS", "derive_id", "glossary_option", "glossary_stats", "load_cli_glossaries"
+]

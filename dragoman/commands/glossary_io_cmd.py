@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from dragoman.commands.common import echo_json, warn
+from dragoman.commands.layering import layers_mode, layers_option
 from dragoman.errors import GlossaryError, LanguageError
 
 
@@ -165,8 +166,9 @@ def _plural(count: int, one: str, many: str | None = None) -> str:
     "--strict", is_flag=True, help="Fail (and write nothing) when the files conflict."
 )
 @click.option("--force", is_flag=True, help="Replace OUTPUT even if it is not a glossary.")
+@layers_option
 def merge(files: tuple[str, ...], output: str, as_json: bool, strict: bool, force: bool) -> None:
-    """Merge glossaries into one file: later files win per entry id.
+    """Merge glossaries into one file, as -g layers them: a later file overrides the languages and fields it states.
 
     Every conflict (an id redefined differently, a term rendered differently by two entries)
     is printed on stderr, and terms shared by entries with different ids are flagged.
@@ -183,7 +185,7 @@ def merge(files: tuple[str, ...], output: str, as_json: bool, strict: bool, forc
 
     # Before any work: merging into one of the inputs would rewrite it without its comments.
     WriteGuard(files, force=force).check(output, None, "the merged glossary")
-    result = merge_files(list(files))
+    result = merge_files(list(files), layers=layers_mode())
     for conflict in result.conflicts:
         warn(str(conflict))
     for shared in result.shared_terms:

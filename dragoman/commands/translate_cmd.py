@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from dragoman.commands.common import echo_json, parse_lang_list, warn
+from dragoman.commands.layering import layers_mode, layers_option
 from dragoman.engines.base import COMPUTE_TYPES
 from dragoman.formats import format_choices
 
@@ -195,6 +196,7 @@ class _Bar:
 @click.option("--glossary", "-g", "glossaries", multiple=True, envvar="DRAGOMAN_GLOSSARY",
               type=click.Path(path_type=Path),
               help="Glossary file (YAML, CSV, TSV, TBX); repeat for several. Env: DRAGOMAN_GLOSSARY.")
+@layers_option
 @click.option("--outdir", "-o", type=click.Path(path_type=Path, file_okay=False),
               help="Directory for the translations (default: next to each input).")
 @click.option("--format", "format_name", type=click.Choice(format_choices()),
@@ -339,6 +341,7 @@ def translate(
             warn=warn,
             keep_for_process=True,
             force=force,
+            layers=layers_mode(),
         )
     except EngineUnavailable:
         raise  # a missing optional extra: a one-line error with the install command, not a usage error
@@ -387,6 +390,15 @@ def translate(
     if report_path is not None:
         from dragoman.fsutil import json_text
 
+        from dragoman.pipeline.provenance import changes_since_report, describe_change
+
+        # A re-run that writes over an earlier report names the outputs that changed and the entries why.
+        changes = changes_since_report(report_path, result.report)
+        if changes is not None:
+            result.report["provenance"]["changes_since_last_report"] = changes
+            if not quiet and not as_json:
+                for change in changes:
+                    click.echo(f"note: {describe_change(change)}", err=True)
         report_guard = WriteGuard(files, force=force)
         for out in result.outputs:
             if out.path is not None:

@@ -93,6 +93,8 @@ class GlossaryEditor:
         self._layout: Layout = Layout()
         self._layout_stale = False
         self._ids: set[str] = set()
+        # An entry being edited on its own: (entry id, first line, end line, ruamel YAML, tree of "entries: [it]")
+        self._pending: tuple[str, int, int, Any, Any] | None = None
         self._original = ""
         self._bom = False
         self._crlf = False
@@ -141,6 +143,7 @@ class GlossaryEditor:
 
     def _fresh_layout(self) -> Layout:
         """The layout of the current text (re-read after lines were cut)."""
+        self._flush()
         if self._layout_stale:
             _glossary, self._layout = load_glossary_layout(self._text, str(self.path))
             self._layout_stale = False
@@ -150,11 +153,25 @@ class GlossaryEditor:
         """The ruamel.yaml round-trip tree of the current text (loaded on first use)."""
         if self._data is not None:
             return self._data
-        from ruamel.yaml import YAML
+        self._flush()
         from ruamel.yaml.comments import CommentedSeq
-        from ruamel.yaml.error import YAMLError
 
         text = self._text
+        self._yaml, self._data = self._round_trip(text)
+        entries = self._data.get("entries")
+        if entries is None or (not entries and entries.fa.flow_style()):
+            # "entries: []" would stay a flow list: [{id: ..., terms: ...}]
+            seq = entries if entries is not None else CommentedSeq()
+            seq.fa.set_block_style()
+            self._data["entries"] = seq
+        return self._data
+
+    def _round_trip(self, text: str, exact: bool = False) -> Any:
+        """(ruamel YAML, tree) of ``text`` with the indentation that reproduces it byte for byte (the first
+        layout tried if none does; with ``exact``, None then)."""
+        from ruamel.yaml import YAML
+        from ruamel.yaml.error import YAMLError
+
         chosen: Any = None
         for mapping, sequence, offset in _LAYOUTS:
             yaml = YAML()
@@ -169,26 +186,90 @@ class GlossaryEditor:
                     str(self.path),
                     hint="simplify the YAML (plain block style) and try again",
                 ) from None
+            if _dump(yaml, data) == text:
+                return (yaml, data)
             if chosen is None:
                 chosen = (yaml, data)
-            if _dump(yaml, data) == text:
-                chosen = (yaml, data)
-                break
-        self._yaml, self._data = chosen
-        entries = self._data.get("entries")
-        if entries is None or (not entries and entries.fa.flow_style()):
-            # "entries: []" would stay a flow list: [{id: ..., terms: ...}]
-            seq = entries if entries is not None else CommentedSeq()
-            seq.fa.set_block_style()
-            self._data["entries"] = seq
-        return self._data
+        return None if exact else chosen
+
+    def _flush(self) -> None:
+        """Put the entry edited on its own back into the text."""
+        if self._pending is None:
+            return
+        _entry_id, first, end, yaml, data = self._pending
+        self._pending = None
+        rendered = _dump(yaml, data).split("\n", 1)[1]
+        lines = self._text.splitlines(keepends=True)
+        self._text = "".join(lines[:first]) + rendered + "".join(lines[end:])
+        self._layout_stale = True
+
+    def _entry_alone(self, entry_id: str) -> Any:
+        """The ruamel mapping of one entry, round-tripped on its own lines rather than with the whole file.
+
+        A 20,000-entry file takes ruamel.yaml minutes to load and dump; one entry takes milliseconds. None
+        where the entry cannot be cut out by lines (a flow list of entries, several entries on a line) or its
+        lines do not reproduce byte for byte on their own: the caller then edits the whole tree.
+        """
+        if self._pending is not None:
+            if self._pending[0] == entry_id:
+                return self._pending[4]["entries"][0]
+            self._flush()
+        span = self._entry_lines(entry_id)
+        if span is None:
+            return None
+        first, end = span
+        lines = self._text.splitlines(keepends=True)
+        snippet = "entries:\n" + "".join(lines[first:end])
+        if not snippet.endswith("\n"):
+            snippet += "\n"
+        try:
+            loaded = self._round_trip(snippet, exact=True)
+        except GlossaryError:
+            return None
+        if loaded is None:
+            return None
+        yaml, data = loaded
+        entries = data.get("entries") if hasattr(data, "get") else None
+        if not entries or len(entries) != 1 or not hasattr(entries[0], "get") or entries[0].get("id") != entry_id:
+            return None
+        self._pending = (entry_id, first, end, yaml, data)
+        return entries[0]
+
+    def _entry_lines(self, entry_id: str) -> tuple[int, int] | None:
+        """(first line, end line) of an entry in the current text, the comment lines after it included."""
+        layout = self._fresh_layout()
+        ids = layout.ids
+        if not layout.block_entries or len(layout.entry_starts) != len(ids) or entry_id not in ids:
+            return None
+        starts = [line for line, _column in layout.entry_starts]
+        if starts != sorted(set(starts)):
+            return None
+        index = ids.index(entry_id)
+        lines = self._text.splitlines(keepends=True)
+        first = starts[index]
+        if lines[first].lstrip(" ").startswith("- ") is False:
+            return None
+        if index + 1 < len(starts):
+            return first, starts[index + 1]
+        dash_column = layout.entry_starts[index][1] - 2
+        end = first + 1
+        while end < len(lines):
+            line = lines[end]
+            stripped = line.strip()
+            indent = len(line) - len(line.lstrip(" "))
+            if stripped and not stripped.startswith("#") and indent <= max(dash_column, 0) and not line.lstrip(" ").startswith("- "):
+                break  # the next top-level key after the entries
+            end += 1
+        return first, end
 
     def _body(self) -> str:
         """The current text with "\n" line ends and no BOM."""
+        self._flush()
         return _dump(self._yaml, self._data) if self._data is not None else self._text
 
     def _to_text_mode(self) -> None:
         """Leave the ruamel tree (after in-place edits) to edit lines again."""
+        self._flush()
         if self._data is not None:
             self._text = _dump(self._yaml, self._data)
             self._data = None
@@ -217,6 +298,10 @@ class GlossaryEditor:
         """The ruamel mapping of an entry (for in-place edits)."""
         if entry_id not in self._ids:
             raise GlossaryError(f"no entry with id {entry_id!r}", str(self.path), hint="see the ids with 'dragoman glossary list'")
+        if self._data is None:
+            alone = self._entry_alone(entry_id)
+            if alone is not None:
+                return alone
         index = self._find(entry_id)
         assert index is not None  # _ids mirrors the entries
         return self._tree()["entries"][index]
@@ -360,7 +445,7 @@ class GlossaryEditor:
         item = self._require(entry_id)
         if value is None:
             if key in item:
-                del item[key]
+                _delete_key(item, key)
                 self.changed = True
             return
         if item.get(key) != value:
@@ -403,7 +488,7 @@ class GlossaryEditor:
             if values:
                 side[key] = _to_commented(_FlowList(values))
             elif key in side:
-                del side[key]
+                _delete_key(side, key)
         if set(side) <= {"term"} and "term" in side:
             new_value: Any = side["term"]
         else:
@@ -415,6 +500,24 @@ class GlossaryEditor:
         else:
             terms[lang] = new_value
             self.changed = True
+
+    def unset_language(self, entry_id: str, lang: str) -> None:
+        """Drop one language from an entry (the entry's other languages, settings and comments stay)."""
+        item = self._require(entry_id)
+        terms = item["terms"]
+        if lang not in terms:
+            have = ", ".join(str(code) for code in terms)
+            raise GlossaryError(
+                f"entry {entry_id!r} has no {lang} term", str(self.path), hint=f"it has: {have}"
+            )
+        if len(terms) == 1:
+            raise GlossaryError(
+                f"{lang} is the only language of entry {entry_id!r}",
+                str(self.path),
+                hint=f"remove the whole entry with 'dragoman glossary remove {self.path} {entry_id}'",
+            )
+        _delete_key(terms, lang)
+        self.changed = True
 
     # -- writing
 
@@ -439,6 +542,49 @@ def _insert_position(item: Any, key: str) -> int:
         if existing in _KEY_ORDER and _KEY_ORDER.index(existing) < rank:
             position = index + 1
     return position
+
+
+def _delete_key(mapping: Any, key: Any) -> None:
+    """Delete ``key`` from a ruamel mapping, keeping the comment lines that followed it.
+
+    ruamel.yaml attaches the comments after a value (a "# --- people ---" heading of the next entry, blank
+    lines) to that value's key; deleting the key would delete them. Its inline comment goes with it; the lines
+    after are moved to the end of what now comes last before them.
+    """
+    keys = list(mapping)
+    index = keys.index(key)
+    comment = mapping.ca.items.pop(key, None)
+    del mapping[key]
+    token = comment[2] if comment is not None and len(comment) > 2 else None
+    if token is None or "\n" not in token.value:
+        return
+    kept = token.value.split("\n", 1)[1]
+    if not kept.strip() and index < len(keys) - 1:
+        return  # only blank lines between this key and the next: nothing to keep
+    if not kept:
+        return
+    if index == 0:
+        return  # nothing before it in this mapping (the caller never deletes the only key)
+    _append_comment(mapping, keys[index - 1], kept)
+
+
+def _append_comment(container: Any, key: Any, lines: str) -> None:
+    """Add comment ``lines`` (without the line end of the value) after the value of ``container[key]``."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
+    value = container[key]
+    # The comment goes after the last scalar of a block collection, where ruamel keeps such comments.
+    while isinstance(value, (CommentedMap, CommentedSeq)) and len(value) and not value.fa.flow_style():
+        container, key = value, (list(value)[-1] if isinstance(value, CommentedMap) else len(value) - 1)
+        value = container[key]
+    position = 2 if isinstance(container, CommentedMap) else 0
+    slot = container.ca.items.setdefault(key, [None, None, None, None] if position == 2 else [None, None])
+    if slot[position] is not None:
+        slot[position].value = slot[position].value + lines
+    else:
+        slot[position] = CommentToken("\n" + lines, CommentMark(0), None)
 
 
 def _to_commented(value: Any) -> Any:

@@ -1,19 +1,27 @@
-"""Layer several glossaries (base, desk, ...): later layers win per entry id, and every disagreement is recorded."""
+"""Layer several glossaries (base, desk, ...): later layers override what they state, and every disagreement is recorded."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from dragoman.glossary.model import Conflict, Entry, Glossary
+from dragoman.glossary.fields import LayerMode, entry_changes, layer_entry, overridden
+from dragoman.glossary.model import Conflict, Entry, FieldChange, Glossary, show_value
 from dragoman.glossary.normalize import fold_case, normalize_term
 
 
 def load_glossaries(
-    paths: Sequence[str | Path], *, source: str | None = None, target: str | None = None, use_store: bool = True
+    paths: Sequence[str | Path],
+    *,
+    source: str | None = None,
+    target: str | None = None,
+    use_store: bool = True,
+    layers: LayerMode = "fields",
 ) -> Glossary:
     """Load each path with :func:`load_glossary_file` and layer them in order (see :func:`merge_layers`)."""
-    return merge_layers([load_glossary_file(p, source=source, target=target, use_store=use_store) for p in paths])
+    return merge_layers(
+        [load_glossary_file(p, source=source, target=target, use_store=use_store) for p in paths], mode=layers
+    )
 
 
 def load_glossary_file(
@@ -54,18 +62,25 @@ def load_glossary_file(
         def parse() -> Glossary:
             return reader.read(data, name, source=source, target=target)
 
+    import hashlib
+
     if not use_store:
-        return parse()
-    from dragoman.glossary.store import load_through_store
+        glossary = parse()
+    else:
+        from dragoman.glossary.store import load_through_store
 
-    return load_through_store(data, name, options, parse)
+        glossary = load_through_store(data, name, options, parse)
+    glossary.sources = [(name, hashlib.sha256(data).hexdigest())]
+    return glossary
 
 
-def merge_layers(layers: Sequence[Glossary]) -> Glossary:
+def merge_layers(layers: Sequence[Glossary], mode: LayerMode = "fields") -> Glossary:
     """One glossary from several, later layers winning.
 
-    - An entry whose id is already present replaces it (in place); if its content differs,
-      a Conflict is recorded.
+    - An entry whose id is already present is laid over it, in place (:func:`dragoman.glossary.fields.layer_entry`):
+      with ``mode="fields"`` (the default) it overrides only the fields it states and removes the languages it
+      sets to null; with ``mode="replace"`` it replaces the whole entry. Every field whose earlier value is
+      overridden or removed is a change of one Conflict for the entry. An entry left with no language is dropped.
     - An entry of a later layer that shares a preferred or variant term with an entry of an
       earlier layer (same language, same normalised form, different id) while their preferred
       terms in another language differ is a Conflict too. Both entries stay, and the later one
@@ -92,9 +107,16 @@ def merge_layers(layers: Sequence[Glossary]) -> Glossary:
             forms = _forms(entry)
             previous = merged.entries.get(entry.id)
             if previous is not None:
-                if previous != entry:
-                    conflicts.append(_id_conflict(previous, entry))
-                merged.entries[entry.id] = entry
+                combined = layer_entry(previous, entry, mode)
+                changes = overridden(entry_changes(previous, combined))
+                if changes:
+                    conflicts.append(_id_conflict(previous, combined, changes))
+                if combined.terms:
+                    merged.entries[entry.id] = combined
+                else:
+                    del merged.entries[entry.id]  # every language removed
+            elif not entry.terms:
+                pass  # only removals, of an entry no earlier layer has
             else:
                 rivals = _term_rivals(entry, forms, owners, merged) if number else []
                 merged.entries[entry.id] = entry
@@ -109,6 +131,7 @@ def merge_layers(layers: Sequence[Glossary]) -> Glossary:
             for owner_key, entry_id in layer_owners.items():
                 owners.setdefault(owner_key, entry_id)
     merged.conflicts = conflicts
+    merged.sources = [source for layer in layers for source in layer.sources]
     return merged
 
 
@@ -153,26 +176,17 @@ def _term_rivals(
     return found
 
 
-def _id_conflict(previous: Entry, entry: Entry) -> Conflict:
-    lang = None
-    kept = dropped = None
-    for code in list(entry.terms) + [c for c in previous.terms if c not in entry.terms]:
-        if entry.terms.get(code) != previous.terms.get(code):
-            lang = code
-            kept, dropped = entry.term(code), previous.term(code)
-            break
-    if lang is not None:
-        what = f"entry {entry.id!r} redefined: {lang} {dropped!r} -> {kept!r}"
-    else:
-        what = f"entry {entry.id!r} redefined with different settings"
+def _id_conflict(previous: Entry, combined: Entry, changes: list[FieldChange]) -> Conflict:
+    first = next((c for c in changes if c.field == "term"), None)
     return Conflict(
-        entry_id=entry.id,
-        lang=lang,
-        kept=kept,
-        dropped=dropped,
-        kept_origin=entry.origin,
+        entry_id=combined.id,
+        lang=first.lang if first else None,
+        kept=first.after if first else None,  # type: ignore[arg-type]
+        dropped=first.before if first else None,  # type: ignore[arg-type]
+        kept_origin=combined.origin,
         dropped_origin=previous.origin,
-        message=what,
+        message=f"entry {combined.id!r} redefined: " + "; ".join(str(c) for c in changes),
+        changes=tuple(changes),
     )
 
 
@@ -187,6 +201,7 @@ def _term_conflict(rival: Entry, entry: Entry, lang: str, form: str) -> Conflict
         dropped_origin=rival.origin,
         message=(
             f"{lang} term {form!r} of entry {entry.id!r} is also in entry {rival.id!r}, which renders it "
-            f"in {other} as {rival.term(other)!r}; {entry.id!r} ({entry.term(other)!r}) wins"
+            f"in {other} as {show_value(rival.term(other), '(no term)')}; {entry.id!r} "
+            f"({show_value(entry.term(other), '(no term)')}) wins"
         ),
     )

@@ -1,4 +1,4 @@
-"""Merge several glossary files into one: later files win per id, and every conflict and shared term is reported."""
+"""Merge several glossary files into one, layered as -g does, and report every conflict and shared term."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dragoman.glossary.fields import LayerMode
 from dragoman.glossary.layers import merge_layers
 from dragoman.glossary.normalize import fold_case
 from dragoman.glossary.model import Conflict, Glossary, Origin
@@ -62,26 +63,29 @@ def conflict_to_dict(conflict: Conflict) -> dict[str, Any]:
         "kept_origin": str(conflict.kept_origin),
         "dropped_origin": str(conflict.dropped_origin),
         "message": str(conflict),
+        "changes": [change.to_dict() for change in conflict.changes],
     }
 
 
-def merge_glossaries(glossaries: Sequence[Glossary]) -> MergeResult:
-    """Later glossaries win per id (see :func:`dragoman.glossary.layers.merge_layers`); shared terms are listed too."""
-    merged = merge_layers(list(glossaries))
+def merge_glossaries(glossaries: Sequence[Glossary], layers: LayerMode = "fields") -> MergeResult:
+    """Layered as :func:`dragoman.glossary.layers.merge_layers` does (the same result as ``-g`` layering);
+    shared terms are listed too."""
+    merged = merge_layers(list(glossaries), layers)
     if len(glossaries) == 1:
         merged = Glossary(
             entries=dict(merged.entries),
             languages=list(merged.languages),
             path=merged.path,
             conflicts=list(merged.conflicts),
+            sources=list(merged.sources),
         )
     return MergeResult(merged, list(merged.conflicts), _shared_terms(merged))
 
 
-def merge_files(paths: Sequence[str | Path]) -> MergeResult:
+def merge_files(paths: Sequence[str | Path], layers: LayerMode = "fields") -> MergeResult:
     from dragoman.glossary.yamlio import load_glossary
 
-    return merge_glossaries([load_glossary(p) for p in paths])
+    return merge_glossaries([load_glossary(p) for p in paths], layers)
 
 
 def _shared_terms(glossary: Glossary) -> list[SharedTerm]:

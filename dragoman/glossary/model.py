@@ -9,6 +9,9 @@ FORMAT_VERSION = 1
 CASE_MODES = ("smart", "sensitive", "insensitive")
 ENTRY_TYPES = ("person", "place", "organization", "title", "event", "term")
 STATUSES = ("approved", "draft")
+# The entry fields besides id and terms that a layer may state (and so override); see Entry.stated.
+SETTINGS = ("type", "dnt", "case", "status", "note", "source")
+LANG_FIELDS = ("term", "variants", "forbidden")
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,17 @@ class LangTerms:
     preferred: str | None = None
     variants: list[str] = field(default_factory=list)
     forbidden: list[str] = field(default_factory=list)
+    # Which of LANG_FIELDS the file wrote, for layering (a later layer overrides only those). None: the ones
+    # with a value (a scalar "en: Iran" states the term only, so earlier variants are kept).
+    stated: frozenset[str] | None = field(default=None, compare=False)
+
+    def states(self, name: str) -> bool:
+        """Did the glossary this came from state ``name`` (term, variants or forbidden)?"""
+        if self.stated is not None:
+            return name in self.stated
+        if name == "term":
+            return self.preferred is not None
+        return bool(self.variants if name == "variants" else self.forbidden)
 
     def accepted(self) -> list[str]:
         """Preferred first, then variants: every form that counts as this concept in this language."""
@@ -56,6 +70,16 @@ class Entry:
     status: str = "approved"
     source: str | None = None  # provenance, e.g. "cldr" for seeded entries
     origin: Origin = field(default_factory=Origin, compare=False)
+    # Languages the file removes explicitly ("ms: null" under terms): a later layer drops them.
+    removed: tuple[str, ...] = ()
+    # Which SETTINGS the file wrote (including "note: null"). None: those that differ from the default.
+    stated: frozenset[str] | None = field(default=None, compare=False)
+
+    def states(self, name: str) -> bool:
+        """Did the glossary this came from state the setting ``name`` (one of SETTINGS)?"""
+        if self.stated is not None:
+            return name in self.stated
+        return getattr(self, name) != _DEFAULTS[name]
 
     @property
     def approved(self) -> bool:
@@ -99,9 +123,50 @@ class Entry:
         return list(side.forbidden) if side else []
 
 
+_DEFAULTS: dict[str, object] = {"type": None, "dnt": False, "case": "smart", "status": "approved", "note": None, "source": None}
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field of one entry that differs between two versions: ``lang`` is None for an entry setting.
+
+    ``before``/``after`` hold the value (a text, a list of texts, a bool) or None when absent.
+    """
+
+    lang: str | None
+    field: str
+    before: str | bool | tuple[str, ...] | None
+    after: str | bool | tuple[str, ...] | None
+
+    def __str__(self) -> str:
+        name = self.field if self.lang is None else (self.lang if self.field == "term" else f"{self.lang} {self.field}")
+        return f"{name} {show_value(self.before, '(none)')} -> {show_value(self.after)}"
+
+    def to_dict(self) -> dict[str, object]:
+        def plain(value: object) -> object:
+            return list(value) if isinstance(value, tuple) else value
+
+        return {"lang": self.lang, "field": self.field, "before": plain(self.before), "after": plain(self.after)}
+
+
+def show_value(value: str | bool | tuple[str, ...] | None, absent: str = "(removed)") -> str:
+    """A field's value for a message: quoted text, a [list], true/false, or ``absent`` - never None."""
+    if value is None or value == ():
+        return absent
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, tuple):
+        return "[" + ", ".join(repr(v) for v in value) + "]"
+    return repr(value)
+
+
 @dataclass
 class Conflict:
-    """Two layered glossaries disagree; the later one wins, and this records it."""
+    """Two layered glossaries disagree; the later one wins, and this records it.
+
+    ``lang``/``kept``/``dropped`` describe the first changed term (kept for callers reading one value);
+    ``changes`` lists every changed field with its real before and after.
+    """
 
     entry_id: str
     lang: str | None
@@ -110,6 +175,7 @@ class Conflict:
     kept_origin: Origin
     dropped_origin: Origin
     message: str
+    changes: tuple[FieldChange, ...] = ()
 
     def __str__(self) -> str:
         return f"{self.kept_origin}: {self.message} (overrides {self.dropped_origin})"
@@ -124,6 +190,8 @@ class Glossary:
     version: int = FORMAT_VERSION
     path: str | None = None
     conflicts: list[Conflict] = field(default_factory=list)
+    # The files this glossary was loaded from, in layer order, with the SHA-256 of their bytes (provenance).
+    sources: list[tuple[str, str]] = field(default_factory=list, compare=False)
 
     def __iter__(self) -> Iterator[Entry]:
         return iter(self.entries.values())
@@ -148,4 +216,5 @@ class Glossary:
             version=self.version,
             path=self.path,
             conflicts=list(self.conflicts),
+            sources=list(self.sources),
         )

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from dragoman.errors import DragomanError
-from dragoman.glossary.model import Conflict, Entry, Glossary, LangTerms, Origin
+from dragoman.glossary.model import Conflict, Entry, FieldChange, Glossary, LangTerms, Origin
 
 MIN_BYTES = 64 * 1024
 KEEP = 16
@@ -88,7 +88,7 @@ def _code_fingerprint() -> str:
     from dragoman import languages
 
     digest = hashlib.sha256(dragoman.__version__.encode())
-    for cls in (Glossary, Entry, LangTerms, Origin, Conflict):
+    for cls in (Glossary, Entry, LangTerms, Origin, Conflict, FieldChange):
         digest.update(repr([f.name for f in fields(cls)]).encode())
     here = Path(__file__).parent
     files = sorted(here.rglob("*.py")) + [Path(languages.__file__ or "")]
@@ -159,7 +159,7 @@ def to_data(glossary: Glossary) -> tuple[Any, ...]:
     entries = tuple(
         (
             e.id,
-            tuple((code, t.preferred, tuple(t.variants), tuple(t.forbidden)) for code, t in e.terms.items()),
+            tuple((code, t.preferred, tuple(t.variants), tuple(t.forbidden), t.stated) for code, t in e.terms.items()),
             e.dnt,
             e.case,
             e.type,
@@ -167,11 +167,16 @@ def to_data(glossary: Glossary) -> tuple[Any, ...]:
             e.status,
             e.source,
             _origin(e.origin),
+            e.removed,
+            e.stated,
         )
         for e in glossary
     )
     conflicts = tuple(
-        (c.entry_id, c.lang, c.kept, c.dropped, _origin(c.kept_origin), _origin(c.dropped_origin), c.message)
+        (
+            c.entry_id, c.lang, c.kept, c.dropped, _origin(c.kept_origin), _origin(c.dropped_origin), c.message,
+            tuple((f.lang, f.field, f.before, f.after) for f in c.changes),
+        )
         for c in glossary.conflicts
     )
     return (tuple(glossary.languages), glossary.version, glossary.path, entries, conflicts)
@@ -182,10 +187,13 @@ def from_data(data: tuple[Any, ...]) -> Glossary:
     languages, version, path, entries, conflicts = data
     glossary = Glossary(languages=list(languages), version=version, path=path)
     table = glossary.entries
-    for entry_id, terms, dnt, case, kind, note, status, source, origin in entries:
+    for entry_id, terms, dnt, case, kind, note, status, source, origin, removed, stated in entries:
         table[entry_id] = Entry(
             entry_id,
-            {code: LangTerms(preferred, list(variants), list(forbidden)) for code, preferred, variants, forbidden in terms},
+            {
+                code: LangTerms(preferred, list(variants), list(forbidden), side_stated)
+                for code, preferred, variants, forbidden, side_stated in terms
+            },
             dnt,
             case,
             kind,
@@ -193,10 +201,15 @@ def from_data(data: tuple[Any, ...]) -> Glossary:
             status,
             source,
             Origin(*origin),
+            removed,
+            stated,
         )
     glossary.conflicts = [
-        Conflict(entry_id, lang, kept, dropped, Origin(*kept_origin), Origin(*dropped_origin), message)
-        for entry_id, lang, kept, dropped, kept_origin, dropped_origin, message in conflicts
+        Conflict(
+            entry_id, lang, kept, dropped, Origin(*kept_origin), Origin(*dropped_origin), message,
+            tuple(FieldChange(*change) for change in changes),
+        )
+        for entry_id, lang, kept, dropped, kept_origin, dropped_origin, message, changes in conflicts
     ]
     return glossary
 

@@ -22,6 +22,7 @@ from dragoman.glossary.model import (
     Entry,
     Glossary,
     LangTerms,
+    SETTINGS,
     Origin,
 )
 from dragoman.languages import validate_code
@@ -48,6 +49,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc]
 
 
 _NULLS = frozenset(["", "~", "null", "Null", "NULL"])
+_EXPLICIT_NULLS = _NULLS - {""}  # "ms: null" removes a language; "ms:" with nothing is a mistake
 _TRUES = frozenset(["yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"])
 _FALSES = frozenset(["no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"])
 # What YAML's reader rejects (YAML 1.1 printable set, complemented).
@@ -93,7 +95,12 @@ def load_glossary(path: str | Path) -> Glossary:
 def load_glossary_bytes(data: bytes, path: str | None = None) -> Glossary:
     """Validate and load glossary YAML given as bytes (checks binary content and UTF-8 first)."""
     name = path or "<glossary>"
-    return load_glossary_text(decode_glossary_bytes(data, name), name)
+    glossary = load_glossary_text(decode_glossary_bytes(data, name), name)
+    if path is not None:
+        import hashlib
+
+        glossary.sources = [(path, hashlib.sha256(data).hexdigest())]
+    return glossary
 
 
 def decode_glossary_bytes(data: bytes, path: str | None = None) -> str:
@@ -265,8 +272,9 @@ class _Validator:
         return value
 
     def string_list(self, node: yaml.Node, what: str) -> list[str]:
-        if isinstance(node, yaml.ScalarNode) and not _tag_is(node, _NULL):
-            return [self.string(node, what)]
+        if isinstance(node, yaml.ScalarNode):
+            # "variants: null" (like "variants: []") states an empty list: it clears an earlier layer's.
+            return [] if _tag_is(node, _NULL) else [self.string(node, what)]
         if not isinstance(node, yaml.SequenceNode):
             self.fail(node, f"{what} must be a list of texts, found {_kind(node)}", "write [first, second]")
         return [self.string(item, f"an item of {what}") for item in node.value]
@@ -370,19 +378,26 @@ class _Validator:
             value = value_node.value
             if type(value_node) is scalar and not value_node.tag and (value_node.style or value not in _NULLS) and value.strip():
                 terms[code] = LangTerms(value)
+            elif type(value_node) is scalar and not value_node.style and value in _EXPLICIT_NULLS:
+                # "ms: null": this layer removes the language from the entry of an earlier layer.
+                if code in entry.removed:
+                    self.fail(key_node, f"language {code!r} appears twice in the terms of {what}", "keep one")
+                entry.removed += (code,)
             else:
                 terms[code] = self.lang_terms(value_node, f"the {code} term of {what}")
+        if len(fields) > 2:  # more than id and terms: remember which settings this layer states
+            entry.stated = frozenset(key for key in fields if key in SETTINGS)
         if "dnt" in fields:
             entry.dnt = self.boolean(fields["dnt"][1], "dnt")
         if "case" in fields:
             entry.case = self.choice(fields["case"][1], "case", CASE_MODES)
-        if "type" in fields:
+        if "type" in fields and not _tag_is(fields["type"][1], _NULL):  # "type: null" removes an earlier type
             entry.type = self.choice(fields["type"][1], "type", ENTRY_TYPES)
         if "status" in fields:
             entry.status = self.choice(fields["status"][1], "status", STATUSES)
-        if "note" in fields:
+        if "note" in fields and not _tag_is(fields["note"][1], _NULL):
             entry.note = self.string(fields["note"][1], "note", allow_empty=True)
-        if "source" in fields:
+        if "source" in fields and not _tag_is(fields["source"][1], _NULL):
             entry.source = self.string(fields["source"][1], "source")
         return entry
 
@@ -390,14 +405,14 @@ class _Validator:
         if isinstance(node, yaml.ScalarNode):
             return LangTerms(preferred=self.string(node, what))
         fields = self.mapping(node, what, TERM_KEYS)
-        side = LangTerms()
+        side = LangTerms(stated=frozenset(fields))
         if "term" in fields:
             side.preferred = self.string(fields["term"][1], f"{what} (term)")
         if "variants" in fields:
             side.variants = self.string_list(fields["variants"][1], f"the variants of {what}")
         if "forbidden" in fields:
             side.forbidden = self.string_list(fields["forbidden"][1], f"the forbidden terms of {what}")
-        if side.preferred is None and not side.variants and not side.forbidden:
+        if not fields:
             self.fail(node, f"{what} is empty", "write 'term: ...' (and optionally variants/forbidden)", _empty_rule(what))
         return side
 
@@ -459,34 +474,33 @@ _GlossaryDumper.add_representer(_FlowDict, _represent_flow_dict)
 
 
 def entry_to_data(entry: Entry) -> dict[str, Any]:
-    """The YAML-ready mapping of an entry (defaults left out, key order as documented)."""
+    """The YAML-ready mapping of an entry (defaults left out unless the entry states them, key order as documented).
+
+    What a layer states is kept: removed languages as ``ms: null``, cleared lists as ``variants: []``, a removed
+    note as ``note: null``.
+    """
     data: dict[str, Any] = {"id": entry.id}
-    if entry.type:
+    if entry.states("type"):
         data["type"] = entry.type
     terms: dict[str, Any] = {}
     for code, side in entry.terms.items():
-        if not side.variants and not side.forbidden and side.preferred is not None:
+        if side.stated is None and not side.variants and not side.forbidden and side.preferred is not None:
             terms[code] = side.preferred
         else:
             one: dict[str, Any] = {}
             if side.preferred is not None:
                 one["term"] = side.preferred
-            if side.variants:
+            if side.variants or side.states("variants"):
                 one["variants"] = _FlowList(side.variants)
-            if side.forbidden:
+            if side.forbidden or side.states("forbidden"):
                 one["forbidden"] = _FlowList(side.forbidden)
-            terms[code] = one
+            terms[code] = one if len(one) != 1 or "term" not in one else side.preferred
+    for code in entry.removed:
+        terms[code] = None
     data["terms"] = terms
-    if entry.dnt:
-        data["dnt"] = True
-    if entry.case != "smart":
-        data["case"] = entry.case
-    if entry.status != "approved":
-        data["status"] = entry.status
-    if entry.note:
-        data["note"] = entry.note
-    if entry.source:
-        data["source"] = entry.source
+    for name in ("dnt", "case", "status", "note", "source"):
+        if entry.states(name):
+            data[name] = getattr(entry, name)
     return data
 
 
@@ -499,7 +513,7 @@ def dump_glossary(glossary: Glossary, *, name: str | None = None, description: s
         head["description"] = description
     languages = list(glossary.languages)
     for entry in glossary:
-        for code in entry.terms:
+        for code in (*entry.terms, *entry.removed):
             if code not in languages:
                 languages.append(code)
     head["languages"] = _FlowList(languages)

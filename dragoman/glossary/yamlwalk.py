@@ -118,9 +118,13 @@ def walk(text: str) -> tuple[list[str], bool, list[EntryInfo]]:
     return declared, has_declared, entries
 
 
+_NULL_WORDS = frozenset(["~", "null", "Null", "NULL"])
+
+
 def collect_terms(info: EntryInfo, lang: str, node: yaml.Node, flow: bool) -> None:
     def ref(kind: str, index: int, scalar: yaml.Node, in_flow: bool) -> None:
-        if isinstance(scalar, yaml.ScalarNode):
+        # "ms: null" / "variants: null" remove what an earlier layer has: no form to check.
+        if isinstance(scalar, yaml.ScalarNode) and not (not scalar.style and scalar.value in _NULL_WORDS):
             mark = scalar.start_mark
             term = TermRef(
                 info.id,

@@ -145,7 +145,14 @@ class InstalledPackage:
             "readonly": self.readonly,
             "target_prefix": self.target_prefix,
             "fingerprint": self.fingerprint,
+            # Provenance: the SHA-256 of the archive dragoman installed (None for argostranslate's packages).
+            "sha256": self.archive_sha256,
         }
+
+    @property
+    def archive_sha256(self) -> str | None:
+        digest = self.install_record.get("archive_sha256")
+        return digest if isinstance(digest, str) and digest else None
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from dragoman.engines.base import Engine
 from dragoman.pipeline.run import TranslateJob
 
 if TYPE_CHECKING:
+    from dragoman.glossary.fields import LayerMode
     from dragoman.glossary.model import Glossary
 
 GlossaryPaths = str | Path | Sequence[str | Path]
@@ -41,6 +42,18 @@ def target_warnings(glossary: Glossary, targets: Sequence[str], names: str, incl
     ]
 
 
+def check_layers(layers: str) -> LayerMode:
+    """``layers`` if it is a layering mode (fields, replace), else a one-line DragomanError."""
+    from dragoman.glossary.fields import LAYER_MODES
+
+    for mode in LAYER_MODES:
+        if layers == mode:
+            return mode
+    from dragoman.errors import DragomanError
+
+    raise DragomanError(f"unknown layers mode {layers!r}; use one of: {', '.join(LAYER_MODES)}")
+
+
 def load_job_glossary(
     paths: GlossaryPaths | None,
     source: str,
@@ -49,12 +62,14 @@ def load_job_glossary(
     include_drafts: bool = False,
     warn: Callable[[str], None] | None = None,
     keep_for_process: bool = False,
+    layers: str = "fields",
 ) -> Glossary | None:
     """The layered glossary of a translation job, or None without one.
 
     Every supported format is read (YAML; CSV, TSV, TBX by extension); a two-column CSV/TSV without a header
     holds ``source`` and the single target (the job's --from and --to). Layering conflicts and targets the
-    glossary has no terms for go to ``warn``. ``keep_for_process`` parks the glossary's objects outside the
+    glossary has no terms for go to ``warn``. ``layers`` is how later files override earlier ones (fields or
+    replace: :func:`dragoman.glossary.layers.merge_layers`). ``keep_for_process`` parks the glossary's objects outside the
     garbage collector (gc.freeze), for a command that ends with the job.
     """
     from dragoman.glossary.layers import load_glossaries
@@ -66,6 +81,7 @@ def load_job_glossary(
         files,
         source=None if source == "auto" else source,
         target=targets[0] if len(targets) == 1 else None,
+        layers=check_layers(layers),
     )
     if keep_for_process:
         # The glossary lives as long as the command; a big one is hundreds of thousands of objects that every
@@ -119,6 +135,7 @@ def prepare_job(
     warn: Callable[[str], None] | None = None,
     keep_for_process: bool = False,
     force: bool = False,
+    layers: str = "fields",
 ) -> PreparedJob:
     """Build the engine from the options it declares, read the glossaries, and describe the job.
 
@@ -154,6 +171,7 @@ def prepare_job(
                 include_drafts=include_drafts,
                 warn=note,
                 keep_for_process=keep_for_process,
+                layers=layers,
             )
     except BaseException:
         if owned:
@@ -176,4 +194,4 @@ def prepare_job(
     return PreparedJob(job=job, engine=instance, owns_engine=owned, warnings=warnings)
 
 
-__all__ = ["PreparedJob", "glossary_paths", "load_job_glossary", "prepare_job", "target_warnings"]
+__all__ = ["PreparedJob", "check_layers", "glossary_paths", "load_job_glossary", "prepare_job", "target_warnings"]

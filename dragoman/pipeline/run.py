@@ -16,6 +16,7 @@ from dragoman.errors import DragomanError, InputError
 from dragoman.pipeline.chunked import ChunkedText
 from dragoman.pipeline.routes import MissingModelError, Route, plan_route
 from dragoman.enforce.model import SegmentResult
+from dragoman.pipeline import provenance
 from dragoman.pipeline.translator import CHUNK_SEGMENTS, ChunkRunner, CountingEngine, Marks, Progress, RunStats, Translator
 
 if TYPE_CHECKING:
@@ -323,9 +324,12 @@ def run(
     from dragoman.fsutil import WriteGuard
 
     guard = WriteGuard(job.inputs, force=job.force)
+    versions = provenance.EntryVersions(job.glossary)
     for (source, target), route in routes.items():
         group = [doc for doc in good if doc.source == source]
         segments = [segment for doc in group if doc.document is not None for segment in doc.document.segments]
+        if translator.memory is not None:  # every record this route stores says what produced it
+            translator.memory.provenance = provenance.RecordProvenance(job.glossary, versions, counting, route.label)
         translated = _translate_route(translator, segments, route)
         position = 0
         for doc in group:
@@ -387,7 +391,9 @@ def run(
                     "(once) measures which form it copies, so that enforcement needs fewer retries"
                 )
     route_labels = {f"{s}->{t}": r.label for (s, t), r in routes.items()}
-    report = build_report(job, docs, outputs, errors, route_labels, translator.stats, notes)
+    # The glossary files, entry versions and model packages behind the outputs: first in the report.
+    origin = provenance.run_provenance(job.glossary, versions, counting, route_labels, outputs)
+    report = build_report(job, docs, outputs, errors, route_labels, translator.stats, notes, origin)
     where = runner.report() if runner is not None else None
     if where is not None:
         report["cluster"] = where
@@ -567,6 +573,7 @@ def build_report(
     routes: dict[str, str],
     stats: RunStats,
     notes: Sequence[str] = (),
+    origin: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The --report JSON (docs/report.md, dragoman/schemas/report-v1.json): per document every glossary occurrence
     and every integrity finding, plus the run's facts."""
@@ -589,7 +596,8 @@ def build_report(
                 output=str(out.path) if out.path else None,
             )
         )
-    report: dict[str, Any] = term_report.build_report(records)
+    report: dict[str, Any] = {"provenance": origin} if origin is not None else {}  # provenance.run_provenance
+    report.update(term_report.build_report(records))
     report["dragoman"] = __version__
     report["routes"] = routes
     report["pivots"] = {pair: label for pair, label in routes.items() if label.count("->") > 1}

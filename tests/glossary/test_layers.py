@@ -61,7 +61,7 @@ def test_changed_settings_are_a_conflict() -> None:
     a.add(Entry("un", {"en": LangTerms("UN")}))
     b.add(Entry("un", {"en": LangTerms("UN")}, dnt=True))
     (conflict,) = merge_layers([a, b]).conflicts
-    assert conflict.message == "entry 'un' redefined with different settings"
+    assert conflict.message == "entry 'un' redefined: dnt false -> true"
 
 
 def test_single_layer_is_returned_as_loaded() -> None:

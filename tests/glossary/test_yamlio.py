@@ -103,7 +103,7 @@ def test_empty_entries_and_name_description() -> None:
             "g.yaml:5:12: entry 'x' has no terms — add at least one 'language: term'",
         ),
         (
-            HEAD + "  - id: x\n    terms: {fa: {variants: []}}\n",
+            HEAD + "  - id: x\n    terms: {fa: {}}\n",
             "g.yaml:5:17: the fa term of entry 'x' is empty — write 'term: ...' (and optionally variants/forbidden)",
         ),
         (
