@@ -13,6 +13,7 @@ from dragoman.commands.common import echo_json, parse_lang_list, warn
 from dragoman.commands.layering import layers_mode, layers_option
 from dragoman.engines.base import COMPUTE_TYPES
 from dragoman.formats import format_choices
+from dragoman.integrity import CODES as INTEGRITY_CODES
 
 COMPUTE_TYPE_CHOICES = COMPUTE_TYPES
 
@@ -229,7 +230,9 @@ class _Bar:
 @click.option("--install-missing", is_flag=True, help="Install missing models from the package index without asking.")
 @click.option("--no-memory", is_flag=True, help="Neither read nor write the translation memory.")
 @click.option("--use-drafts", is_flag=True, help="Enforce draft glossary entries too (default: approved entries only).")
-@click.option("--strict", is_flag=True, help="Exit with status 1 when a glossary term could not be enforced or a segment failed an integrity check.")
+@click.option("--strict", is_flag=True,
+              help="Exit with status 1 when a glossary term could not be enforced or an integrity check still fails "
+                   f"after repair ({', '.join(INTEGRITY_CODES)}; docs/report.md).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary on stderr.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary of the run on stdout.")
 def translate(

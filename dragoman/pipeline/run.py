@@ -553,8 +553,8 @@ def segment_offsets(doc: InputDoc) -> list[int]:
     offsets: list[int] = []
     position = 0
     for segment in doc.document.segments:
-        start = getattr(segment, "start", None)
-        if not isinstance(start, int):
+        start = segment.start
+        if start is None:
             found = text.find(segment.text, position)
             if found < 0:
                 head = segment.text.split(" ", 1)[0]

@@ -92,6 +92,9 @@ def test_damage_that_a_safer_retry_avoids_is_repaired(
     assert "Masoud Pezeshkian" in output and "the workers said" not in output
     assert len([line for line in output.splitlines() if line.strip()]) == len(DAMAGED) + 2
     assert "integrity: 0 flagged" in result.stderr
+    # The term is still enforced and located in the repaired text (debris cut out, spans moved with it).
+    (occurrence,) = doc["occurrences"]
+    assert (occurrence["status"], occurrence["target_text"]) == ("applied", "Masoud Pezeshkian")
     # The repaired translations went into the translation memory: a re-run finds them sound, nothing to repair.
     again, second, rerun = run_cli(tmp_path, "--strict")
     assert again.exit_code == 0 and rerun == output
@@ -166,3 +169,12 @@ def test_the_table_cell_case_with_the_real_toy_model(tmp_path: Path) -> None:
         sound = not check_pair(SegmentPair(source, cell.strip(), "en", "zz", placeholder_forms=("ZXQ{n}",)))
         assert sound or index in flagged, (source, cell)
     assert "ZXQ" not in cells[0] and "Masoud Pezeshkian" in cells[0]
+
+
+def test_the_python_api_reports_the_findings(plugin: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dragoman.api import translate
+
+    faults(monkeypatch, persistent=True)
+    result = translate(DAMAGED["numbers"][0], source="en", target="zz", engine=create_engine("faulty"), use_memory=False)
+    assert [(i["check"], i["action"]) for i in result.integrity] == [("numbers", FLAGGED), ("numbers", FLAGGED)]
+    assert result.summary["integrity"] == 2
