@@ -45,9 +45,9 @@ def make_engine(engine_name: str, pkg: InstalledPackage) -> Engine:
 @click.command("probe", short_help="Calibrate placeholders for a model.")
 @click.argument("source")
 @click.argument("target")
-@click.option("--engine", "engine_name", default="argos", show_default=True, help="Engine to probe.")
+@click.option("--engine", "-e", "engine_name", default="argos", show_default=True, help="Engine to probe.")
 @click.option(
-    "-n", "--num-hypotheses", type=click.IntRange(1, 16), default=4, show_default=True,
+    "--num-hypotheses", type=click.IntRange(1, 16), default=4, show_default=True,
     help="n-best hypotheses per probe sentence (enforcement picks among these).",
 )
 @click.option(

@@ -355,7 +355,8 @@ def translate(
         for out in result.outputs:
             if out.path is not None:
                 noun = "segment" if out.segments == 1 else "segments"
-                click.echo(f"wrote {out.path} ({out.route}, {out.segments} {noun})", err=True)
+                verb = "wrote" if out.changed else "unchanged"
+                click.echo(f"{verb} {out.path} ({out.route}, {out.segments} {noun})", err=True)
         for note in result.notes:
             click.echo(f"note: {note}", err=True)
         for pair, label in result.routes.items():
@@ -380,4 +381,12 @@ def translate(
         click.echo(f"error: {summary}", err=True)
         sys.exit(1)
     if term_exit:
+        if quiet and not as_json:
+            # -q hides the summary, but an exit status needs its reason (the summary says it otherwise).
+            counts = result.report.get("summary") or {}
+            click.echo(
+                f"error: --strict: {counts.get('violations', 0)} glossary violation(s), "
+                f"{counts.get('forbidden_found', 0)} forbidden term(s) left",
+                err=True,
+            )
         sys.exit(term_exit)

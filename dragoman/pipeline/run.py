@@ -46,6 +46,7 @@ class Output:
     text: str
     segments: int
     results: list[Any] = field(default_factory=list)  # SegmentResult per segment (glossary runs)
+    changed: bool = True  # False: the file already held exactly this text and was left alone
 
 
 @dataclass
@@ -155,7 +156,7 @@ def output_path(doc: InputDoc, target: str, outdir: Path | None) -> Path:
     return folder / f"{stem}.{target}{ext}"
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str) -> bool:
     """Write a translation or report so that readers never see half a file (temp file + rename).
 
     A file that already holds exactly ``text`` is left alone: a re-run rewrites nothing, keeps the
@@ -166,11 +167,12 @@ def write_atomic(path: Path, text: str) -> None:
     data = text.encode("utf-8")
     try:
         if path.stat().st_size == len(data) and path.read_bytes() == data:
-            return
+            return False  # unchanged (the CLI says "unchanged PATH", not "wrote")
     except OSError:
         pass  # missing, a directory or unreadable: the write below says what is wrong
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_text(path, text)
+    return True
 
 
 # -- the whole run ------------------------------------------------------------------------------
@@ -281,9 +283,10 @@ def run(
                     errors.append(f"{doc.name}: its {target} output {path} would overwrite the one for {previous}; use different names")
                     continue
                 planned_paths[path] = doc.name
+                changed = True
                 if job.write:
                     try:
-                        write_atomic(path, rendered)
+                        changed = write_atomic(path, rendered)
                     except DragomanError as err:
                         errors.append(str(err))
                         continue
@@ -299,6 +302,7 @@ def run(
                     text=rendered,
                     segments=count,
                     results=[v for v in values if not isinstance(v, str)],
+                    changed=changed if path is not None else True,
                 )
             )
     translator.stats.engine_calls = counting.calls
