@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import importlib
-from typing import Any
-
 from collections.abc import Mapping
+from typing import Any
 
 from dragoman.engines.base import (
     BatchOptions,

@@ -9,9 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from dragoman.glossary.layers import merge_layers
-from dragoman.glossary.normalize import fold_case
 from dragoman.glossary.model import Conflict, Glossary, Origin
-from dragoman.glossary.normalize import normalize_term
+from dragoman.glossary.normalize import fold_case, normalize_term
 
 
 @dataclass

@@ -24,8 +24,8 @@ from dragoman.glossary.model import (
     LangTerms,
     Origin,
 )
-from dragoman.languages import validate_code
 from dragoman.glossary.schema import ID_RE  # re-exported; the one definition is in schema.py
+from dragoman.languages import validate_code
 
 # The C loader is several times faster; composing (not constructing) keeps every node's
 # line and column, which the messages need.
