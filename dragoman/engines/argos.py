@@ -169,6 +169,11 @@ class ArgosEngine(Engine):
         self._signatures: dict[tuple[str, str], str] = {}
         self._progress: Callable[[int], None] | None = None
 
+    @classmethod
+    def for_package(cls, package: InstalledPackage) -> ArgosEngine:
+        """Pinned to ``package`` for its pair, whatever else is installed."""
+        return cls(packages={package.pair: package.path})
+
     def set_progress(self, callback: Callable[[int], None] | None) -> None:
         """Call ``callback(segments finished so far in this translate_batch call)`` as batches finish
         (drives the progress bar inside one long call); None turns it off."""

@@ -225,6 +225,12 @@ class Engine(ABC):
         (`dragoman models probe`) applies; None for engines without Argos packages or a missing pair."""
         return None
 
+    @classmethod
+    def for_package(cls, package: InstalledPackage) -> Engine:
+        """An engine that translates the package's pair with exactly that package (what `models probe`
+        calibrates). Engines that do not read Argos packages ignore it."""
+        return cls.from_options({})
+
     def translate_marked(
         self, segments: Sequence[str], marks: Sequence[Sequence[Span]], source: str, target: str
     ) -> list[tuple[str, list[Span | None]]]:
