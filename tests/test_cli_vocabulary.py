@@ -70,6 +70,13 @@ def test_command_follows_the_vocabulary(name: str, command: click.Command) -> No
             assert option.is_flag, f"{name}: {longs[0]} is a flag"
 
 
+@pytest.mark.parametrize(("name", "command"), COMMANDS, ids=[n for n, _ in COMMANDS])
+def test_every_command_has_help(name: str, command: click.Command) -> None:
+    result = CliRunner().invoke(cli, [*name.split(), "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Usage: " in result.output
+
+
 def test_a_short_flag_has_one_meaning_across_commands() -> None:
     meanings: dict[str, set[str]] = {}
     for name, command in COMMANDS:

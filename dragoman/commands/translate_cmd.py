@@ -40,7 +40,7 @@ class EngineName(click.ParamType):
 
     name = "engine"
 
-    def get_metavar(self, param: click.Parameter, *args: Any) -> str:
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:  # type: ignore[override]
         from dragoman.engines import builtin_engine_names
 
         return "[" + "|".join(builtin_engine_names()) + "|PLUGIN]"
