@@ -207,7 +207,7 @@ class _Bar:
 @click.option("--install-missing", is_flag=True, help="Install missing models from the package index without asking.")
 @click.option("--no-memory", is_flag=True, help="Neither read nor write the translation memory.")
 @click.option("--use-drafts", is_flag=True, help="Enforce draft glossary entries too (default: approved entries only).")
-@click.option("--strict", is_flag=True, help="Exit with status 1 when a glossary term could not be enforced.")
+@click.option("--strict", is_flag=True, help="Exit with status 1 when a glossary term could not be enforced or a segment failed an integrity check.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary on stderr.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary of the run on stdout.")
 def translate(
@@ -339,13 +339,14 @@ def translate(
 
         write_atomic(report_path, json.dumps(result.report, ensure_ascii=False, indent=2) + "\n")
 
-    term_exit = 0
-    if glossary is not None:
-        from dragoman.pipeline import report as term_report
+    from dragoman.pipeline import report as term_report
 
-        if not quiet and not as_json:
+    if not quiet and not as_json:
+        if glossary is not None:
             click.echo(term_report.format_summary(result.report), err=True)
-        term_exit = term_report.exit_code(result.report, strict)
+        if any(doc["integrity"] for doc in result.report["documents"]):
+            click.echo(term_report.format_integrity(result.report), err=True)
+    term_exit = term_report.exit_code(result.report, strict)
     if as_json:
         data = {k: result.report[k] for k in ("routes", "pivots", "outputs", "errors", "stats", "summary") if k in result.report}
         if stdin_text is not None:
@@ -384,9 +385,8 @@ def translate(
         if quiet and not as_json:
             # -q hides the summary, but an exit status needs its reason (the summary says it otherwise).
             counts = result.report.get("summary") or {}
-            click.echo(
-                f"error: --strict: {counts.get('violations', 0)} glossary violation(s), "
-                f"{counts.get('forbidden_found', 0)} forbidden term(s) left",
-                err=True,
-            )
+            reasons = [f"{counts.get('violations', 0)} glossary violation(s)", f"{counts.get('forbidden_found', 0)} forbidden term(s) left"]
+            if counts.get("integrity"):
+                reasons.append(f"{counts['integrity']} integrity finding(s)")
+            click.echo(f"error: --strict: {', '.join(reasons)}", err=True)
         sys.exit(term_exit)

@@ -72,6 +72,14 @@ class BatchOptions:
     # asked for. False: a segment riding along in a call made for others. The engine must translate it exactly
     # as a call with num_hypotheses=1 would (same beam, same output) and may skip building what nobody reads.
     detail: Sequence[bool] | None = None
+    # Decoding controls for a safer re-translation of a damaged segment (honoured by engines that declare
+    # supports_decoding_controls): block any repeated n-gram of this size (0: off), penalise repeated tokens
+    # (1.0: off), and bound the decoding length by the source: at most ``max_length_ratio`` x source tokens
+    # + ``max_length_margin`` steps (None: the engine's own bound).
+    no_repeat_ngram_size: int = 0
+    repetition_penalty: float = 1.0
+    max_length_ratio: float | None = None
+    max_length_margin: int = 5
 
 
 Span = tuple[int, int]
@@ -192,6 +200,9 @@ class Engine(ABC):
         if not isinstance(options, EngineOptions):
             options = parse_options(cls.name, cls.Options, options or {})
         return cls(**{f.name: getattr(options, f.name) for f in dataclasses.fields(options)})
+    # True when BatchOptions' decoding controls (no_repeat_ngram_size, repetition_penalty, max_length_ratio) are
+    # honoured: the pipeline then re-translates a segment that failed an integrity check with them.
+    supports_decoding_controls: ClassVar[bool] = False
 
     @abstractmethod
     def pairs(self) -> list[tuple[str, str]]:
