@@ -156,3 +156,28 @@ def test_models_install_force_does_not_also_ask(tmp_path: Path) -> None:
     assert asked.exit_code == 1 and "needs a yes" in asked.output
     assert forced.exit_code == 0, forced.output
     assert "?" not in forced.output  # no question was put
+
+
+@pytest.mark.parametrize(
+    ("args", "noun"),
+    [
+        (["translate", "{missing}.txt", "-t", "zz"], "file"),
+        (["translate", "-t", "zz", "-g", "{missing}.yaml"], "glossary file"),
+        (["check", "{missing}.txt", "{missing}.fa.txt", "-t", "fa", "-g", "{missing}.yaml"], "file"),
+        (["check", "{here}", "{here}", "-t", "fa", "-g", "{missing}.csv"], "glossary file"),
+        (["glossary", "suggest", "{here}", "-g", "{missing}.yaml"], "glossary file"),
+        (["glossary", "list", "{missing}.yaml"], "glossary file"),
+        (["glossary", "lint", "{missing}.yaml"], "glossary file"),
+        (["glossary", "merge", "{missing}.yaml", "-o", "{out}"], "glossary file"),
+        (["glossary", "import", "{missing}.csv", "-o", "{out}"], "file"),
+        (["models", "install", "{missing}.argosmodel"], "model file"),
+    ],
+)
+def test_a_missing_file_is_one_message_and_exit_1_everywhere(args: list[str], noun: str, tmp_path: Path) -> None:
+    missing, here = tmp_path / "nope", tmp_path / "a.txt"
+    here.write_text("Hello.\n", encoding="utf-8")
+    argv = [a.format(missing=missing, here=here, out=tmp_path / "out.yaml") for a in args]
+    result = CliRunner().invoke(cli, argv, input="Hello.\n")
+    assert result.exit_code == 1, result.output
+    assert f"{missing}" in result.output and f"{noun} not found — " in result.output
+    assert "Traceback" not in result.output
