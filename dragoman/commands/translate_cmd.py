@@ -200,6 +200,9 @@ class _Bar:
 @click.option("--device", type=click.Choice(("cpu", "cuda", "auto")), help="Device (argos; default cpu).")
 @click.option("--workers", type=click.IntRange(1, 64),
               help="Batches translated in parallel (argos, CTranslate2 inter_threads; default 1). Each worker uses --threads.")
+@click.option("--cluster", metavar="ADDRESS",
+              help="Translate on a Dask cluster: a scheduler address (tcp://HOST:8786) or local:N for N local "
+                   "worker processes. Needs dragoman[dask].")
 @click.option("--digits", type=click.Choice(("keep", "native", "latin")), default="keep", show_default=True,
               help="Digits in the output: as the model wrote them, the target's native digits (Persian ۱۲۳), or 0-9.")
 @click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False),
@@ -224,6 +227,7 @@ def translate(
     compute_type: str | None,
     device: str | None,
     workers: int | None,
+    cluster: str | None,
     digits: str,
     report_path: Path | None,
     install_missing: bool,
@@ -245,6 +249,7 @@ def translate(
       cat article.md | dragoman translate --to ms --format markdown > article.ms.md
       dragoman translate article.ms.txt --from ms --to fa      # pivots through English
       dragoman translate article.txt --from auto --to fa --install-missing
+      dragoman translate archive/*.txt --to ms,fa -o out/ --cluster tcp://scheduler:8786
     """
     from dragoman.errors import LanguageError
     from dragoman.languages import validate_code
@@ -279,7 +284,7 @@ def translate(
     from dragoman.engines.base import EngineUnavailable
     from dragoman.errors import EngineError
     from dragoman.pipeline.job import prepare_job
-    from dragoman.pipeline.run import InputDoc, translate_job
+    from dragoman.pipeline.run import ARCHIVE_WINDOW, InputDoc, translate_job
 
     try:
         prepared = prepare_job(
@@ -309,6 +314,12 @@ def translate(
             if doc.error is not None:
                 click.echo(f"error: {doc.error}", err=True)
 
+    runner = None
+    if cluster is not None:
+        from dragoman.cluster import ClusterRunner
+
+        # The workers build their engine from the same name and options as this one.
+        runner = ClusterRunner(cluster, engine_name, options)
     bar = _Bar(enabled=not quiet and not as_json and sys.stderr.isatty())
     memory = None if no_memory else TranslationMemory(warn=warn)
     try:
@@ -319,9 +330,13 @@ def translate(
             progress=bar,
             on_inputs=print_bad_inputs,
             install_missing=lambda err: _install_missing(err, install_missing, quiet),
+            runner=runner,
+            window=ARCHIVE_WINDOW,
         )
     finally:
         bar.close()
+        if runner is not None:
+            runner.close()
         if memory is not None:
             memory.close()
         engine.close()
@@ -348,7 +363,8 @@ def translate(
             click.echo(term_report.format_integrity(result.report), err=True)
     term_exit = term_report.exit_code(result.report, strict)
     if as_json:
-        data = {k: result.report[k] for k in ("routes", "pivots", "outputs", "errors", "stats", "summary") if k in result.report}
+        keys = ("routes", "pivots", "outputs", "errors", "stats", "summary", "cluster")
+        data = {k: result.report[k] for k in keys if k in result.report}
         if stdin_text is not None:
             data["outputs"] = [dict(item, text=out.text) for item, out in zip(data["outputs"], result.outputs)]
         echo_json(data)
@@ -365,9 +381,11 @@ def translate(
                 click.echo(f"note: {pair} has no direct model; translated through English ({label})", err=True)
         s = result.stats
         if s.unique:
+            cluster_workers: dict[str, Any] = result.report.get("cluster", {}).get("workers", {})
+            where = f" on {_count(len(cluster_workers), 'cluster worker')}" if cluster_workers else ""
             click.echo(
                 f"{_count(s.unique, 'unique segment')}: {s.memory_hits} from the translation memory, "
-                f"{s.translated} translated in {_count(s.engine_calls, 'engine call')} ({s.seconds:.1f} s)",
+                f"{s.translated} translated in {_count(s.engine_calls, 'engine call')}{where} ({s.seconds:.1f} s)",
                 err=True,
             )
     failed = len([doc for doc in docs if doc.error is not None])

@@ -6,7 +6,7 @@ import dataclasses
 import types
 import typing
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Sequence
@@ -248,10 +248,6 @@ class Engine(ABC):
         """Engines with ``supports_markup``: translate each segment with its ``marks`` (source character spans)
         carried through; per segment, the translation and the target span of each mark (None: lost)."""
         raise NotImplementedError(f"the {self.name} engine does not carry markup")
-
-    def set_progress(self, callback: Callable[[int], None] | None) -> None:
-        """Call ``callback(segments finished so far in this translate_batch call)`` as batches finish, for
-        engines that can tell (a progress bar inside one long call); None turns it off. Default: never called."""
 
     def close(self) -> None:
         """Release models, processes and threads. Safe to call twice."""
