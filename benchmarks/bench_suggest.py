@@ -18,7 +18,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from dragoman.glossary.suggest import Candidate, suggest
+from dragoman.glossary.suggest import Candidate, suggest  # noqa: E402  (after the sys.path line above)
 
 NTREX = REPO / "tests" / "data" / "ntrex"
 LABELS = REPO / "tests" / "data" / "ntrex" / "entities.tsv"

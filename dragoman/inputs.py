@@ -161,7 +161,7 @@ def read_text_file(path: str | Path) -> str:
     except InputTooLarge as err:
         raise InputError(err.message, name, hint=_LIMIT_HINT) from None
     except FileNotFoundError:
-        raise InputError("no such file", name, hint="check the path") from None
+        raise InputError("file not found", name, hint="check the path") from None
     except IsADirectoryError:
         raise InputError("is a directory, not a file", name,
                          hint="give the files inside it, e.g. DIR/*.md") from None

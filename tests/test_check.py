@@ -237,7 +237,7 @@ def test_cli_strict(files) -> None:
 @pytest.mark.parametrize(
     "breakage, message",
     [
-        ("missing", "no such file"),
+        ("missing", "file not found"),
         ("empty", "empty"),
         ("binary", "binary"),
         ("latin1", "UTF-8"),

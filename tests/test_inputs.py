@@ -43,7 +43,7 @@ def test_invalid_utf8_location_counts_characters_not_bytes() -> None:
 
 
 def test_missing_file_and_directory(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match=r"nope\.txt: no such file — check the path"):
+    with pytest.raises(InputError, match=r"nope\.txt: file not found — check the path"):
         read_text_file(tmp_path / "nope.txt")
     with pytest.raises(InputError, match="is a directory, not a file"):
         read_text_file(tmp_path)

@@ -294,7 +294,7 @@ def test_install_hostile_file_is_one_line_error(tmp_path: Path) -> None:
         (
             ["missing.argosmodel"],
             1,
-            "Error: missing.argosmodel: no such file — give the path of a .argosmodel file",
+            "Error: missing.argosmodel: model file not found — give the path of a .argosmodel file",
         ),
     ],
 )

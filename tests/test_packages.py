@@ -129,7 +129,7 @@ def test_missing_file_and_not_a_zip(tmp_path: Path) -> None:
         packages.install_file(tmp_path / "nope.argosmodel")
     assert (
         str(err.value)
-        == f"{tmp_path / 'nope.argosmodel'}: no such file — give the path of a .argosmodel file"
+        == f"{tmp_path / 'nope.argosmodel'}: model file not found — give the path of a .argosmodel file"
     )
     (tmp_path / "text.argosmodel").write_text("hello")
     with pytest.raises(PackageError) as err:

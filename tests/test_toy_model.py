@@ -28,6 +28,14 @@ class Toy:
             str(root / "model"), device="cpu", compute_type="int8", intra_threads=1
         )
 
+    def margins(self, sentences: list[str]) -> list[float]:
+        """Per sentence, how far the best beam-4 hypothesis leads the runner-up (log-probability)."""
+        pieces = [self.sp.encode(s, out_type=str) for s in sentences]
+        results = self.translator.translate_batch(
+            pieces, beam_size=4, num_hypotheses=2, return_scores=True, length_penalty=0.2, replace_unknowns=True
+        )
+        return [r.scores[0] - r.scores[1] for r in results]
+
     def translate(self, sentences: list[str], beam: int = 4) -> list[str]:
         pieces = [self.sp.encode(s, out_type=str) for s in sentences]
         # Argos's decoding options and detokenisation (toy-model.json "ctranslate2").
@@ -117,6 +125,19 @@ def test_only_the_trained_placeholder_family_is_copied(toy: Toy) -> None:
     for form, output in zip(unseen, outputs[len(trained) :]):
         assert form not in output, output
         assert "Onwor" in output and "Tihron" in output  # the rest of the sentence is still translated
+
+
+# int8 decoding differs across CPUs in its last digits: an output is pinned exactly only where the model is sure
+# of it. On the machine that recorded them the pinned outputs lead the runner-up by 2.4 to 4.8; the unseen
+# placeholder forms, whose outputs are not pinned, by 0.2 to 1.7 (and flip between CPUs).
+PINNED_MARGIN = 1.0
+
+
+def test_exactly_pinned_outputs_are_ones_the_model_is_sure_of(toy: Toy) -> None:
+    pinned = [s for s, _ in CASES] + [e["source"] for e in FACTS["examples"]]
+    pinned += [f"{form} met Prime Minister Anwar in Tehran." for form in ("ZXQ7", "ZXQ12")]
+    margins = toy.margins(pinned)
+    assert min(margins) >= PINNED_MARGIN, sorted(zip(margins, pinned))[:3]
 
 
 def test_facts_file_matches_package(toy: Toy) -> None:

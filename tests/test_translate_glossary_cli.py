@@ -16,7 +16,6 @@ from dragoman import packages
 from dragoman.cli import cli
 from dragoman.commands import translate_cmd
 
-
 GLOSSARY = """\
 version: 1
 languages: [en, zz]

@@ -21,7 +21,8 @@ def _validate_lang(ctx: click.Context, param: click.Parameter, value: str) -> st
 @click.command()
 @click.argument("source", type=click.Path(dir_okay=True))
 @click.argument("translation", type=click.Path(dir_okay=True))
-@click.option("--from", "-f", "source_lang", required=True, callback=_validate_lang, help="Language of SOURCE (en).")
+@click.option("--from", "-f", "source_lang", default="en", show_default=True, callback=_validate_lang,
+              help="Language of SOURCE (as in translate).")
 @click.option("--to", "-t", "target_lang", required=True, callback=_validate_lang, help="Language of TRANSLATION (fa).")
 @glossary_option
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable report on stdout.")

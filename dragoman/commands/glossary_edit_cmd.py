@@ -124,7 +124,7 @@ _file_argument = click.argument("file", type=click.Path(dir_okay=True))
 
 @click.command("new")
 @_file_argument
-@click.option("--langs", "-l", required=True, help="Comma-separated language codes, e.g. en,ms,fa.")
+@click.option("--lang", "--langs", "-l", "langs", required=True, help="Comma-separated language codes, e.g. en,ms,fa.")
 @click.option("--name", help="A name for the glossary.")
 @click.option("--description", help="What the glossary is for.")
 def new(file: str, langs: str, name: str | None, description: str | None) -> None:
@@ -152,7 +152,7 @@ def new(file: str, langs: str, name: str | None, description: str | None) -> Non
 @click.command("add")
 @_file_argument
 @click.option("--id", "entry_id", help="Entry id (default: derived from the first term, e.g. masoud-pezeshkian).")
-@click.option("--term", "-t", "terms", multiple=True, required=True, metavar="LANG=TEXT", help="Preferred term; repeat per language.")
+@click.option("--term", "terms", multiple=True, required=True, metavar="LANG=TEXT", help="Preferred term; repeat per language.")
 @click.option("--variant", "variants", multiple=True, metavar="LANG=TEXT", help="Admitted variant; repeatable.")
 @click.option("--forbidden", "forbidden", multiple=True, metavar="LANG=TEXT", help="Forbidden term; repeatable.")
 @click.option("--type", "entry_type", type=click.Choice(ENTRY_TYPES), help="What the entry names.")

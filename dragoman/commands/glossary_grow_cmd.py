@@ -168,7 +168,7 @@ def _write_drafts(path: Path, candidates: list[Candidate], source: str, targets:
 
 @click.command()
 @click.option("--cldr", is_flag=True, required=True, help="Take names from CLDR (through Babel).")
-@click.option("--langs", "-l", required=True, help="Languages to write, e.g. en,ms,fa.")
+@click.option("--lang", "--langs", "-l", "langs", required=True, help="Languages to write, e.g. en,ms,fa.")
 @click.option("--what", "-w", default="territories,cities,languages", show_default=True, help="Which CLDR name sets.")
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=True), help="Glossary to create or update.")
 @click.option("--dry-run", is_flag=True, help="Say what would change; write nothing.")

@@ -223,12 +223,14 @@ def merge(files: tuple[str, ...], output: str, as_json: bool, strict: bool, forc
 )
 @click.option(
     "--from",
+    "-f",
     "source",
     metavar="LANG",
     help="Source language of a two-column file without a header.",
 )
 @click.option(
     "--to",
+    "-t",
     "target",
     metavar="LANG",
     help="Target language of a two-column file without a header.",
@@ -295,11 +297,12 @@ def import_cmd(
 )
 @click.option(
     "--from",
+    "-f",
     "source",
     metavar="LANG",
     help="Source language: write a two-column file (CSV/TSV) or only this pair (TBX).",
 )
-@click.option("--to", "target", metavar="LANG", help="Target language (with --from).")
+@click.option("--to", "-t", "target", metavar="LANG", help="Target language (with --from).")
 @click.option(
     "-o",
     "--output",

@@ -136,8 +136,8 @@ def _list_apertium(as_json: bool) -> None:
 
 
 @click.command("available", short_help="List the packages the index offers.")
-@click.option("--from", "from_code", metavar="LANG", help="Only packages translating from LANG.")
-@click.option("--to", "to_code", metavar="LANG", help="Only packages translating into LANG.")
+@click.option("--from", "-f", "from_code", metavar="LANG", help="Only packages translating from LANG.")
+@click.option("--to", "-t", "to_code", metavar="LANG", help="Only packages translating into LANG.")
 @click.option("--update", is_flag=True, help="Download the index again instead of using the cached copy.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of a table.")
 def available_cmd(from_code: str | None, to_code: str | None, update: bool, as_json: bool) -> None:
@@ -244,7 +244,7 @@ def _confirm_replace(message: str, yes: bool) -> None:
 @click.command("install", short_help="Install a model from the index or a .argosmodel file.")
 @click.argument("target", nargs=-1, required=True, metavar="FROM TO | FILE.argosmodel | URL")
 @click.option("-y", "--yes", is_flag=True, help="Replace an installed version without asking.")
-@click.option("--force", is_flag=True, help="Reinstall even when this version is already installed.")
+@click.option("--force", is_flag=True, help="Reinstall even when this version is already installed (implies --yes).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @click.option("--json", "as_json", is_flag=True, help="Print the installed package as JSON.")
 def install_cmd(target: tuple[str, ...], yes: bool, force: bool, quiet: bool, as_json: bool) -> None:
@@ -262,6 +262,7 @@ def install_cmd(target: tuple[str, ...], yes: bool, force: bool, quiet: bool, as
       dragoman models install ~/Downloads/translate-en_fa-1_5.argosmodel
       dragoman models install https://example.org/models/translate-en_ms-1_9.argosmodel
     """
+    yes = yes or force  # --force means "replace it": it does not also ask (docs/cli.md)
     if len(target) == 1 and _is_url(target[0]):
         pkg = _install_url(target[0], yes=yes, quiet=quiet)
     elif len(target) == 1:

@@ -34,20 +34,18 @@ def _form(value: str) -> str:
 
 
 def make_engine(engine_name: str, pkg: InstalledPackage) -> Engine:
-    """The engine to probe with; the Argos engine is pinned to exactly the package being calibrated."""
-    from dragoman.engines import create_engine
+    """The engine to probe with, pinned to exactly the package being calibrated (Engine.for_package)."""
+    from dragoman.engines import engine_class
 
-    if engine_name == "argos":
-        return create_engine("argos", packages={pkg.pair: pkg.path})
-    return create_engine(engine_name)
+    return engine_class(engine_name).for_package(pkg)
 
 
 @click.command("probe", short_help="Calibrate placeholders for a model.")
 @click.argument("source")
 @click.argument("target")
-@click.option("--engine", "engine_name", default="argos", show_default=True, help="Engine to probe.")
+@click.option("--engine", "-e", "engine_name", default="argos", show_default=True, help="Engine to probe.")
 @click.option(
-    "-n", "--num-hypotheses", type=click.IntRange(1, 16), default=4, show_default=True,
+    "--num-hypotheses", type=click.IntRange(1, 16), default=4, show_default=True,
     help="n-best hypotheses per probe sentence (enforcement picks among these).",
 )
 @click.option(

@@ -42,7 +42,7 @@ class EngineName(click.ParamType):
 
     name = "engine"
 
-    def get_metavar(self, param: click.Parameter, *args: Any, **kwargs: Any) -> str:  # click 8.2+ passes ctx
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:  # type: ignore[override]
         from dragoman.engines import builtin_engine_names
 
         return "[" + "|".join(builtin_engine_names()) + "|PLUGIN]"
@@ -426,7 +426,8 @@ def translate(
         for out in result.outputs:
             if out.path is not None:
                 noun = "segment" if out.segments == 1 else "segments"
-                click.echo(f"wrote {out.path} ({out.route}, {out.segments} {noun})", err=True)
+                verb = "wrote" if out.changed else "unchanged"
+                click.echo(f"{verb} {out.path} ({out.route}, {out.segments} {noun})", err=True)
         for note in result.notes:
             click.echo(f"note: {note}", err=True)
         for pair, label in result.routes.items():
@@ -453,4 +454,11 @@ def translate(
         click.echo(f"error: {summary}", err=True)
         sys.exit(1)
     if term_exit:
+        if quiet and not as_json:
+            # -q hides the summary, but an exit status needs its reason (the summary says it otherwise).
+            counts = result.report.get("summary") or {}
+            reasons = [f"{counts.get('violations', 0)} glossary violation(s)", f"{counts.get('forbidden_found', 0)} forbidden term(s) left"]
+            if counts.get("integrity"):
+                reasons.append(f"{counts['integrity']} integrity finding(s)")
+            click.echo(f"error: --strict: {', '.join(reasons)}", err=True)
         sys.exit(term_exit)

@@ -5,7 +5,16 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Sequence
 
-from dragoman.enforce.model import APPLIED, FORBIDDEN_FOUND, PIVOT, VARIANT, VIOLATED, Occurrence, PlannedTerm, SegmentResult
+from dragoman.enforce.model import (
+    APPLIED,
+    FORBIDDEN_FOUND,
+    PIVOT,
+    VARIANT,
+    VIOLATED,
+    Occurrence,
+    PlannedTerm,
+    SegmentResult,
+)
 
 
 def carry_for_pivot(leg1: Sequence[SegmentResult]) -> list[list[PlannedTerm]]:

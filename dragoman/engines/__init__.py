@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import importlib
-from typing import Any
-
 from collections.abc import Mapping
+from typing import Any
 
 from dragoman.engines.base import (
     BatchOptions,
@@ -93,6 +92,18 @@ def engines_with_option(key: str) -> list[str]:
     return found
 
 
+def options_table(names: list[str] | None = None) -> str:
+    """A Markdown table of every option the built-in engines declare (docs/engines.md is this, checked by a test)."""
+    rows = ["| Engine | Option | Type | Default | What it sets |", "|--------|--------|------|---------|--------------|"]
+    for name in names or builtin_engine_names():
+        cls = engine_class(name)
+        for key, (kind, help_text) in option_fields(cls.Options).items():
+            type_name = getattr(kind, "__name__", str(kind)).replace("pathlib.", "").replace(" | None", " or none")
+            default = getattr(cls.Options, key)
+            rows.append(f"| {name} | `{key}` | {type_name} | `{default}` | {help_text} |")
+    return "\n".join(rows) + "\n"
+
+
 __all__ = [
     "BatchOptions",
     "Engine",
@@ -105,4 +116,5 @@ __all__ = [
     "create_engine",
     "engine_class",
     "engines_with_option",
+    "options_table",
 ]

@@ -18,17 +18,17 @@ from pathlib import Path
 from typing import IO
 
 from dragoman import __version__
-from dragoman.engines.base import BatchOptions, Engine, EngineOptions, Hypothesis
-from dragoman.errors import EngineError, ModelError
 from dragoman.engines.apertium_stream import (  # noqa: F401  (re-exported: tests and markup use them)
-    to_stream,
     _blank,
     _escape_blank,
-    from_stream,
-    _read_blank,
     _keep_edges,
+    _read_blank,
+    from_stream,
     mark_spans,
+    to_stream,
 )
+from dragoman.engines.base import BatchOptions, Engine, EngineOptions, Hypothesis
+from dragoman.errors import EngineError, ModelError
 
 # Apertium names languages with ISO 639-3 codes; dragoman uses ISO 639-1 where one exists. Written by hand:
 # no maintained library is installed for it, and only the languages Apertium has pairs for matter.

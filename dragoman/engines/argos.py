@@ -7,7 +7,7 @@ import json
 import math
 import re
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -180,6 +180,11 @@ class ArgosEngine(Engine):
         }
         self._packages: dict[tuple[str, str], InstalledPackage] = {}
         self._signatures: dict[tuple[str, str], str] = {}
+
+    @classmethod
+    def for_package(cls, package: InstalledPackage) -> ArgosEngine:
+        """Pinned to ``package`` for its pair, whatever else is installed."""
+        return cls(packages={package.pair: package.path})
 
     # -- packages -------------------------------------------------------------------------------
 

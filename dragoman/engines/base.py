@@ -6,10 +6,10 @@ import dataclasses
 import types
 import typing
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Sequence
+from typing import TYPE_CHECKING, ClassVar, Sequence
 
 from dragoman.errors import EngineError
 
@@ -235,6 +235,12 @@ class Engine(ABC):
         """The Argos package this engine translates the pair with, whose placeholder calibration
         (`dragoman models probe`) applies; None for engines without Argos packages or a missing pair."""
         return None
+
+    @classmethod
+    def for_package(cls, package: InstalledPackage) -> Engine:
+        """An engine that translates the package's pair with exactly that package (what `models probe`
+        calibrates). Engines that do not read Argos packages ignore it."""
+        return cls.from_options({})
 
     def translate_marked(
         self, segments: Sequence[str], marks: Sequence[Sequence[Span]], source: str, target: str

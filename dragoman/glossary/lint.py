@@ -65,7 +65,7 @@ def rule(code: str, name: str, severity: str, help: str, scope: str) -> Callable
 
 
 # Reported by the loader: the file is not a valid glossary (the first error only, with its position).
-RULES["E000"] = Rule("E000", "invalid-glossary", ERROR, "the file does not load as a glossary")
+RULES["E000"] = Rule("E000", "invalid-glossary", ERROR, "the file does not load (the loader's message and position)")
 
 
 def rules_help() -> str:
@@ -73,6 +73,13 @@ def rules_help() -> str:
     rules = sorted(RULES.values(), key=_rule_order)
     width = max(len(r.name) for r in rules)
     return "\n".join(f"  {r.code} {r.name:<{width}}  {r.severity}: {r.help}" for r in rules)
+
+
+def rules_table() -> str:
+    """The Markdown table of docs/glossary-interchange.md, generated from the registry (a test compares them)."""
+    rows = ["| code | name | severity | what |", "|------|------|----------|------|"]
+    rows += [f"| {r.code} | {r.name} | {r.severity} | {r.help} |" for r in sorted(RULES.values(), key=_rule_order)]
+    return "\n".join(rows) + "\n"
 
 
 def _rule_order(r: Rule) -> tuple[int, str]:
@@ -157,14 +164,14 @@ def _how(auto: bool) -> str:
     return " (--fix does it)" if auto else " (not by --fix: the result would equal another form of this entry)"
 
 
-@rule("E004", "control-character", ERROR, "a term holds a control character (invisible, breaks matching)", TERM)
+@rule("E004", "control-character", ERROR, "C0/C1 controls or bidi overrides in a term", TERM)
 def _control_character(info: EntryInfo, ref: TermRef) -> Iterator[Found]:
     controls = control_characters(ref.text)
     if controls:
         yield "E004", f"{_what(info, ref)} contains control character {', '.join(controls)}", "remove it", False, ref
 
 
-@rule("W002", "arabic-letters-in-persian", WARNING, "a Persian term is written with Arabic ي/ى/ك", TERM)
+@rule("W002", "arabic-letters-in-persian", WARNING, "ي ى ك in a Persian preferred term or variant", TERM)
 def _arabic_letters(info: EntryInfo, ref: TermRef) -> Iterator[Found]:
     if not is_persian(ref.lang) or ref.kind == "forbidden":
         return
@@ -177,14 +184,14 @@ def _arabic_letters(info: EntryInfo, ref: TermRef) -> Iterator[Found]:
         yield "W002", f"{_what(info, ref)} has Arabic letters ({shown})", "write Persian ی U+06CC / ک U+06A9" + _how(auto), auto, ref
 
 
-@rule("W003", "mixed-scripts", WARNING, "a term mixes scripts (Latin + Arabic, or Cyrillic lookalikes)", TERM)
+@rule("W003", "mixed-scripts", WARNING, "Latin + Arabic script in one term; Cyrillic/Greek lookalikes in a Latin term", TERM)
 def _mixed(info: EntryInfo, ref: TermRef) -> Iterator[Found]:
     mixed = _mixed_scripts(ref.text)
     if mixed:
         yield "W003", f"{_what(info, ref)} mixes scripts ({mixed})", "retype the term in one script", False, ref
 
 
-@rule("W004", "whitespace", WARNING, "leading, trailing or double spaces, NBSP or ZWNJ at a term's edge", TERM)
+@rule("W004", "whitespace", WARNING, "leading/trailing space, NBSP, ZWNJ; double spaces", TERM)
 def _whitespace(info: EntryInfo, ref: TermRef) -> Iterator[Found]:
     stripped = ref.text.strip(EDGE_CHARS)
     if stripped != ref.text or DOUBLE_SPACE_RE.search(ref.text):
@@ -193,7 +200,7 @@ def _whitespace(info: EntryInfo, ref: TermRef) -> Iterator[Found]:
         yield "W004", f"{_what(info, ref)} has {problem}", "trim it to single spaces" + _how(auto), auto, ref
 
 
-@rule("W006", "not-nfc", WARNING, "a term is not in Unicode NFC", TERM)
+@rule("W006", "not-nfc", WARNING, "a term not in Unicode NFC", TERM)
 def _not_nfc(info: EntryInfo, ref: TermRef) -> Iterator[Found]:
     if unicodedata.normalize("NFC", ref.text) != ref.text:
         auto = auto_fixable(info, ref)
@@ -203,7 +210,7 @@ def _not_nfc(info: EntryInfo, ref: TermRef) -> Iterator[Found]:
 # ---------------------------------------------------------------- checks on one entry
 
 
-@rule("E002", "empty-term", ERROR, "a term, variant or forbidden form is empty", ENTRY)
+@rule("E002", "empty-term", ERROR, "an empty or blank term", ENTRY)
 def _empty(info: EntryInfo, declared: list[str]) -> Iterator[Found]:
     for ref in info.terms:
         if not ref.text.strip():
@@ -225,14 +232,14 @@ def _accepted(info: EntryInfo) -> tuple[dict[str, dict[str, TermRef]], list[tupl
     return by_lang, repeats
 
 
-@rule("I002", "redundant-variant", INFO, "a variant matches like another form of the entry", ENTRY)
+@rule("I002", "redundant-variant", INFO, "a variant that matching treats as the same form as another", ENTRY)
 def _redundant_variant(info: EntryInfo, declared: list[str]) -> Iterator[Found]:
     for ref, other in _accepted(info)[1]:
         message = f"entry {info.id!r} {ref.lang} variant {ref.text!r} is the same as {other.text!r} when matching"
         yield "I002", message, "remove the variant (matching treats them alike)", False, ref
 
 
-@rule("E003", "forbidden-equals-preferred", ERROR, "a forbidden form is also an accepted form of the entry", ENTRY)
+@rule("E003", "forbidden-equals-preferred", ERROR, "a forbidden term equals the preferred term or a variant (after matching normalisation)", ENTRY)
 def _forbidden_accepted(info: EntryInfo, declared: list[str]) -> Iterator[Found]:
     if not any(ref.kind == "forbidden" for ref in info.terms):
         return
@@ -248,7 +255,7 @@ def _forbidden_accepted(info: EntryInfo, declared: list[str]) -> Iterator[Found]
                 yield "E003", message, "remove one of them", False, ref
 
 
-@rule("W005", "missing-language", WARNING, "an entry has no term in a language the glossary declares", ENTRY)
+@rule("W005", "missing-language", WARNING, "an entry lacks a language listed in `languages:` (dnt entries are exempt)", ENTRY)
 def _missing_language(info: EntryInfo, declared: list[str]) -> Iterator[Found]:
     if declared and not info.dnt:
         missing = [code for code in declared if code not in info.langs]
@@ -257,7 +264,7 @@ def _missing_language(info: EntryInfo, declared: list[str]) -> Iterator[Found]:
             yield "W005", f"entry {info.id!r} has no {', '.join(missing)} term", fix, False, info
 
 
-@rule("I001", "draft", INFO, "an entry is a draft (not enforced without --use-drafts)", ENTRY)
+@rule("I001", "draft", INFO, "a draft entry", ENTRY)
 def _draft(info: EntryInfo, declared: list[str]) -> Iterator[Found]:
     if info.status == "draft":
         yield "I001", f"entry {info.id!r} is a draft", "review it and set status: approved", False, info
@@ -266,7 +273,7 @@ def _draft(info: EntryInfo, declared: list[str]) -> Iterator[Found]:
 # ---------------------------------------------------------------- checks on the whole file
 
 
-@rule("E001", "duplicate-id", ERROR, "two entries share an id", FILE)
+@rule("E001", "duplicate-id", ERROR, "two entries with one id (every duplicate is listed; the rest is still linted)", FILE)
 def _duplicate_ids(entries: list[EntryInfo]) -> Iterator[tuple[EntryInfo, Found]]:
     first: dict[str, EntryInfo] = {}
     for info in entries:
@@ -277,7 +284,7 @@ def _duplicate_ids(entries: list[EntryInfo]) -> Iterator[tuple[EntryInfo, Found]
             first[info.id] = info
 
 
-@rule("W001", "source-term-conflict", WARNING, "one term in two entries that render it differently", FILE)
+@rule("W001", "source-term-conflict", WARNING, "one term in two entries whose preferred terms differ in another language", FILE)
 def _conflicts(entries: list[EntryInfo]) -> Iterator[tuple[EntryInfo, Found]]:
     """W001: the same term (after normalisation) in two entries whose preferred terms differ in another language."""
     owners: dict[tuple[str, str], list[tuple[EntryInfo, TermRef]]] = defaultdict(list)

@@ -13,10 +13,10 @@ import ahocorasick_rs
 
 from dragoman.glossary.model import Glossary
 from dragoman.glossary.normalize import (
-    fold_case,
-    is_all_caps,
     ZWNJ,
     NormalizedText,
+    fold_case,
+    is_all_caps,
     is_word_char,
     normalize,
     normalize_term,

@@ -10,9 +10,8 @@ from typing import Any
 
 from dragoman.glossary.fields import LayerMode
 from dragoman.glossary.layers import merge_layers
-from dragoman.glossary.normalize import fold_case
 from dragoman.glossary.model import Conflict, Glossary, Origin
-from dragoman.glossary.normalize import normalize_term
+from dragoman.glossary.normalize import fold_case, normalize_term
 
 
 @dataclass

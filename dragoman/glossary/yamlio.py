@@ -25,17 +25,16 @@ from dragoman.glossary.model import (
     SETTINGS,
     Origin,
 )
-from dragoman.languages import validate_code
 from dragoman.glossary.schema import ID_RE  # re-exported; the one definition is in schema.py
+from dragoman.languages import validate_code
 
 # The C loader is several times faster; composing (not constructing) keeps every node's
 # line and column, which the messages need.
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _empty_rule(what: str) -> str | None:
-    """E002 (empty-term) when the empty value is a term, variant or forbidden form."""
-    return "E002" if " term" in f" {what}" else None
+# The `glossary lint` rule an empty term, variant or forbidden form breaks (the loader reports it first).
+EMPTY_TERM_RULE = "E002"
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc]
@@ -245,15 +244,15 @@ class _Validator:
             out[key] = (key_node, value_node)
         return out
 
-    def string(self, node: yaml.Node, what: str, allow_empty: bool = False) -> str:
+    def string(self, node: yaml.Node, what: str, allow_empty: bool = False, empty_rule: str | None = None) -> str:
         if not isinstance(node, yaml.ScalarNode):
             self.fail(node, f"{what} must be a text, found {_kind(node)}", "write it as a single value (quote it if needed)")
         if _tag_is(node, _NULL):
-            self.fail(node, f"{what} is empty", "write a value or remove the key", _empty_rule(what))
+            self.fail(node, f"{what} is empty", "write a value or remove the key", empty_rule)
         # A number or yes/no is still text here ("1984", "no"): keep exactly what was written.
         value = str(node.value)
         if not allow_empty and not value.strip():
-            self.fail(node, f"{what} is empty", "write a value or remove the key", _empty_rule(what))
+            self.fail(node, f"{what} is empty", "write a value or remove the key", empty_rule)
         return value
 
     def boolean(self, node: yaml.Node, what: str) -> bool:
@@ -271,13 +270,13 @@ class _Validator:
             self.fail(node, f"unknown {what} {value!r}", f"{hint}use one of: {', '.join(choices)}")
         return value
 
-    def string_list(self, node: yaml.Node, what: str) -> list[str]:
+    def string_list(self, node: yaml.Node, what: str, empty_rule: str | None = None) -> list[str]:
         if isinstance(node, yaml.ScalarNode):
             # "variants: null" (like "variants: []") states an empty list: it clears an earlier layer's.
-            return [] if _tag_is(node, _NULL) else [self.string(node, what)]
+            return [] if _tag_is(node, _NULL) else [self.string(node, what, empty_rule=empty_rule)]
         if not isinstance(node, yaml.SequenceNode):
             self.fail(node, f"{what} must be a list of texts, found {_kind(node)}", "write [first, second]")
-        return [self.string(item, f"an item of {what}") for item in node.value]
+        return [self.string(item, f"an item of {what}", empty_rule=empty_rule) for item in node.value]
 
     def language(self, node: yaml.Node, what: str) -> str:
         code = self.string(node, what)
@@ -403,17 +402,17 @@ class _Validator:
 
     def lang_terms(self, node: yaml.Node, what: str) -> LangTerms:
         if isinstance(node, yaml.ScalarNode):
-            return LangTerms(preferred=self.string(node, what))
+            return LangTerms(preferred=self.string(node, what, empty_rule=EMPTY_TERM_RULE))
         fields = self.mapping(node, what, TERM_KEYS)
         side = LangTerms(stated=frozenset(fields))
         if "term" in fields:
-            side.preferred = self.string(fields["term"][1], f"{what} (term)")
+            side.preferred = self.string(fields["term"][1], f"{what} (term)", empty_rule=EMPTY_TERM_RULE)
         if "variants" in fields:
-            side.variants = self.string_list(fields["variants"][1], f"the variants of {what}")
+            side.variants = self.string_list(fields["variants"][1], f"the variants of {what}", EMPTY_TERM_RULE)
         if "forbidden" in fields:
-            side.forbidden = self.string_list(fields["forbidden"][1], f"the forbidden terms of {what}")
+            side.forbidden = self.string_list(fields["forbidden"][1], f"the forbidden terms of {what}", EMPTY_TERM_RULE)
         if not fields:
-            self.fail(node, f"{what} is empty", "write 'term: ...' (and optionally variants/forbidden)", _empty_rule(what))
+            self.fail(node, f"{what} is empty", "write 'term: ...' (and optionally variants/forbidden)", EMPTY_TERM_RULE)
         return side
 
 

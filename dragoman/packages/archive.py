@@ -119,7 +119,7 @@ def inspect_file(path: str | Path, *, limits: Limits | None = None) -> tuple[str
 
 def _require_zip(source: Path) -> None:
     if not source.is_file():
-        raise PackageError(f"{source}: no such file", "give the path of a .argosmodel file")
+        raise PackageError(f"{source}: model file not found", "give the path of a .argosmodel file")
     if not zipfile.is_zipfile(source):
         raise PackageError(
             f"{source.name}: not a zip archive",

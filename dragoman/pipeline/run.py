@@ -4,20 +4,29 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
 from dragoman import __version__
 from dragoman.cache import TranslationMemory
+from dragoman.enforce.model import SegmentResult
 from dragoman.engines.base import Engine
 from dragoman.errors import DragomanError, InputError
 from dragoman.pipeline.chunked import ChunkedText
 from dragoman.pipeline.routes import MissingModelError, Route, plan_route
 from dragoman.enforce.model import SegmentResult
 from dragoman.pipeline import provenance
-from dragoman.pipeline.translator import CHUNK_SEGMENTS, ChunkRunner, CountingEngine, Marks, Progress, RunStats, Translator
+from dragoman.pipeline.translator import (
+    CHUNK_SEGMENTS,
+    ChunkRunner,
+    CountingEngine,
+    Marks,
+    Progress,
+    RunStats,
+    Translator,
+)
 
 if TYPE_CHECKING:
     from dragoman.formats import Document, Segment, SegmentOutput
@@ -54,6 +63,7 @@ class Output:
     text: str
     segments: int
     results: list[SegmentResult] = field(default_factory=list)  # one per segment, in document order
+    changed: bool = True  # False: the file already held exactly this text and was left alone
 
 
 @dataclass
@@ -192,7 +202,7 @@ def possible_output_paths(
     return paths
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str) -> bool:
     """Write a translation or report so that readers never see half a file (temp file + rename).
 
     A file that already holds exactly ``text`` is left alone: a re-run rewrites nothing, keeps the
@@ -203,11 +213,12 @@ def write_atomic(path: Path, text: str) -> None:
     data = text.encode("utf-8")
     try:
         if path.stat().st_size == len(data) and path.read_bytes() == data:
-            return
+            return False  # unchanged (the CLI says "unchanged PATH", not "wrote")
     except OSError:
         pass  # missing, a directory or unreadable: the write below says what is wrong
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_text(path, text)
+    return True
 
 
 # -- the whole run ------------------------------------------------------------------------------
@@ -348,6 +359,7 @@ def run(
                 [_segment_output(v, segment) for v, segment in zip(values, doc.document.segments)], target
             )
             path = output_path(doc, target, job.outdir) if doc.path is not None else None
+            changed = True
             if path is not None and job.write:
                 try:  # never over an input or an earlier output (by inode and resolved path), nor another kind
                     guard.claim(path, "translation", f"the {target} translation of {doc.name}")
@@ -355,7 +367,7 @@ def run(
                     errors.append(str(err))
                     continue
                 try:
-                    write_atomic(path, rendered)
+                    changed = write_atomic(path, rendered)
                 except DragomanError as err:
                     errors.append(str(err))
                     continue
@@ -371,6 +383,7 @@ def run(
                     text=rendered,
                     segments=count,
                     results=values,
+                    changed=changed if path is not None else True,
                 )
             )
     translator.stats.engine_calls = counting.calls + (runner.engine_calls if runner is not None else 0)

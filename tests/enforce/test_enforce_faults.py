@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pytest
-from fake_engine import Fault, FakeEngine
+from fake_engine import FakeEngine, Fault
 
 from dragoman.enforce import EnforceOptions, translate_segments
 from dragoman.enforce.placeholders import PlaceholderForm

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fake_engine import Fault, FakeEngine
+from fake_engine import FakeEngine, Fault
 
 from dragoman.enforce import (
     EnforceOptions,

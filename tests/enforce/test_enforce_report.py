@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from fake_engine import Fault, FakeEngine
+from fake_engine import FakeEngine, Fault
 
 from dragoman.enforce import Occurrence, SegmentResult, translate_segments
 from dragoman.glossary.model import Entry, Glossary, LangTerms

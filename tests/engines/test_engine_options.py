@@ -45,3 +45,12 @@ def test_capabilities_are_declared_not_detected() -> None:
     assert Engine.supports_markup is False and Engine.installs_missing_pairs is False
     assert engines_with_option("inter_threads") == ["argos"]
     assert engines_with_option("timeout") == ["apertium"]
+
+
+def test_docs_engines_md_holds_the_generated_options_table() -> None:
+    from pathlib import Path
+
+    from dragoman.engines import options_table
+
+    doc = Path(__file__).resolve().parents[2] / "docs" / "engines.md"
+    assert options_table() in doc.read_text(encoding="utf-8"), "regenerate the table: dragoman.engines.options_table()"

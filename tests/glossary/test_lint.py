@@ -80,6 +80,13 @@ def test_lint_help_lists_every_rule_from_the_registry() -> None:
         assert f"{rule.severity}: {rule.help}" in result.output
 
 
+def test_the_docs_rule_table_is_the_registry() -> None:
+    from dragoman.glossary.lint import rules_table
+
+    doc = Path(__file__).resolve().parents[2] / "docs" / "glossary-interchange.md"
+    assert rules_table() in doc.read_text(encoding="utf-8"), "regenerate it: dragoman.glossary.lint.rules_table()"
+
+
 def test_lint_and_fix_do_not_import_each_other() -> None:
     """lint imports lint_fix only inside fix_glossary; lint_fix imports only the shared walker and fixes."""
     import dragoman.glossary.lint_fix as lint_fix

@@ -14,6 +14,7 @@ from typing import Any
 import distributed
 import pytest
 from click.testing import CliRunner
+from helpers.toy import TOY_PACKAGE
 
 from dragoman.cache import TranslationMemory
 from dragoman.cli import cli
@@ -22,8 +23,6 @@ from dragoman.engines import create_engine
 from dragoman.glossary.layers import load_glossaries
 from dragoman.packages.archive import install_file
 from dragoman.pipeline.run import TranslateJob, run, translate_job
-
-from helpers.toy import TOY_PACKAGE
 
 REPO = Path(__file__).resolve().parents[2]
 NTREX_EN = REPO / "tests" / "data" / "ntrex" / "newstest2019-src.eng.txt"
@@ -203,7 +202,7 @@ def test_worker_killed_mid_run_its_shards_are_retried(tmp_path: Path, worker_hom
         memory.close()
     assert killed and result.errors == []
     assert result.stats.translated == result.stats.unique  # every segment once, none lost, none twice
-    local = run(_job(paths, tmp_path / "local", use_memory=False), create_engine("argos"))
+    run(_job(paths, tmp_path / "local", use_memory=False), create_engine("argos"))  # the reference, written locally
     for path in paths:
         name = path.name.replace(".en.txt", ".zz.txt")
         assert (tmp_path / "out" / name).read_bytes() == (tmp_path / "local" / name).read_bytes()

@@ -13,7 +13,6 @@ from dragoman.cache import TranslationMemory
 from dragoman.cli import cli
 from dragoman.pipeline.run import TranslateJob, run
 
-
 HTML = (
     '<p>President Pezeshkian met Prime Minister <a href="/people/anwar">Anwar Ibrahim</a> in Kuala Lumpur.</p>\n'
     "<p>The war killed 1,250 people in <i>Gaza</i> last year.</p>\n"

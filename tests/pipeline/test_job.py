@@ -163,3 +163,12 @@ def test_json_report_is_unchanged_by_the_job_constructor(toy_installed: None, tm
     data = json.loads(result.stdout)
     assert data["outputs"][0]["text"] == ENFORCED + "\n"
     assert data["summary"]["applied"] == 2
+
+
+def test_an_engine_instance_keeps_its_own_options(toy_installed: None) -> None:
+    engine = ArgosEngine()
+    with pytest.raises(EngineError, match="engine options apply to an engine given by name"):
+        prepare_job(source="en", targets=["zz"], stdin_text=TEXT, engine=engine, engine_options={"beam_size": 1})
+    with prepare_job(source="en", targets=["zz"], stdin_text=TEXT, engine=engine) as job:
+        assert job.engine is engine and not job.owns_engine
+    engine.close()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from engines.contract import EngineContract
+from engines.fake import TaggingEngine
 
 from dragoman.cache import TranslationMemory
 from dragoman.engines.argos import ArgosEngine
@@ -13,9 +15,6 @@ from dragoman.errors import EngineError
 from dragoman.pipeline import translator as translator_module
 from dragoman.pipeline.routes import MissingModelError, plan_route
 from dragoman.pipeline.run import CountingEngine, InputDoc, TranslateJob, output_path, run
-
-from engines.contract import EngineContract
-from engines.fake import TaggingEngine
 
 EN_MS = [("en", "ms"), ("ms", "en"), ("en", "fa")]
 
@@ -234,8 +233,9 @@ entries:
 
 
 def test_glossary_run_memory_keeps_the_report_and_edits_retranslate_only_touched_segments(tmp_path: Path) -> None:
-    from dragoman.glossary.yamlio import load_glossary_text
     from fake_engine import FakeEngine
+
+    from dragoman.glossary.yamlio import load_glossary_text
 
     a = write(tmp_path / "a.txt", "The president met Anwar Ibrahim today. The government announced a new policy.\n")
     memory = TranslationMemory(tmp_path / "tm.sqlite3")

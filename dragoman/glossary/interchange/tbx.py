@@ -36,7 +36,6 @@ from dragoman.glossary.interchange import (
     decode_text,
     normalize_code,
 )
-from dragoman.glossary.normalize import control_characters
 from dragoman.glossary.model import (
     CASE_MODES,
     ENTRY_TYPES,
@@ -46,6 +45,7 @@ from dragoman.glossary.model import (
     LangTerms,
     Origin,
 )
+from dragoman.glossary.normalize import control_characters
 
 TBX_NS = "urn:iso:std:iso:30042:ed-2"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
