@@ -38,7 +38,8 @@ def run_until_half_then_kill(source: Path) -> int:
     SIGKILL it a moment after it shows half done; returns the segments it had shown finished."""
     master, slave = pty.openpty()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "dragoman", "translate", str(source), "--to", "zz"],
+        # One thread: about as fast on any machine, so "halfway" stays well before the end.
+        [sys.executable, "-m", "dragoman", "translate", str(source), "--to", "zz", "--threads", "1"],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=slave,
@@ -91,7 +92,7 @@ def test_a_run_killed_halfway_resumes_from_the_memory(tmp_path: Path) -> None:
     assert not (tmp_path / "long.zz.txt").exists()
 
     resumed = subprocess.run(
-        [sys.executable, "-m", "dragoman", "translate", str(source), "--to", "zz", "--json"],
+        [sys.executable, "-m", "dragoman", "translate", str(source), "--to", "zz", "--threads", "1", "--json"],
         capture_output=True,
         text=True,
         timeout=300,
