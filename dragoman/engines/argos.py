@@ -180,12 +180,6 @@ class ArgosEngine(Engine):
         }
         self._packages: dict[tuple[str, str], InstalledPackage] = {}
         self._signatures: dict[tuple[str, str], str] = {}
-        self._progress: Callable[[int], None] | None = None
-
-    def set_progress(self, callback: Callable[[int], None] | None) -> None:
-        """Call ``callback(segments finished so far in this translate_batch call)`` as batches finish
-        (drives the progress bar inside one long call); None turns it off."""
-        self._progress = callback
 
     # -- packages -------------------------------------------------------------------------------
 
@@ -328,7 +322,6 @@ class ArgosEngine(Engine):
         # Length-sorted across the whole input (CTranslate2 sorts only within one call); the
         # original order is restored through the index.
         todo.sort(key=lambda i: len(tokens[i]))
-        finished = len(segments) - len(todo)
         for chunk, length in self._chunks(todo, tokens, options):
             batch = [tokens[i] for i in chunk]
             kwargs: dict[str, Any] = {
@@ -360,9 +353,6 @@ class ArgosEngine(Engine):
                 results[index] = self._hypotheses(
                     output, tokens[index], model, options.return_attention and detail, None if detail else 1
                 )
-            finished += len(chunk)
-            if self._progress is not None:
-                self._progress(finished)
         return results
 
     def _run(self, model: LoadedModel, batch: list[list[str]], kwargs: dict[str, Any], source: str, target: str) -> Any:

@@ -243,10 +243,6 @@ class Engine(ABC):
         carried through; per segment, the translation and the target span of each mark (None: lost)."""
         raise NotImplementedError(f"the {self.name} engine does not carry markup")
 
-    def set_progress(self, callback: Callable[[int], None] | None) -> None:
-        """Call ``callback(segments finished so far in this translate_batch call)`` as batches finish, for
-        engines that can tell (a progress bar inside one long call); None turns it off. Default: never called."""
-
     def close(self) -> None:
         """Release models, processes and threads. Safe to call twice."""
 
