@@ -58,6 +58,7 @@ class CacheStats:
     # "ok", "missing" (not made yet), "read-only", "locked", "damaged", "full", "unreadable"
     state: str = "ok"
     problem: str | None = None  # what is wrong and what to do, for every state but ok/missing
+    set_aside: tuple[str, ...] = ()  # damaged files moved aside by a recovery (NAME.corrupt-TIMESTAMP)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -68,6 +69,7 @@ class CacheStats:
             "in_memory": self.in_memory,
             "state": self.state,
             "problem": self.problem,
+            "set_aside": list(self.set_aside),
         }
 
 
@@ -483,7 +485,7 @@ def inspect_memory(path: str | Path | None = None) -> CacheStats:
     target = Path(path) if path is not None else config.cache_path()
     size = _file_size(target)
     if not target.exists():
-        return CacheStats(str(target), 0, size, SCHEMA_VERSION, False, state="missing")
+        return CacheStats(str(target), 0, size, SCHEMA_VERSION, False, state="missing", set_aside=_set_aside(target))
     entries: int | None = None
     version = SCHEMA_VERSION
     state, problem = "ok", None
@@ -525,7 +527,18 @@ def inspect_memory(path: str | Path | None = None) -> CacheStats:
         if free is not None and free < health.LOW_SPACE_BYTES:
             state = "full"
             problem = f"the disk holding it has {free} bytes free, so new translations are not remembered - free some space"
-    return CacheStats(str(target), entries, size, version, False, state=state, problem=problem)
+    return CacheStats(
+        str(target), entries, size, version, False, state=state, problem=problem, set_aside=_set_aside(target)
+    )
+
+
+def _set_aside(target: Path) -> tuple[str, ...]:
+    """The damaged copies recoveries moved aside next to the memory (kept for the user to delete)."""
+    try:
+        found = target.parent.glob(f"{target.name}.corrupt-*")
+        return tuple(sorted(str(p) for p in found if not p.name.endswith(("-wal", "-shm"))))
+    except OSError:
+        return ()
 
 
 def clear_memory(path: str | Path | None = None) -> tuple[int | None, str | None]:

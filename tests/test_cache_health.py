@@ -202,6 +202,10 @@ def test_a_memory_with_bad_pages_is_recovered_once(tmp_path: Path, recovery: str
         memory.put_many({"new": "baru"})
     assert warnings == []
     assert cache_health.integrity_problem(path, 1.0) is None
+    from dragoman.cache import inspect_memory
+
+    info = inspect_memory(path)
+    assert info.state == "ok" and info.entries == len(found) + 1 and info.set_aside == (str(aside),)
 
 
 def test_cache_stats_and_clear_on_a_damaged_memory(isolated_home: Path) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import re
 import select
 import signal
@@ -20,46 +19,44 @@ from dragoman import packages
 
 pty = pytest.importorskip("pty", reason="a pseudo-terminal shows the progress bar (POSIX only)")
 
-LINES = 1500
-WORDS = (
-    "the new government discussed difficult talks president met prime minister in kuala lumpur big "
-    "delegation visited on monday war killed people last year economic agreement officials said"
-).split()
+LINES = 1000
 
 
 def article(path: Path) -> None:
-    rng = random.Random(15)
-    lines = [" ".join(rng.choice(WORDS) for _ in range(8)).capitalize() + f" {i}." for i in range(LINES)]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    """Unique sentences the toy model translates cleanly (no integrity retry slows the run)."""
+    templates = (
+        "The war killed {} people in Gaza last year.",
+        "The Islamic government sent {} soldiers.",
+        "The new government discussed the difficult talks on {} days.",
+    )
+    path.write_text("".join(templates[i % 3].format(i + 2) + "\n" for i in range(LINES)), encoding="utf-8")
 
 
 def run_until_half_then_kill(source: Path) -> int:
-    """Start the translation with stderr on a pseudo-terminal (so the progress bar shows "done/total"),
-    SIGKILL it a moment after it shows half done; returns the segments it had shown finished."""
+    """Start the translation with stderr on a pseudo-terminal (so the progress bar shows "done/total") and
+    SIGKILL it as soon as it shows half done; returns the segments it showed finished. The bar moves only
+    as chunks are stored, so everything it showed must come back from the memory."""
     master, slave = pty.openpty()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "dragoman", "translate", str(source), "--to", "zz"],
+        # One thread: about as fast on any machine, so "halfway" stays well before the end.
+        [sys.executable, "-m", "dragoman", "translate", str(source), "--to", "zz", "--threads", "1"],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=slave,
     )
     os.close(slave)
     shown = ""
-    half_seen: float | None = None
     deadline = time.monotonic() + 120
     try:
         while time.monotonic() < deadline:
-            ready, _, _ = select.select([master], [], [], 0.05)
+            ready, _, _ = select.select([master], [], [], 0.02)
             if ready:
                 try:
                     shown += os.read(master, 65536).decode("utf-8", "replace")
                 except OSError:
                     break  # the process ended (EIO on Linux)
-            done = [int(d) for d, _ in re.findall(r"(\d+)/(\d+)", shown)]
-            if half_seen is None and done and max(done) >= LINES // 2:
-                half_seen = time.monotonic()
-            # A moment later, not at the instant a figure is printed: a kill at any time keeps the work done.
-            if half_seen is not None and time.monotonic() - half_seen > 0.2:
+            figures = [int(d) for d, _ in re.findall(r"(\d+)/(\d+)", shown)]
+            if figures and max(figures) >= LINES // 2:
                 os.kill(proc.pid, signal.SIGKILL)
                 break
         proc.wait(timeout=30)
@@ -91,7 +88,7 @@ def test_a_run_killed_halfway_resumes_from_the_memory(tmp_path: Path) -> None:
     assert not (tmp_path / "long.zz.txt").exists()
 
     resumed = subprocess.run(
-        [sys.executable, "-m", "dragoman", "translate", str(source), "--to", "zz", "--json"],
+        [sys.executable, "-m", "dragoman", "translate", str(source), "--to", "zz", "--threads", "1", "--json"],
         capture_output=True,
         text=True,
         timeout=300,

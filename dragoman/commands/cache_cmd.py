@@ -48,6 +48,8 @@ def stats(as_json: bool) -> None:
         click.echo(f"state:   {info.state}: {info.problem}")
     click.echo(f"entries: {info.entries if info.entries is not None else 'unknown'}")
     click.echo(f"size:    {human_size(info.size_bytes)}")
+    for aside in info.set_aside:
+        click.echo(f"set aside: {aside} (a damaged copy a recovery moved aside; delete it when you like)")
     noun = "glossary" if glossaries == 1 else "glossaries"
     click.echo(f"glossary store: {glossaries} parsed {noun}, {human_size(glossary_bytes)} in {folder}")
 
