@@ -178,14 +178,19 @@ def packages_lock(timeout_s: float = 120.0) -> Iterator[None]:
     from filelock import FileLock, Timeout
 
     root = config.packages_dir()
-    root.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(root / ".lock"), timeout=timeout_s)
     try:
+        root.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(root / ".lock"), timeout=timeout_s)
         lock.acquire()
     except Timeout:
         raise PackageError(
             f"another dragoman process has been installing or removing packages in {root} for {timeout_s:g} s",
             f"wait for it to finish; if none is running, delete {root / '.lock'}",
+        ) from None
+    except OSError as err:  # (after Timeout, a TimeoutError) a read-only home: one line, not a traceback
+        raise PackageError(
+            f"cannot change the installed packages in {root}: {err.strerror or err}",
+            "check that DRAGOMAN_HOME is writable (or point DRAGOMAN_HOME elsewhere)",
         ) from None
     try:
         yield
