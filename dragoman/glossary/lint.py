@@ -176,9 +176,13 @@ def _read(path: str | Path) -> tuple[str, Any]:
     """The file's text and its validation error (None when the loader accepts it)."""
     from dragoman.glossary.yamlio import decode_glossary_bytes, load_glossary_text
 
+    from dragoman.inputs import InputTooLarge, read_limited
+
     name = str(path)
     try:
-        data = Path(path).read_bytes()
+        data = read_limited(path)
+    except InputTooLarge as err:
+        raise GlossaryError(err.message, name, hint="set DRAGOMAN_MAX_INPUT_SIZE (e.g. 1G) if it really is one glossary") from None
     except FileNotFoundError:
         raise GlossaryError(
             "glossary file not found", name, hint="check the path"
