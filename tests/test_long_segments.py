@@ -79,13 +79,15 @@ def test_long_sentence_reaches_the_engine_in_pieces_and_comes_back_whole(
     tmp_path: Path, toy: list[tuple[str, str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seen: list[str] = []
-    returned: dict[str, str] = {}
+    # Every output the engine gave for a piece: an integrity repair may translate a piece again.
+    returned: dict[str, list[str]] = {}
     original = ArgosEngine.translate_batch
 
     def spy(self: ArgosEngine, segments: Sequence[str], *args: Any, **kwargs: Any) -> Any:
         seen.extend(segments)
         results = original(self, segments, *args, **kwargs)
-        returned.update((segment, hyps[0].text) for segment, hyps in zip(segments, results))
+        for segment, hyps in zip(segments, results):
+            returned.setdefault(segment, []).append(hyps[0].text)
         return results
 
     monkeypatch.setattr(ArgosEngine, "translate_batch", spy)
@@ -104,7 +106,8 @@ def test_long_sentence_reaches_the_engine_in_pieces_and_comes_back_whole(
     assert set(pieces) == set(seen)
     assert out.count("\n") == 1
     position = 0
-    for text in (returned[piece] for piece in pieces):
-        found = out.find(text, position)
-        assert found >= 0, (text, out)
+    for piece in pieces:
+        found, text = min(((out.find(t, position), t) for t in returned[piece] if out.find(t, position) >= 0),
+                          default=(-1, ""))
+        assert found >= 0, (returned[piece], out)
         position = found + len(text)

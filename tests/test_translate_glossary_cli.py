@@ -104,7 +104,7 @@ def test_real_model_glossary_run_output_summary_report_and_memory(tmp_path: Path
     assert lines[4].startswith("4 unique segments: 0 from the translation memory, 4 translated in ")
 
     data = json.loads(report.read_text(encoding="utf-8"))
-    assert data["summary"] == {"terms_found": 6, "applied": 6, "variants": 0, "violations": 0, "forbidden_found": 0}
+    assert data["summary"] == {"terms_found": 6, "applied": 6, "variants": 0, "violations": 0, "forbidden_found": 0, "integrity": 0}
     (doc,) = data["documents"]
     assert (doc["path"], doc["source"], doc["target"], doc["output"]) == (
         str(src), "en", "zz", str(tmp_path / "call.zz.txt")
@@ -219,7 +219,7 @@ def test_violation_and_forbidden_term_are_reported_and_strict_exits_1(tmp_path: 
          "use 'pemerintah'"),
     ]
     data = json.loads(report.read_text(encoding="utf-8"))
-    assert data["summary"] == {"terms_found": 2, "applied": 1, "variants": 0, "violations": 1, "forbidden_found": 1}
+    assert data["summary"] == {"terms_found": 2, "applied": 1, "variants": 0, "violations": 1, "forbidden_found": 1, "integrity": 0}
     stray = data["documents"][0]["occurrences"][-1]
     assert {k: stray[k] for k in ("segment", "source_start", "line", "entry_id", "required", "status", "target_text")} == {
         "segment": 1, "source_start": None, "line": 2, "entry_id": "gov", "required": "pemerintah",
@@ -308,3 +308,17 @@ def test_no_calibration_note_when_nothing_was_enforced(tmp_path: Path, article: 
     assert result.exit_code == 0, result.output
     assert "glossary: 0 terms" in result.stderr
     assert "not calibrated" not in result.stderr
+
+
+def test_a_broken_calibration_is_named_not_passed_over(tmp_path: Path, article: tuple[Path, Path]) -> None:
+    """The run uses the default placeholder form and says which calibration file is broken and what to do."""
+    src, glossary = article
+    pkg = packages.find_installed("en", "zz")
+    assert pkg is not None
+    calibration = pkg.path / "dragoman-calibration.json"
+    calibration.write_text('{"form": "ZXQ{n}", "rates": [', encoding="utf-8")
+    result = invoke(str(src), "--to", "zz", "-g", str(glossary))
+    assert result.exit_code == 0, result.output
+    (note,) = [line for line in result.stderr.splitlines() if line.startswith("note:")]
+    assert note.startswith(f"note: {calibration}: cannot read calibration (")
+    assert note.endswith("it is ignored and the default placeholder form is used - run 'dragoman models probe en zz' to measure it again")

@@ -115,5 +115,5 @@ def test_models_remove_on_a_read_only_home(toy: list[tuple[str, str]], monkeypat
     result = invoke("models", "remove", "en", "zz")
     assert result.exit_code == 1
     assert result.output.count("\n") == 1 and "Traceback" not in result.output
-    assert "cannot change the installed packages" in result.output and "Permission denied" in result.output
+    assert "cannot change the models in" in result.output and "Permission denied" in result.output
     assert list(config.packages_dir().glob("*/model/model.bin"))  # nothing removed

@@ -15,12 +15,18 @@ from dragoman.engines.base import Engine
 from dragoman.errors import DragomanError, InputError
 from dragoman.pipeline.chunked import ChunkedText
 from dragoman.pipeline.routes import MissingModelError, Route, plan_route
-from dragoman.pipeline.translator import CHUNK_SEGMENTS, CountingEngine, Progress, RunStats, Translator
+from dragoman.enforce.model import SegmentResult
+from dragoman.pipeline.translator import CHUNK_SEGMENTS, ChunkRunner, CountingEngine, Marks, Progress, RunStats, Translator
 
 if TYPE_CHECKING:
-    from dragoman.formats import Document
+    from dragoman.formats import Document, Segment, SegmentOutput
     from dragoman.glossary.model import Glossary
 
+
+
+# Inputs per step of a run over many files (an archive): memory stays flat in the number of files, and each
+# step still sends thousands of segments per engine call.
+ARCHIVE_WINDOW = 1000
 
 
 @dataclass
@@ -46,7 +52,7 @@ class Output:
     path: Path | None
     text: str
     segments: int
-    results: list[Any] = field(default_factory=list)  # SegmentResult per segment (glossary runs)
+    results: list[SegmentResult] = field(default_factory=list)  # one per segment, in document order
 
 
 @dataclass
@@ -78,6 +84,9 @@ class TranslateJob:
     use_memory: bool = True
     digits: str = "keep"  # keep | native | latin (dragoman.digits.DIGIT_MODES)
     include_drafts: bool = False  # enforce draft glossary entries too (`--use-drafts`)
+    # Integrity checks on every segment: "repair" (check, repair what fails, report the rest), "check" (report
+    # only), "off" (benchmarks measure what the checks cost).
+    integrity: str = "repair"
     force: bool = False  # replace an existing file of another kind (a glossary, a report) with a translation
 
 
@@ -230,13 +239,30 @@ def translate_job(
     progress: Progress | None = None,
     on_inputs: Callable[[Sequence[InputDoc]], None] | None = None,
     install_missing: Callable[[MissingModelError], None] | None = None,
+    runner: ChunkRunner | None = None,
+    window: int | None = None,
 ) -> tuple[list[InputDoc], RunResult]:
     """`dragoman translate` between its options and its printing, shared by the CLI and the Python API.
 
     Reads and parses every input (``on_inputs`` sees them before any model is touched: the CLI prints the
     bad ones, the API raises), plans the routes (a missing model goes to ``install_missing``, which installs
     it or raises; without one, or when it keeps missing, MissingModelError), then translates and writes.
+
+    With ``window`` (inputs per step), an archive of many files is done ``window`` files at a time: each step
+    reads, translates and writes its files and keeps only what the report needs, so memory stays flat in the
+    number of files (the translation memory still deduplicates across steps).
     """
+    if window is not None and len(job.inputs) > window:
+        steps: list[tuple[list[InputDoc], RunResult]] = []
+        for start in range(0, len(job.inputs), window):
+            part = dataclasses.replace(job, inputs=list(job.inputs[start : start + window]))
+            docs, result = translate_job(
+                part, engine, memory, progress=progress, on_inputs=on_inputs,
+                install_missing=install_missing, runner=runner,
+            )
+            _release(docs, result)
+            steps.append((docs, result))
+        return [doc for docs, _ in steps for doc in docs], merge_results([result for _, result in steps])
     counting = CountingEngine(engine)
     docs = prepare(job, counting)
     if on_inputs is not None:
@@ -244,13 +270,13 @@ def translate_job(
     sources = [doc.source for doc in docs if doc.document is not None and doc.source]
     for attempt in range(3):
         try:
-            plan_routes(counting, sources, job.targets)
+            routes = plan_routes(counting, sources, job.targets)
             break
         except MissingModelError as err:
             if install_missing is None or attempt == 2:
                 raise
             install_missing(err)
-    return docs, run(job, counting, memory=memory, progress=progress, docs=docs)
+    return docs, run(job, counting, memory=memory, progress=progress, docs=docs, routes=routes, runner=runner)
 
 
 def run(
@@ -259,6 +285,8 @@ def run(
     memory: TranslationMemory | None = None,
     progress: Progress | None = None,
     docs: list[InputDoc] | None = None,
+    routes: dict[tuple[str, str], Route] | None = None,
+    runner: ChunkRunner | None = None,
 ) -> RunResult:
     """Translate every good input into every target; collect one-line errors for the bad ones.
 
@@ -271,9 +299,18 @@ def run(
         docs = prepare(job, counting)
     good = [doc for doc in docs if doc.document is not None and doc.source is not None]
     errors = [doc.error for doc in docs if doc.error is not None]
-    routes = plan_routes(counting, [doc.source for doc in good if doc.source], job.targets)
+    if routes is None:  # translate_job planned them already (once, before any work)
+        routes = plan_routes(counting, [doc.source for doc in good if doc.source], job.targets)
+    if runner is not None:
+        runner.prepare(counting, list(routes.values()))
     translator = Translator(
-        counting, memory if job.use_memory else None, job.glossary, progress, include_drafts=job.include_drafts
+        counting,
+        memory if job.use_memory else None,
+        job.glossary,
+        progress,
+        include_drafts=job.include_drafts,
+        integrity=job.integrity,
+        runner=runner,
     )
 
     notes = [
@@ -288,7 +325,7 @@ def run(
     guard = WriteGuard(job.inputs, force=job.force)
     for (source, target), route in routes.items():
         group = [doc for doc in good if doc.source == source]
-        segments = [segment for doc in group for segment in doc.document.segments]  # type: ignore[union-attr]
+        segments = [segment for doc in group if doc.document is not None for segment in doc.document.segments]
         translated = _translate_route(translator, segments, route)
         position = 0
         for doc in group:
@@ -329,26 +366,79 @@ def run(
                     path=path,
                     text=rendered,
                     segments=count,
-                    results=[v for v in values if not isinstance(v, str)],
+                    results=values,
                 )
             )
-    translator.stats.engine_calls = counting.calls
+    translator.stats.engine_calls = counting.calls + (runner.engine_calls if runner is not None else 0)
     translator.stats.seconds = round(time.perf_counter() - started, 3)
-    enforced = any(getattr(value, "occurrences", None) for out in outputs for value in out.results)
+    enforced = any(value.occurrences for out in outputs for value in out.results)
     if job.glossary is not None and translator.stats.translated and enforced:
         for route in routes.values():
             s, t = route.legs[-1]
             # Calibration is per Argos package: engines without one (Apertium) have nothing to probe.
-            if counting.calibration_package(s, t) is not None and not translator.enforce_options(route).calibrated:
+            pkg = counting.calibration_package(s, t)
+            if pkg is not None and not translator.enforce_options(route).calibrated:
+                from dragoman.calibration import status_for_package
+
+                # A broken or stale calibration file is named, not passed over as "not calibrated".
                 notes.append(
-                    f"the {s}->{t} model's placeholder form is not calibrated: 'dragoman models probe {s} {t}' "
+                    status_for_package(pkg).problem
+                    or f"the {s}->{t} model's placeholder form is not calibrated: 'dragoman models probe {s} {t}' "
                     "(once) measures which form it copies, so that enforcement needs fewer retries"
                 )
     route_labels = {f"{s}->{t}": r.label for (s, t), r in routes.items()}
-    report = build_report(job, docs, outputs, errors, route_labels, translator.stats)
-    report["notes"] = notes
+    report = build_report(job, docs, outputs, errors, route_labels, translator.stats, notes)
+    where = runner.report() if runner is not None else None
+    if where is not None:
+        report["cluster"] = where
     return RunResult(
         outputs=outputs, errors=errors, routes=route_labels, stats=translator.stats, report=report, notes=notes
+    )
+
+
+def _release(docs: Sequence[InputDoc], result: RunResult) -> None:
+    """Drop what a finished step of a windowed run no longer needs: texts, parsed documents, segment results
+    (its report is built), and the text of outputs already written to files."""
+    for doc in docs:
+        doc.text = None
+        doc.document = None
+    for out in result.outputs:
+        out.results = []
+        if out.path is not None:
+            out.text = ""
+
+
+def merge_results(results: Sequence[RunResult]) -> RunResult:
+    """One RunResult for the steps of a windowed run: lists joined, counts summed, the report's too."""
+    stats = RunStats()
+    for result in results:
+        for name, value in vars(result.stats).items():
+            setattr(stats, name, getattr(stats, name) + value)
+    stats.seconds = round(stats.seconds, 3)
+    report: dict[str, Any] = {}
+    for result in results:
+        for key, value in result.report.items():
+            if key not in report:
+                report[key] = value
+            elif key == "summary":
+                report[key] = {k: report[key].get(k, 0) + value.get(k, 0) for k in dict.fromkeys([*report[key], *value])}
+            elif isinstance(value, list):
+                report[key] = report[key] + [item for item in value if key != "notes" or item not in report[key]]
+            elif isinstance(value, dict) and key != "stats":
+                report[key] = {**report[key], **value}
+    report["stats"] = stats.to_dict()
+    routes: dict[str, str] = {}
+    notes: list[str] = []
+    for result in results:
+        routes.update(result.routes)
+        notes.extend(note for note in result.notes if note not in notes)
+    return RunResult(
+        outputs=[out for result in results for out in result.outputs],
+        errors=[error for result in results for error in result.errors],
+        routes=routes,
+        stats=stats,
+        report=report,
+        notes=notes,
     )
 
 
@@ -399,47 +489,42 @@ def _translate_chunked(
     return Output(input=doc.name, target=target, route=route.label, path=path, text="", segments=count, results=results)
 
 
-def _with_digits(value: Any, target: str, mode: str) -> Any:
+def _with_digits(value: SegmentResult, target: str, mode: str) -> SegmentResult:
     """``--digits``: after enforcement, before rendering; digits map one to one, so spans stay valid."""
     from dragoman.digits import apply_digit_mode
 
-    if isinstance(value, str):
-        return apply_digit_mode(value, target, mode)
     return dataclasses.replace(value, text=apply_digit_mode(value.text, target, mode))
 
 
-def _inline_marks(segment: Any) -> tuple[tuple[int, int, bool], ...]:
+def _inline_marks(segment: Segment) -> Marks:
     """(start, end, verbatim) of each inline mark that covers words; atoms (images, <br>) are placed by the format."""
     return tuple((mark.start, mark.end, not mark.translate) for mark in segment.inline if mark.start < mark.end)
 
 
-def _translate_route(translator: Translator, segments: Sequence[Any], route: Route) -> list[Any]:
+def _translate_route(translator: Translator, segments: Sequence[Segment], route: Route) -> list[SegmentResult]:
     """Plain segments in one batch; segments with inline markup through enforcement, which finds where each
     mark's words landed and copies inline code verbatim (else the format would have to guess the place)."""
     marks = [_inline_marks(segment) for segment in segments]
-    values: list[Any] = [None] * len(segments)
+    values: list[SegmentResult | None] = [None] * len(segments)
     for marked in (False, True):
         indexes = [i for i, m in enumerate(marks) if bool(m) == marked]
         if not indexes:
             continue
         texts = [segments[i].text for i in indexes]
-        if marked:
-            out = translator.translate_with_markup(texts, [marks[i] for i in indexes], route)
-        else:
-            out = translator.translate(texts, route)
+        out = translator.translate(texts, route, marks=[marks[i] for i in indexes] if marked else None)
         for i, value in zip(indexes, out):
             values[i] = value
-    return values
+    return [value for value in values if value is not None]
 
 
-def _segment_output(value: Any, segment: Any) -> Any:
+def _segment_output(value: SegmentResult, segment: Segment) -> SegmentOutput:
     """What the format renders: the text and, per inline mark, where its words are (None: the format guesses)."""
     from dragoman.formats import SegmentOutput
 
-    if isinstance(value, str):
-        return SegmentOutput(value, None)
-    mark_spans = iter(getattr(value, "mark_spans", None) or [])
-    kept_spans = iter(getattr(value, "kept_spans", None) or [])
+    if value.mark_spans is None and value.kept_spans is None:
+        return SegmentOutput(value.text, None)
+    mark_spans = iter(value.mark_spans or [])
+    kept_spans = iter(value.kept_spans or [])
     spans: list[tuple[int, int] | None] = []
     for mark in segment.inline:
         if mark.start >= mark.end:
@@ -481,30 +566,30 @@ def build_report(
     errors: Sequence[str],
     routes: dict[str, str],
     stats: RunStats,
+    notes: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """The --report JSON: H7's per-occurrence report when a glossary is used, plus the run's facts."""
-    report: dict[str, Any] = {}
-    if job.glossary is not None:
-        from dragoman.pipeline import report as term_report
+    """The --report JSON (docs/report.md, dragoman/schemas/report-v1.json): per document every glossary occurrence
+    and every integrity finding, plus the run's facts."""
+    from dragoman.pipeline import report as term_report
 
-        records = []
-        by_name = {doc.name: doc for doc in docs}
-        for out in outputs:
-            doc = by_name[out.input]
-            label = routes.get(f"{doc.source}->{out.target}")
-            offsets = segment_offsets(doc)
-            records.append(
-                term_report.DocumentRecord(
-                    path=out.input,
-                    source=doc.source or "",
-                    target=out.target,
-                    segments=list(zip(offsets, out.results)),
-                    pivot=label.split("->")[1] if label and label.count("->") > 1 else None,
-                    source_text=doc.text,
-                    output=str(out.path) if out.path else None,
-                )
+    records = []
+    by_name = {doc.name: doc for doc in docs}
+    for out in outputs:
+        doc = by_name[out.input]
+        label = routes.get(f"{doc.source}->{out.target}")
+        offsets = segment_offsets(doc)
+        records.append(
+            term_report.DocumentRecord(
+                path=out.input,
+                source=doc.source or "",
+                target=out.target,
+                segments=list(zip(offsets, out.results)),
+                pivot=label.split("->")[1] if label and label.count("->") > 1 else None,
+                source_text=doc.text,
+                output=str(out.path) if out.path else None,
             )
-        report.update(term_report.build_report(records))
+        )
+    report: dict[str, Any] = term_report.build_report(records)
     report["dragoman"] = __version__
     report["routes"] = routes
     report["pivots"] = {pair: label for pair, label in routes.items() if label.count("->") > 1}
@@ -514,10 +599,12 @@ def build_report(
     ]
     report["errors"] = list(errors)
     report["stats"] = stats.to_dict()
+    report["notes"] = list(notes)
     return report
 
 
 __all__ = [
+    "ARCHIVE_WINDOW",
     "CHUNK_SEGMENTS",
     "CountingEngine",
     "InputDoc",
@@ -527,6 +614,7 @@ __all__ = [
     "Progress",
     "TranslateJob",
     "Translator",
+    "merge_results",
     "output_path",
     "plan_routes",
     "possible_output_paths",
