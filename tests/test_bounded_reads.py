@@ -144,3 +144,11 @@ def test_parse_size(text: str, size: int) -> None:
 def test_parse_size_refuses(text: str) -> None:
     with pytest.raises(ValueError):
         parse_size(text)
+
+
+@pytest.mark.parametrize("args", [("glossary", "lint", "/dev/zero"),
+                                  ("glossary", "add", "/dev/zero", "--term", "en=x", "--term", "zz=y")])
+def test_glossary_commands_on_dev_zero(args: tuple[str, ...]) -> None:
+    result = _bounded(*args, stdin=subprocess.DEVNULL)
+    assert result.returncode == 1
+    assert result.stderr == "Error: /dev/zero:1: this is a binary file, not a YAML glossary — give a UTF-8 YAML file\n"

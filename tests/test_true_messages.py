@@ -102,3 +102,18 @@ def test_a_broken_model_does_not_blame_the_compute_type(
     assert result.exit_code == 1
     assert "try --compute-type float32" in result.output
     assert "--compute-type int8" not in result.output
+
+
+def test_models_remove_on_a_read_only_home(toy: list[tuple[str, str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    import filelock
+
+    def read_only(self: Any, *args: Any, **kwargs: Any) -> Any:
+        raise PermissionError(13, "Permission denied", str(config.packages_dir() / ".lock"))
+
+    # root ignores chmod, so the read-only home is simulated where the lock file would be created.
+    monkeypatch.setattr(filelock.FileLock, "acquire", read_only)
+    result = invoke("models", "remove", "en", "zz")
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1 and "Traceback" not in result.output
+    assert "cannot change the models in" in result.output and "Permission denied" in result.output
+    assert list(config.packages_dir().glob("*/model/model.bin"))  # nothing removed

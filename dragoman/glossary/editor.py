@@ -125,11 +125,9 @@ class GlossaryEditor:
             self._lock.__exit__(None, None, None)
 
     def _load(self) -> None:
-        try:
-            raw = self.path.read_bytes()
-        except OSError:
-            load_glossary(self.path)  # raises the right one-line message
-            raise
+        from dragoman.glossary.files import read_glossary_file
+
+        raw = read_glossary_file(self.path)  # bounded; a one-line GlossaryError when it cannot be read
         text = decode_glossary_bytes(raw, str(self.path))
         self._original = raw.decode("utf-8")
         self._bom = raw.startswith(b"\xef\xbb\xbf")
