@@ -68,8 +68,8 @@ def test_full_reference_errors_are_exactly_the_verified_deviations(
 
 def test_full_reference_counts(full_reports: dict[str, CheckReport]) -> None:
     fa, ms = full_reports["fa"].summary(), full_reports["ms"].summary()
-    assert fa == {"terms_found": 635, "applied": 551, "variants": 59, "violations": 25, "forbidden_found": 0}
-    assert ms == {"terms_found": 635, "applied": 606, "variants": 9, "violations": 20, "forbidden_found": 0}
+    assert fa == {"terms_found": 635, "applied": 551, "variants": 59, "violations": 25, "forbidden_found": 0, "integrity": 0}
+    assert ms == {"terms_found": 635, "applied": 606, "variants": 9, "violations": 20, "forbidden_found": 0, "integrity": 0}
 
 
 def test_real_variants_are_warnings_with_what_was_written(full_reports: dict[str, CheckReport]) -> None:
@@ -194,7 +194,7 @@ def test_document_mode_on_a_real_document(glossary: Glossary, source: list[str],
     per_line = check_translation(src, "\n".join(lines), glossary, "en", "fa")
     joined = "\n".join([lines[0] + " " + lines[1]] + lines[2:])
     whole = check_translation(src, joined, glossary, "en", "fa")
-    assert per_line.alignment == "line" and whole.alignment == "document"
+    assert per_line.alignment == "segment" and whole.alignment == "document"
     assert whole.terms_found == per_line.terms_found
     assert whole.applied + whole.variants == per_line.applied + per_line.variants
     assert [f.code for f in whole.errors] == [f.code for f in per_line.errors] == []

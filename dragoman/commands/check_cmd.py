@@ -6,6 +6,9 @@ import click
 
 from dragoman.commands.common import echo_json, use_color
 from dragoman.commands.glossary_edit_cmd import glossary_option, load_cli_glossaries
+from dragoman.commands.translate_cmd import (
+    FORMAT_CHOICES,  # one list of format names for both commands
+)
 
 
 def _validate_lang(ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -24,6 +27,8 @@ def _validate_lang(ctx: click.Context, param: click.Parameter, value: str) -> st
 @click.option("--from", "-f", "source_lang", required=True, callback=_validate_lang, help="Language of SOURCE (en).")
 @click.option("--to", "-t", "target_lang", required=True, callback=_validate_lang, help="Language of TRANSLATION (fa).")
 @glossary_option
+@click.option("--format", "format_name", type=click.Choice(FORMAT_CHOICES),
+              help="Format of both files (default: from each file's extension; txt otherwise).")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable report on stdout.")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too (variants, inconsistencies).")
 @click.option("--use-drafts", is_flag=True, help="Check draft entries too (default: approved entries only).")
@@ -33,6 +38,7 @@ def check(
     source_lang: str,
     target_lang: str,
     glossaries: tuple[str, ...],
+    format_name: str | None,
     as_json: bool,
     strict: bool,
     use_drafts: bool,
@@ -41,21 +47,27 @@ def check(
 
     Every glossary term in SOURCE needs its preferred rendering in TRANSLATION as often as
     SOURCE uses it. Errors: a rendering missing, a forbidden term, a do-not-translate term
-    altered. Warnings: an admitted variant, one term rendered in several ways. Files with the
-    same number of lines are checked line by line, others as whole documents.
-    Exit status 1 on errors (with --strict also on warnings).
+    altered. Warnings: an admitted variant, one term rendered in several ways.
+
+    Both files are read by the same format readers as `translate` (by extension, or --format), so
+    markup, scripts and styles are not text. They are compared segment by segment when their
+    structure is the same, line by line when they have as many lines, else as whole documents;
+    the summary line says which. Exit status 1 on errors (with --strict also on warnings).
 
     \b
     Examples:
       dragoman check article.txt article.fa.txt --from en --to fa -g glossaries/news.yaml
       dragoman check article.txt article.ms.txt -f en -t ms -g news.yaml -g desk.yaml --json
+      dragoman check page.html page.fa.html -f en -t fa -g news.yaml
     """
     from dragoman.check import check_files
 
     if not glossaries:
         raise click.BadParameter("give at least one glossary (-g FILE, or DRAGOMAN_GLOSSARY)", param_hint="-g")
     glossary = load_cli_glossaries(glossaries, source_lang, target_lang)
-    report = check_files(source, translation, glossary, source_lang, target_lang, include_drafts=use_drafts)
+    report = check_files(
+        source, translation, glossary, source_lang, target_lang, include_drafts=use_drafts, format_name=format_name
+    )
     if as_json:
         echo_json(report.to_dict())
     else:
