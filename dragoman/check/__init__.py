@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dragoman.check.align import DOCUMENT, LINE, SEGMENT, Alignment, Unit, align
+from dragoman.check.align import (
+    DOCUMENT,
+    LINE,
+    SEGMENT,
+    Alignment,
+    Unit,
+    align,
+    align_lines,
+)
 from dragoman.check.report import CODES, ERROR, WARNING, CheckReport, Finding
 from dragoman.check.terms import TermChecker
 from dragoman.glossary.model import Glossary
@@ -12,7 +20,7 @@ from dragoman.languages import validate_code
 
 __all__ = [
     "CODES", "DOCUMENT", "ERROR", "LINE", "SEGMENT", "WARNING", "Alignment", "CheckReport", "Finding", "Unit",
-    "align", "check_files", "check_translation", "read_document",
+    "align", "align_lines", "check_alignment", "check_files", "check_translation", "read_document",
 ]
 
 
@@ -79,6 +87,32 @@ def check_translation(
     source_format = format_for_path(source_path, format_name)
     target_format = format_for_path(target_path, format_name) if target_path or format_name else source_format
     alignment = align(parse(source_text, source_format, source), parse(target_text, target_format, target))
+    return check_alignment(
+        alignment,
+        glossary,
+        source,
+        target,
+        source_path=source_path,
+        target_path=target_path,
+        include_drafts=include_drafts,
+        format_name=source_format,
+    )
+
+
+def check_alignment(
+    alignment: Alignment,
+    glossary: Glossary,
+    source: str,
+    target: str,
+    *,
+    source_path: str | None = None,
+    target_path: str | None = None,
+    include_drafts: bool = False,
+    format_name: str = "txt",
+) -> CheckReport:
+    """Run the checks on texts already paired (:func:`align`, or :func:`align_lines` for line-aligned files)."""
+    validate_code(source)
+    validate_code(target)
     report = CheckReport(
         source_path=source_path,
         target_path=target_path,
@@ -90,7 +124,7 @@ def check_translation(
         source_segments=alignment.source_segments,
         target_segments=alignment.target_segments,
         units=len(alignment.units),
-        format_name=source_format,
+        format_name=format_name,
     )
     checker = TermChecker(glossary, source, target, include_drafts, source_path, target_path)
     for unit in alignment.units:

@@ -179,3 +179,14 @@ def align(source: Document, target: Document) -> Alignment:
     if source.segments or target.segments:
         units.append(_unit(source.segments, src_segment_lines, target.segments, tgt_segment_lines, 1))
     return result(DOCUMENT, units)
+
+
+def align_lines(source: Sequence[str], target: Sequence[str]) -> Alignment:
+    """Line-aligned plain texts (one segment a line, as `evaluate` takes them): line N with line N."""
+    if len(source) != len(target):
+        raise ValueError(f"{len(source)} source lines but {len(target)} target lines")
+    units = [
+        Unit(Segment(s, [], "paragraph"), Segment(t, [], "paragraph"), LineMap([0], [n]), LineMap([0], [n]))
+        for n, (s, t) in enumerate(zip(source, target), start=1)
+    ]
+    return Alignment(LINE, units, len(source), len(target), len(source), len(target))

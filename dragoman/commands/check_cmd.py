@@ -6,9 +6,7 @@ import click
 
 from dragoman.commands.common import echo_json, use_color
 from dragoman.commands.glossary_edit_cmd import glossary_option, load_cli_glossaries
-from dragoman.commands.translate_cmd import (
-    FORMAT_CHOICES,  # one list of format names for both commands
-)
+from dragoman.commands.translate_cmd import FORMAT_CHOICES
 
 
 def _validate_lang(ctx: click.Context, param: click.Parameter, value: str) -> str:
