@@ -281,9 +281,38 @@ def test_cli_layered_glossaries_later_wins(files, tmp_path: Path) -> None:
     assert "warning:" in result.stderr and "prime-minister" in result.stderr
 
 
-def test_cli_needs_a_glossary(files) -> None:
+def test_cli_without_a_glossary_runs_the_integrity_checks(files, tmp_path: Path) -> None:
     result = run("check", files["src"], files["good"], "-f", "en", "-t", "fa")
-    assert result.exit_code == 2 and "give at least one glossary" in result.stderr
+    assert result.exit_code == 0, result.output
+    assert result.stderr.strip() == (
+        "checked segment by segment (2 segments): no glossary, 0 integrity findings; 0 errors, 0 warnings"
+    )
+    copied = tmp_path / "copied.txt"
+    copied.write_text("The President spoke about the economy of Malaysia today.\nMalaysia agreed with 12 nations.\n",
+                      encoding="utf-8")
+    src = tmp_path / "src.txt"
+    src.write_text("The President spoke about the economy of Malaysia today.\nMalaysia agreed with 13 nations.\n",
+                   encoding="utf-8")
+    result = run("check", src, copied, "-f", "en", "-t", "fa")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        f"{copied}:1: error: [untranslated] 6 of 6 source words copied into the output",
+        f"{copied}:2: error: [numbers] '13' of the source is not in the output",
+        f"{copied}:2: error: [numbers] '12' is in the output but not in the source",
+        f"{copied}:2: error: [untranslated] the output is in Latin script, not Arabic (fa)",
+    ]
+    assert "2 integrity findings" not in result.stderr and "4 integrity findings (numbers 2, untranslated 2)" in (
+        result.stderr)
+    skipped = run("check", src, copied, "-f", "en", "-t", "fa", "--skip", "untranslated,numbers")
+    assert skipped.exit_code == 0 and "0 integrity findings" in skipped.stderr
+    data = json.loads(run("check", src, copied, "-f", "en", "-t", "fa", "--json", "--skip", "numbers").stdout)
+    assert data["integrity"] == {"placeholder-debris": 0, "repetition": 0, "empty": 0, "untranslated": 2,
+                                 "length": 0, "markup": 0}
+    assert data["findings"][0] == {"severity": "error", "code": "untranslated", "line": 1, "file": str(copied),
+                                   "source_line": 1,
+                                   "message": "6 of 6 source words copied into the output"}
+    bad = run("check", src, copied, "-f", "en", "-t", "fa", "--skip", "spelling")
+    assert bad.exit_code == 1 and "unknown integrity check(s): spelling — use one of: " in bad.stderr
 
 
 ARTICLE = (
@@ -352,7 +381,7 @@ def test_cli_layered_glossaries_report_conflicts_and_later_wins(tmp_path: Path) 
             f"warning: {desk}:3:5: entry 'anwar-ibrahim' redefined: ms 'Anwar Ibrahim' -> 'Datuk Seri Anwar Ibrahim' "
             f"(overrides {base}:3:5)"
         ),
-        "checked segment by segment (1 segment): 1 terms, 1 applied, 0 variants, 0 violations, 0 forbidden; 0 errors, 0 warnings",
+        "checked segment by segment (1 segment): 1 terms, 1 applied, 0 variants, 0 violations, 0 forbidden, 0 integrity findings; 0 errors, 0 warnings",
     ]
 
 

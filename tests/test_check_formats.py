@@ -42,7 +42,7 @@ def test_words_in_a_script_or_style_are_not_terms(glossary) -> None:
     assert report.terms_found == 3 and report.findings == []
     # Read as plain text, the script's words would be counted as terms the translation lacks.
     raw = check_translation(HTML_EN, HTML_FA, glossary, "en", "fa", format_name="txt")
-    assert raw.terms_found == 6 and {f.code for f in raw.errors} == {"missing"}
+    assert raw.terms_found == 6 and "missing" in {f.code for f in raw.errors}
 
 
 def test_a_missing_rendering_is_placed_on_its_segment_line(glossary) -> None:

@@ -66,6 +66,9 @@ def test_term_figures_on_the_reference_are_check_s(fa_against_itself: dict) -> N
     assert (terms["occurrences"], terms["rendered"], terms["variants"]) == (
         report.terms_found, report.applied, report.variants)
     assert terms["success_rate"] == pytest.approx(report.applied / report.terms_found, abs=1e-4)
+    # The same integrity findings as check's (the reference's slips and the judged false alarms).
+    assert fa_against_itself["integrity"] == report.integrity_counts()
+    assert fa_against_itself["integrity"]["numbers"] > 0
     consistency = fa_against_itself["consistency"]
     # The reference writes Kavanaugh both in Latin letters and as کاوانو: not one way throughout.
     assert "kavanaugh" in consistency["inconsistent"]
@@ -133,7 +136,16 @@ def test_human_output(tmp_path: Path) -> None:
     assert lines[2] == ("terms: 3 of 4 source occurrences rendered as the glossary says (75.0 %); "
                         "1 with an admitted variant")
     assert lines[3] == "consistency: 0 of 1 repeated terms rendered one way throughout (0.0 %): president vary"
-    assert lines[4].startswith("integrity: ")
+    assert lines[4].startswith("integrity: 0 findings in 2 lines from ")
+    # A changed number and a line left in English are counted by check's integrity checks.
+    hyp.write_text("رئیس‌جمهور با رییس‌جمهور مالزی در ۱۲ دیدار کرد.\nTehran agreed to meet them in May.\n",
+                   encoding="utf-8")
+    src.write_text("The President met the President of Malaysia.\nTehran agreed to meet them in May.\n",
+                   encoding="utf-8")
+    data = json.loads(run(hyp, "--ref", hyp, "--src", src, "-f", "en", "-t", "fa", "--json").stdout)
+    assert data["integrity"]["numbers"] == 1 and data["integrity"]["untranslated"] == 1
+    assert sum(data["integrity"].values()) == 2
+    assert data["terms"] is None and data["consistency"] is None
 
 
 @pytest.mark.parametrize(

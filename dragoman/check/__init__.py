@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 
 from dragoman.check.align import (
@@ -13,6 +14,8 @@ from dragoman.check.align import (
     align,
     align_lines,
 )
+from dragoman.check.integrity import check_unit as check_integrity
+from dragoman.check.integrity import selected_checks
 from dragoman.check.report import CODES, ERROR, WARNING, CheckReport, Finding
 from dragoman.check.terms import TermChecker
 from dragoman.glossary.model import Glossary
@@ -40,6 +43,7 @@ def check_files(
     *,
     include_drafts: bool = False,
     format_name: str | None = None,
+    skip_checks: Collection[str] = (),
 ) -> CheckReport:
     """Read both files and check the translation (see :func:`check_translation`)."""
     source_text = read_document(source_path)
@@ -54,6 +58,7 @@ def check_files(
         target_path=str(target_path),
         include_drafts=include_drafts,
         format_name=format_name,
+        skip_checks=skip_checks,
     )
 
 
@@ -68,6 +73,7 @@ def check_translation(
     target_path: str | None = None,
     include_drafts: bool = False,
     format_name: str | None = None,
+    skip_checks: Collection[str] = (),
 ) -> CheckReport:
     """Check ``target_text`` (a translation of ``source_text``) against ``glossary``.
 
@@ -78,7 +84,8 @@ def check_translation(
     found in a source piece, the translation's piece must hold the required rendering (preferred,
     or the source form of a ``dnt`` entry verbatim) as many times as the source needs it;
     renderings shared by several entries are counted together. Draft entries are ignored unless
-    ``include_drafts``.
+    ``include_drafts``. Every pair also goes through the integrity checks (dragoman.integrity:
+    numbers, empty, untranslated, repetition, markup, length, ...) but those in ``skip_checks``.
     """
     from dragoman.formats import format_for_path, parse
 
@@ -96,6 +103,7 @@ def check_translation(
         target_path=target_path,
         include_drafts=include_drafts,
         format_name=source_format,
+        skip_checks=skip_checks,
     )
 
 
@@ -109,6 +117,7 @@ def check_alignment(
     target_path: str | None = None,
     include_drafts: bool = False,
     format_name: str = "txt",
+    skip_checks: Collection[str] = (),
 ) -> CheckReport:
     """Run the checks on texts already paired (:func:`align`, or :func:`align_lines` for line-aligned files)."""
     validate_code(source)
@@ -126,9 +135,15 @@ def check_alignment(
         units=len(alignment.units),
         format_name=format_name,
     )
+    integrity_checks = selected_checks(skip_checks)
+    report.integrity_checks = integrity_checks
     checker = TermChecker(glossary, source, target, include_drafts, source_path, target_path)
     for unit in alignment.units:
-        checker.check_unit(unit, report)
+        term_spans = checker.check_unit(unit, report)
+        if integrity_checks:
+            report.findings.extend(
+                check_integrity(unit, source, target, integrity_checks, term_spans, target_path)
+            )
     checker.finish(report)
     report.findings.sort(key=lambda f: (f.line or 0, f.code != "missing", f.entry_id or ""))
     return report

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bisect
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -163,22 +162,41 @@ def align(source: Document, target: Document) -> Alignment:
             for s, t, sl, tl in zip(source.segments, target.segments, src_segment_lines, tgt_segment_lines)
         ])
     if same_lines:
-        by_line_src: dict[int, list[int]] = defaultdict(list)
-        by_line_tgt: dict[int, list[int]] = defaultdict(list)
-        for index, line in enumerate(src_segment_lines):
-            by_line_src[line].append(index)
-        for index, line in enumerate(tgt_segment_lines):
-            by_line_tgt[line].append(index)
-        units = []
-        for line in sorted(set(by_line_src) | set(by_line_tgt)):
-            src_ids, tgt_ids = by_line_src.get(line, []), by_line_tgt.get(line, [])
-            units.append(_unit([source.segments[i] for i in src_ids], [line] * len(src_ids),
-                               [target.segments[i] for i in tgt_ids], [line] * len(tgt_ids), line))
-        return result(LINE, units)
+        return result(LINE, _line_units(source, src_segment_lines, target, tgt_segment_lines))
     units = []
     if source.segments or target.segments:
         units.append(_unit(source.segments, src_segment_lines, target.segments, tgt_segment_lines, 1))
     return result(DOCUMENT, units)
+
+
+def _line_units(source: Document, source_lines: list[int], target: Document, target_lines: list[int]) -> list[Unit]:
+    """Units of whole lines: the segments starting on line N of each file, with the lines a segment runs
+    over (a soft-wrapped paragraph) joined on both sides so that no segment is cut from its other half."""
+    spans: list[tuple[int, int]] = []
+    for document, lines in ((source, source_lines), (target, target_lines)):
+        for segment, line in zip(document.segments, lines):
+            spans.append((line, line + segment.text.count("\n")))
+    spans.sort()
+    groups: list[list[int]] = []  # [first line, last line]
+    for first, last in spans:
+        if groups and first <= groups[-1][1]:
+            groups[-1][1] = max(groups[-1][1], last)
+        else:
+            groups.append([first, last])
+    firsts = [group[0] for group in groups]
+
+    def members(document: Document, lines: list[int]) -> list[list[int]]:
+        out: list[list[int]] = [[] for _ in groups]
+        for index, line in enumerate(lines):
+            out[bisect.bisect_right(firsts, line) - 1].append(index)
+        return out
+
+    src_members, tgt_members = members(source, source_lines), members(target, target_lines)
+    return [
+        _unit([source.segments[i] for i in src_ids], [source_lines[i] for i in src_ids],
+              [target.segments[i] for i in tgt_ids], [target_lines[i] for i in tgt_ids], group[0])
+        for group, src_ids, tgt_ids in zip(groups, src_members, tgt_members)
+    ]
 
 
 def align_lines(source: Sequence[str], target: Sequence[str]) -> Alignment:

@@ -84,7 +84,8 @@ class TermChecker:
                     break
         return out
 
-    def check_unit(self, unit: Unit, report: CheckReport) -> None:
+    def check_unit(self, unit: Unit, report: CheckReport) -> list[tuple[int, int]]:
+        """Check one pair; returns where terms were found in its source (the integrity checks skip them)."""
         required = self._required(unit)
         targets = self.target_matcher.find(unit.target.text)
         need: dict[frozenset[str], list[_Required]] = defaultdict(list)
@@ -123,6 +124,7 @@ class TermChecker:
                         satisfied[key] += count_form(targets[i].text, rendering, self.target, case)
         for key, reqs in need.items():
             self._settle(reqs, min(satisfied[key], len(reqs)), targets, variant_pool, used, unit, report)
+        return [(req.match.start, req.match.end) for req in required]
 
     def _settle(
         self,

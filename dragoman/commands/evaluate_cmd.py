@@ -78,5 +78,8 @@ def evaluate(
         )
     if result.integrity is not None:
         total = sum(result.integrity.values())
-        per_check = ", ".join(f"{code} {count}" for code, count in result.integrity.items())
-        click.echo(f"integrity: {total:,} findings in {result.lines:,} lines" + (f" ({per_check})" if per_check else ""))
+        per_check = ", ".join(f"{code} {count}" for code, count in result.integrity.items() if count)
+        click.echo(
+            f"integrity: {total:,} findings in {result.lines:,} lines from {len(result.integrity)} checks"
+            + (f" ({per_check})" if per_check else "")
+        )
