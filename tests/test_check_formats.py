@@ -120,3 +120,18 @@ def test_cli_reads_html_and_says_how_it_paired(tmp_path: Path) -> None:
     assert raw.exit_code == 1 and "[missing] 'Malaysia'" in raw.stdout
     bad = CliRunner().invoke(cli, [*args, "--format", "docbook"])
     assert bad.exit_code == 2 and "docbook" in bad.stderr
+
+
+def test_terms_are_compared_over_the_line_and_integrity_per_segment(glossary) -> None:
+    # Two sentences each side, paired; the translator moved "Malaysia" into the first sentence.
+    src = "The President spoke. Malaysia agreed with him on 12 points.\n"
+    tgt = "رئیس‌جمهور با مالزی سخن گفت. موافقت شد در ۱۲ مورد.\n"
+    report = check_translation(src, tgt, glossary, "en", "fa")
+    assert report.alignment == SEGMENT and report.units == 2
+    assert report.findings == [] and report.applied == 2
+    # An integrity finding names the segment's own line and the number it lost.
+    lost = check_translation(src, tgt.replace("۱۲", "۱۳"), glossary, "en", "fa")
+    assert [(f.code, f.line, f.found) for f in lost.findings] == [("numbers", 1, None), ("numbers", 1, "۱۳")]
+    # A rendering missing from the whole line is still an error.
+    missing = check_translation(src, tgt.replace("مالزی", "آنجا"), glossary, "en", "fa")
+    assert [(f.code, f.entry_id) for f in missing.errors] == [("missing", "malaysia")]

@@ -13,6 +13,7 @@ from dragoman.check.align import (
     Unit,
     align,
     align_lines,
+    line_groups,
 )
 from dragoman.check.integrity import check_unit as check_integrity
 from dragoman.check.integrity import selected_checks
@@ -138,12 +139,16 @@ def check_alignment(
     integrity_checks = selected_checks(skip_checks)
     report.integrity_checks = integrity_checks
     checker = TermChecker(glossary, source, target, include_drafts, source_path, target_path)
-    for unit in alignment.units:
-        term_spans = checker.check_unit(unit, report)
-        if integrity_checks:
-            report.findings.extend(
-                check_integrity(unit, source, target, integrity_checks, term_spans, target_path)
-            )
+    # The glossary checks compare what starts on one line (a sentence's term may sit in the next sentence of
+    # the translation); the integrity checks each pair.
+    for group in line_groups(alignment):
+        term_spans = checker.check_unit(group.unit, report)
+        if not integrity_checks:
+            continue
+        for part, offset in zip(group.parts, group.offsets):
+            end = offset + len(part.source.text)
+            spans = [(s - offset, e - offset) for s, e in term_spans if offset <= s and e <= end]
+            report.findings.extend(check_integrity(part, source, target, integrity_checks, spans, target_path))
     checker.finish(report)
     report.findings.sort(key=lambda f: (f.line or 0, f.code != "missing", f.entry_id or ""))
     return report

@@ -208,3 +208,40 @@ def align_lines(source: Sequence[str], target: Sequence[str]) -> Alignment:
         for n, (s, t) in enumerate(zip(source, target), start=1)
     ]
     return Alignment(LINE, units, len(source), len(target), len(source), len(target))
+
+
+@dataclass
+class LineGroup:
+    """The pairs that start on one line, joined (``unit``), for the glossary checks: a translator may move a
+    name from one sentence of a paragraph to the next, which is no error. ``offsets[i]`` is where
+    ``parts[i]``'s source text starts in ``unit.source.text``."""
+
+    unit: Unit
+    parts: list[Unit]
+    offsets: list[int]
+
+
+def line_groups(alignment: Alignment) -> list[LineGroup]:
+    """Segment pairs grouped by the line they start on (in segment mode both files start them on the same
+    lines); in line and document mode each unit is its own group."""
+    if alignment.mode != SEGMENT:
+        return [LineGroup(unit, [unit], [0]) for unit in alignment.units]
+    runs: list[list[Unit]] = []
+    for unit in alignment.units:
+        if runs and runs[-1][-1].source_line == unit.source_line and runs[-1][-1].target_line == unit.target_line:
+            runs[-1].append(unit)
+        else:
+            runs.append([unit])
+    groups = []
+    for parts in runs:
+        if len(parts) == 1:
+            groups.append(LineGroup(parts[0], parts, [0]))
+            continue
+        source, source_map = _join([p.source for p in parts], [p.source_line for p in parts])
+        target, target_map = _join([p.target for p in parts], [p.target_line for p in parts])
+        offsets, offset = [], 0
+        for part in parts:
+            offsets.append(offset)
+            offset += len(part.source.text) + 1
+        groups.append(LineGroup(Unit(source, target, source_map, target_map), parts, offsets))
+    return groups
