@@ -274,7 +274,7 @@ def test_glossary_summary_report_and_strict(tmp_path: Path, fake_engine: None) -
     assert "Anwar Ibrahim" in out and "dasar" in out
     assert result.stderr.splitlines()[0] == "glossary: 2 terms, 2 applied, 0 violations"
     data = json.loads(report.read_text(encoding="utf-8"))
-    assert data["summary"] == {"terms_found": 2, "applied": 2, "variants": 0, "violations": 0, "forbidden_found": 0}
+    assert data["summary"] == {"terms_found": 2, "applied": 2, "variants": 0, "violations": 0, "forbidden_found": 0, "integrity": 0}
     assert [o["entry_id"] for o in data["documents"][0]["occurrences"]] == ["anwar-ibrahim", "policy"]
 
 

@@ -167,7 +167,7 @@ class _Bar:
 @click.option("--install-missing", is_flag=True, help="Install missing models from the package index without asking.")
 @click.option("--no-memory", is_flag=True, help="Neither read nor write the translation memory.")
 @click.option("--use-drafts", is_flag=True, help="Enforce draft glossary entries too (default: approved entries only).")
-@click.option("--strict", is_flag=True, help="Exit with status 1 when a glossary term could not be enforced.")
+@click.option("--strict", is_flag=True, help="Exit with status 1 when a glossary term could not be enforced or a segment failed an integrity check.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary on stderr.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary of the run on stdout.")
 def translate(
@@ -304,13 +304,14 @@ def translate(
 
         write_atomic(report_path, json.dumps(result.report, ensure_ascii=False, indent=2) + "\n")
 
-    term_exit = 0
-    if glossary is not None:
-        from dragoman.pipeline import report as term_report
+    from dragoman.pipeline import report as term_report
 
-        if not quiet and not as_json:
+    if not quiet and not as_json:
+        if glossary is not None:
             click.echo(term_report.format_summary(result.report), err=True)
-        term_exit = term_report.exit_code(result.report, strict)
+        if any(doc["integrity"] for doc in result.report["documents"]):
+            click.echo(term_report.format_integrity(result.report), err=True)
+    term_exit = term_report.exit_code(result.report, strict)
     if as_json:
         data = {k: result.report[k] for k in ("routes", "pivots", "outputs", "errors", "stats", "summary") if k in result.report}
         if stdin_text is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar, Sequence
 
 if TYPE_CHECKING:
@@ -53,6 +54,14 @@ class BatchOptions:
     # asked for. False: a segment riding along in a call made for others. The engine must translate it exactly
     # as a call with num_hypotheses=1 would (same beam, same output) and may skip building what nobody reads.
     detail: Sequence[bool] | None = None
+    # Decoding controls for a safer re-translation of a damaged segment (honoured by engines that declare
+    # supports_decoding_controls): block any repeated n-gram of this size (0: off), penalise repeated tokens
+    # (1.0: off), and bound the decoding length by the source: at most ``max_length_ratio`` x source tokens
+    # + ``max_length_margin`` steps (None: the engine's own bound).
+    no_repeat_ngram_size: int = 0
+    repetition_penalty: float = 1.0
+    max_length_ratio: float | None = None
+    max_length_margin: int = 5
 
 
 class Engine(ABC):
@@ -68,6 +77,9 @@ class Engine(ABC):
     supports_attention: ClassVar[bool] = False
     # True when BatchOptions.suppress is honoured (the forms are banned during decoding).
     supports_suppress: ClassVar[bool] = False
+    # True when BatchOptions' decoding controls (no_repeat_ngram_size, repetition_penalty, max_length_ratio) are
+    # honoured: the pipeline then re-translates a segment that failed an integrity check with them.
+    supports_decoding_controls: ClassVar[bool] = False
 
     @abstractmethod
     def pairs(self) -> list[tuple[str, str]]:
@@ -100,6 +112,10 @@ class Engine(ABC):
         """The Argos package this engine translates the pair with, whose placeholder calibration
         (`dragoman models probe`) applies; None for engines without Argos packages or a missing pair."""
         return None
+
+    def set_progress(self, callback: Callable[[int], None] | None) -> None:
+        """Engines that report progress inside one long translate_batch call call ``callback(segments finished
+        so far in this call)``; None turns it off. The default reports nothing."""
 
     def close(self) -> None:
         """Release models, processes and threads. Safe to call twice."""

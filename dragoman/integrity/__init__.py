@@ -20,7 +20,8 @@ placeholder families ("ZXQ{n}") whose pieces are debris (None: all of calibratio
 ``check_pair(SegmentPair)`` is the same with the arguments in one object. ``Finding`` offsets: ``start``/
 ``end`` in the output, ``source_start``/``source_end`` in the source; None where the finding is about the
 whole segment. ``CHECKS`` is the registry (code -> Check with ``code``, ``severity``, ``help``);
-``CODES`` the codes in order. ``remove_debris(pair)`` returns the output with placeholder pieces removed (or
+``CODES`` the codes in order. ``Outcome(finding, action)`` is what the translate pipeline records per segment
+(``action``: ``REPAIRED`` or ``FLAGGED``). ``remove_debris(pair)`` returns the output with placeholder pieces removed (or
 None when there are none), for repairs.
 """
 
@@ -32,13 +33,18 @@ from collections.abc import Collection, Sequence
 from dragoman.integrity import checks as _checks  # noqa: F401  (registers the built-in checks)
 from dragoman.integrity.checks import debris_spans, length_band
 from dragoman.integrity.model import (
+    ACTIONS,
+    CHECKS_VERSION,
     ERROR,
+    FLAGGED,
     REGISTRY,
+    REPAIRED,
     SEVERITIES,
     WARNING,
     Check,
     Finding,
     LengthBand,
+    Outcome,
     SegmentPair,
     register,
 )
@@ -126,18 +132,24 @@ def checks_markdown() -> str:
 
 
 __all__ = [
+    "ACTIONS",
     "CHECKS",
+    "CHECKS_VERSION",
     "CODES",
     "ERROR",
+    "FLAGGED",
+    "REPAIRED",
     "SEVERITIES",
     "WARNING",
     "Check",
     "Finding",
     "LengthBand",
+    "Outcome",
     "SegmentPair",
     "check_pair",
     "checks_help",
     "checks_markdown",
+    "debris_spans",
     "length_band",
     "register",
     "remove_debris",

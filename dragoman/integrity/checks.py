@@ -112,10 +112,14 @@ def debris_spans(pair: SegmentPair) -> list[tuple[int, int]]:
     or suffix without its number, a number of any script glued to one, case and spacing variants, split pieces.""",
 )
 def check_placeholder_debris(pair: SegmentPair) -> list[Finding]:
-    return [
-        Finding("placeholder-debris", f"placeholder piece {pair.output[start:end]!r} left in the output", ERROR, start, end)
-        for start, end in debris_spans(pair)
-    ]
+    spans = debris_spans(pair)
+    if not spans:
+        return []
+    pieces = list(dict.fromkeys(pair.output[start:end] for start, end in spans))
+    shown = ", ".join(repr(p) for p in pieces[:3]) + (", ..." if len(pieces) > 3 else "")
+    noun = "placeholder piece" if len(spans) == 1 else f"{len(spans)} placeholder pieces"
+    # One finding per segment (a loop of debris is one fault), located at its first piece.
+    return [Finding("placeholder-debris", f"{noun} left in the output: {shown}", ERROR, spans[0][0], spans[0][1])]
 
 
 # -- repetition -----------------------------------------------------------------------------------------------

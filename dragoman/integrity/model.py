@@ -5,6 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+# Changes whenever a check could judge the same pair differently: the translation memory records which version
+# found a stored translation clean, and only such records skip the checks on a re-run.
+CHECKS_VERSION = 1
+
 ERROR = "error"
 WARNING = "warning"
 SEVERITIES = (ERROR, WARNING)
@@ -68,6 +72,20 @@ class Finding:
             "source_start": self.source_start,
             "source_end": self.source_end,
         }
+
+
+REPAIRED = "repaired"
+FLAGGED = "flagged"
+ACTIONS = (REPAIRED, FLAGGED)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A finding in a translated segment and what the pipeline did about it: ``repaired`` (the output written
+    passes the check) or ``flagged`` (the output written still fails it)."""
+
+    finding: Finding
+    action: str
 
 
 CheckFunction = Callable[[SegmentPair], list[Finding]]
