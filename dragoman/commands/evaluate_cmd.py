@@ -15,9 +15,9 @@ def _percent(value: float | None) -> str:
 
 @click.command()
 @click.argument("hypothesis", type=click.Path(dir_okay=True))
-@click.option("--ref", "-r", "reference", required=True, type=click.Path(dir_okay=True),
+@click.option("--ref", "reference", required=True, type=click.Path(dir_okay=True),
               help="Reference translation, line-aligned with HYPOTHESIS.")
-@click.option("--src", "-s", "source", type=click.Path(dir_okay=True),
+@click.option("--src", "source", type=click.Path(dir_okay=True),
               help="Source text, line-aligned: needed for term success, consistency and integrity counts.")
 @click.option("--from", "-f", "source_lang", default="en", show_default=True, callback=_validate_lang,
               help="Language of the source.")
@@ -49,7 +49,7 @@ def evaluate(
     Examples:
       dragoman evaluate news.fa.txt --ref news.ref.fa.txt -t fa
       dragoman evaluate news.fa.txt --ref news.ref.fa.txt --src news.en.txt -f en -t fa -g glossaries/news.yaml
-      dragoman evaluate news.ms.txt -r ref.ms.txt -s news.en.txt -t ms -g news.yaml --json
+      dragoman evaluate news.ms.txt --ref ref.ms.txt --src news.en.txt -t ms -g news.yaml --json
     """
     from dragoman.evaluate import evaluate_files
 
