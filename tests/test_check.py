@@ -306,7 +306,7 @@ def test_cli_without_a_glossary_runs_the_integrity_checks(files, tmp_path: Path)
     skipped = run("check", src, copied, "-f", "en", "-t", "fa", "--skip", "untranslated,numbers")
     assert skipped.exit_code == 0 and "0 integrity findings" in skipped.stderr
     data = json.loads(run("check", src, copied, "-f", "en", "-t", "fa", "--json", "--skip", "numbers").stdout)
-    assert data["integrity"] == {"placeholder-debris": 0, "repetition": 0, "empty": 0, "untranslated": 2,
+    assert data["integrity_counts"] == {"placeholder-debris": 0, "repetition": 0, "empty": 0, "untranslated": 2,
                                  "length": 0, "markup": 0}
     assert data["findings"][0] == {"severity": "error", "code": "untranslated", "line": 1, "file": str(copied),
                                    "source_line": 1,

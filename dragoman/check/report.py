@@ -139,6 +139,6 @@ class CheckReport:
             "alignment": self.alignment,
             "pairs": self.units,
             "summary": self.summary(),
-            "integrity": self.integrity_counts(),
+            "integrity_counts": self.integrity_counts(),
             "findings": [f.to_dict() for f in self.findings],
         }
