@@ -110,7 +110,11 @@ def read_lines(path: str | Path, role: str) -> list[str]:
             raise InputError(f"is empty: nothing to evaluate as the {role}", path,
                              hint=f"give the {role} file, one segment a line") from None
         raise err from None
-    return text.splitlines()
+    # Lines as sacrebleu reads a file (universal newlines), not str.splitlines, which also breaks at \x0c or \u2028.
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return lines
 
 
 def _is_blank(path: str | Path) -> bool:

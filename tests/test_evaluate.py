@@ -205,3 +205,13 @@ def test_without_sacrebleu_the_error_names_the_install_command(monkeypatch: pyte
         "Error: evaluate needs sacrebleu, which is not installed — run: pip install 'dragoman[eval]' "
         "(or pip install sacrebleu)"
     )
+
+
+def test_lines_are_read_as_sacrebleu_reads_them(tmp_path: Path) -> None:
+    from dragoman.evaluate import read_lines
+
+    path = tmp_path / "h.txt"
+    path.write_bytes("one\u2028still one\r\ntwo\rthree\n".encode())
+    assert read_lines(path, "hypothesis") == ["one\u2028still one", "two", "three"]
+    path.write_bytes(b"no final newline\nlast")
+    assert read_lines(path, "hypothesis") == ["no final newline", "last"]

@@ -56,7 +56,8 @@ class Alignment:
 
 def count_lines(text: str) -> int:
     """Lines of ``text``, not counting trailing blank lines (they do not make two files misaligned)."""
-    lines = text.splitlines()
+    # Split at "\n" only, as segment line numbers are counted (str.splitlines also breaks at \x0c, \u2028, ...).
+    lines = text.split("\n")
     while lines and not lines[-1].strip():
         lines.pop()
     return len(lines)
