@@ -135,3 +135,21 @@ def test_terms_are_compared_over_the_line_and_integrity_per_segment(glossary) ->
     # A rendering missing from the whole line is still an error.
     missing = check_translation(src, tgt.replace("مالزی", "آنجا"), glossary, "en", "fa")
     assert [(f.code, f.entry_id) for f in missing.errors] == [("missing", "malaysia")]
+
+
+def test_findings_name_the_line_inside_a_wrapped_paragraph(glossary) -> None:
+    # The source paragraph is wrapped over two lines, the translation's is not: still paired by segment,
+    # and the missing term is reported on the line where it stands.
+    src = "# Malaysia\n\nThe President spoke today. He met the\nPrime Minister of Malaysia.\n\n- Malaysia agreed.\n"
+    tgt = "# مالزی\n\nرئیس‌جمهور امروز سخن گفت. او با مالزی دیدار کرد.\n\n- مالزی موافقت کرد.\n"
+    report = check_translation(src, tgt, glossary, "en", "fa", format_name="markdown")
+    assert report.alignment == SEGMENT
+    assert [(f.code, f.entry_id, f.line) for f in report.errors] == [("missing", "prime-minister", 4)]
+    # HTML: markup, an entity and a link between the words; the term sits on the third line of the <p>.
+    html = ('<body>\n<p>Rain &amp; wind hit the coast.\n  <a href="https://example.org/a">Officials</a> said the\n'
+            '  Prime Minister would visit.</p>\n</body>\n')
+    fa = ('<body>\n<p>باران و باد به ساحل رسید. <a href="https://example.org/a">مقامات</a> گفتند که او بازدید '
+          'خواهد کرد.</p>\n</body>\n')
+    report = check_translation(html, fa, glossary, "en", "fa", format_name="html")
+    assert report.alignment == SEGMENT
+    assert [(f.code, f.line) for f in report.errors] == [("missing", 4)]
