@@ -27,7 +27,8 @@ class Translation:
 
     @property
     def summary(self) -> dict[str, int]:
-        """``{terms_found, applied, variants, violations, forbidden_found}`` (zeros without a glossary)."""
+        """``{terms_found, applied, variants, violations, forbidden_found, integrity}`` (the term counts are zeros
+        without a glossary; ``integrity`` counts flagged integrity findings)."""
         return dict(self.report.get("summary") or {})
 
     @property
@@ -39,6 +40,12 @@ class Translation:
             for occ in doc.get("occurrences", [])
             if occ.get("status") not in ("applied", "variant")
         ]
+
+
+    @property
+    def integrity(self) -> list[dict[str, Any]]:
+        """Every integrity finding, ``{segment, line, column, check, detail, action}`` (docs/report.md)."""
+        return [item for doc in self.report.get("documents", []) for item in doc.get("integrity", [])]
 
 
 def load_glossaries(paths: Sequence[str | Path]) -> Glossary:

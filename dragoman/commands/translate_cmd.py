@@ -11,6 +11,7 @@ import click
 
 from dragoman.commands.common import echo_json, parse_lang_list, warn
 from dragoman.engines.base import COMPUTE_TYPES
+from dragoman.integrity import CODES as INTEGRITY_CODES
 
 FORMAT_CHOICES = ("txt", "markdown", "html", "md", "text", "htm")
 COMPUTE_TYPE_CHOICES = COMPUTE_TYPES
@@ -167,7 +168,9 @@ class _Bar:
 @click.option("--install-missing", is_flag=True, help="Install missing models from the package index without asking.")
 @click.option("--no-memory", is_flag=True, help="Neither read nor write the translation memory.")
 @click.option("--use-drafts", is_flag=True, help="Enforce draft glossary entries too (default: approved entries only).")
-@click.option("--strict", is_flag=True, help="Exit with status 1 when a glossary term could not be enforced or a segment failed an integrity check.")
+@click.option("--strict", is_flag=True,
+              help="Exit with status 1 when a glossary term could not be enforced or an integrity check still fails "
+                   f"after repair ({', '.join(INTEGRITY_CODES)}; docs/report.md).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary on stderr.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary of the run on stdout.")
 def translate(

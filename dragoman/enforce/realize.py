@@ -19,7 +19,7 @@ from dragoman.enforce.model import (
     EnforceOptions,
     Occurrence,
 )
-from dragoman.enforce.placeholders import Edit, PlaceholderForm, apply_edits
+from dragoman.enforce.placeholders import Edit, PlaceholderForm, PlaceholderHit, apply_edits
 from dragoman.enforce.plan import OccurrencePlan
 from dragoman.enforce.terms import find_form_spans, free_spans, spans_overlap
 from dragoman.engines.base import Hypothesis
@@ -100,7 +100,7 @@ def realize(
     # 1. Placeholders: each number must come back exactly once. (Only when some were sent: otherwise a
     # placeholder-like token in the output is the source's own text, e.g. a room number 9471.)
     hits = form.find(text) if sent.placeholders else []
-    by_number: dict[int, list] = {}
+    by_number: dict[int, list[PlaceholderHit]] = {}
     for hit in hits:
         by_number.setdefault(hit.number, []).append(hit)
     unknown = [h for h in hits if h.number not in sent.placeholders]
@@ -336,7 +336,7 @@ def _scan_forbidden(
     for o in occs:
         for bad in o.forbidden:
             for start, end in find_form_spans(final, bad, lang, "insensitive"):
-                if (bad, start) in seen or any(spans_overlap((start, end), p) for p in protected):  # type: ignore[arg-type]
+                if (bad, start) in seen or any(spans_overlap((start, end), p) for p in protected):
                     continue
                 seen.add((bad, start))
                 found.append(

@@ -76,7 +76,7 @@ class ForbiddenScanner:
             if match.kind != "forbidden":
                 continue
             span = (match.start, match.end)
-            if any(spans_overlap(span, other) for other in recorded):  # type: ignore[arg-type]
+            if any(spans_overlap(span, other) for other in recorded):
                 continue
             entry_id = next(i for i, k in zip(match.entry_ids, match.entry_kinds) if k == "forbidden")
             preferred = self.preferred.get(entry_id)

@@ -166,3 +166,12 @@ def test_the_table_cell_case_with_the_real_toy_model(tmp_path: Path) -> None:
         sound = not check_pair(SegmentPair(source, cell.strip(), "en", "zz", placeholder_forms=("ZXQ{n}",)))
         assert sound or index in flagged, (source, cell)
     assert "ZXQ" not in cells[0] and "Masoud Pezeshkian" in cells[0]
+
+
+def test_the_python_api_reports_the_findings(plugin: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dragoman.api import translate
+
+    faults(monkeypatch, persistent=True)
+    result = translate(DAMAGED["numbers"][0], source="en", target="zz", engine=create_engine("faulty"), use_memory=False)
+    assert [(i["check"], i["action"]) for i in result.integrity] == [("numbers", FLAGGED), ("numbers", FLAGGED)]
+    assert result.summary["integrity"] == 2
