@@ -25,7 +25,7 @@ COMMANDS: dict[str, str] = {
 
 SHORT_HELP: dict[str, str] = {
     "translate": "Translate articles offline, enforcing the glossary.",
-    "check": "Check an existing translation against the glossary.",
+    "check": "Check an existing translation: glossary and integrity checks.",
     "evaluate": "Score a translation against a reference (chrF, BLEU, terms).",
     "glossary": "Create, edit, lint, import and export glossaries.",
     "models": "List, find, install and remove translation models.",

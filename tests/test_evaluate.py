@@ -190,6 +190,11 @@ def test_bad_options(tmp_path: Path) -> None:
     g.write_text(GLOSSARY, encoding="utf-8")
     result = run(FA, "--ref", FA, "-t", "fa", "-g", g)
     assert result.exit_code == 2 and "term success needs the source: add --src SRC" in result.stderr
+    # A glossary set once in the environment does not stop a plain score.
+    env = CliRunner().invoke(cli, ["evaluate", str(FA), "--ref", str(FA), "-t", "fa", "--json"],
+                             env={"DRAGOMAN_GLOSSARY": str(g)})
+    assert env.exit_code == 0, env.output
+    assert json.loads(env.stdout)["terms"] is None
     result = run(FA, "--ref", FA, "-t", "farsi")
     assert result.exit_code == 2 and "Traceback" not in result.output
     result = run(FA, "-t", "fa")

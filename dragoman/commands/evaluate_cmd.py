@@ -19,9 +19,9 @@ def _percent(value: float | None) -> str:
               help="Reference translation, line-aligned with HYPOTHESIS.")
 @click.option("--src", "source", type=click.Path(dir_okay=True),
               help="Source text, line-aligned: needed for term success, consistency and integrity counts.")
-@click.option("--from", "-f", "source_lang", default="en", show_default=True, callback=_validate_lang,
+@click.option("--from", "-f", "source_lang", default="en", show_default=True, metavar="LANG", callback=_validate_lang,
               help="Language of the source.")
-@click.option("--to", "-t", "target_lang", required=True, callback=_validate_lang,
+@click.option("--to", "-t", "target_lang", required=True, metavar="LANG", callback=_validate_lang,
               help="Language of HYPOTHESIS and the reference (picks BLEU's tokenizer).")
 @glossary_option
 @click.option("--use-drafts", is_flag=True, help="Count draft glossary entries too (default: approved entries only).")
@@ -54,7 +54,11 @@ def evaluate(
     from dragoman.evaluate import evaluate_files
 
     if glossaries and source is None:
-        raise click.BadParameter("term success needs the source: add --src SRC (line-aligned)", param_hint="-g")
+        ctx = click.get_current_context()
+        if ctx.get_parameter_source("glossaries") == click.core.ParameterSource.ENVIRONMENT:
+            glossaries = ()  # DRAGOMAN_GLOSSARY set once for every command: without --src, scores only
+        else:
+            raise click.BadParameter("term success needs the source: add --src SRC (line-aligned)", param_hint="-g")
     glossary = load_cli_glossaries(glossaries, source_lang, target_lang) if glossaries else None
     result = evaluate_files(hypothesis, reference, source, source_lang, target_lang, glossary,
                             include_drafts=use_drafts)
