@@ -104,7 +104,7 @@ class TermChecker:
                 if kind == "variant":
                     variant_pool[entry_id].append(index)
             if m.kind == "forbidden":
-                self._forbidden(m, unit, report)
+                self._forbidden(m, unit, report, required)
 
         used: set[int] = set()
         satisfied: dict[frozenset[str], int] = {}
@@ -208,11 +208,23 @@ class TermChecker:
                     )
                 )
 
-    def _forbidden(self, m: TermMatch, unit: Unit, report: CheckReport) -> None:
+    def _forbidden(self, m: TermMatch, unit: Unit, report: CheckReport, required: list[_Required]) -> None:
         entry_id = next(i for i, k in zip(m.entry_ids, m.entry_kinds) if k == "forbidden")
         preferred = self.rendering.get(entry_id)
         report.forbidden_found += 1
         fix = f"; use '{preferred}'" if preferred else ""
+        if not any(req.entry.id == entry_id for req in required):
+            # The forbidden form is a fragment of a longer term the source holds ("Ibrahim" of a mistyped
+            # "Anuar Ibrahim" where the source says "Anwar Ibrahim"): name that term's whole rendering.
+            from dragoman.glossary.normalize import fold_case, normalize_term
+
+            key = fold_case(normalize_term(m.text))
+            whole = next(
+                (req for req in required if key and key in fold_case(normalize_term(req.rendering))), None
+            )
+            if whole is not None:
+                preferred = whole.rendering
+                fix = f"; use '{whole.rendering}' for the source's '{whole.match.text}' ({whole.entry.id})"
         report.findings.append(
             Finding(
                 ERROR,
