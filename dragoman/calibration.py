@@ -228,20 +228,56 @@ def calibrate_package(engine: Engine, pkg: InstalledPackage, **kwargs: Any) -> t
     return calibration, path
 
 
-def load_for_package(pkg: InstalledPackage) -> Calibration | None:
-    """The package's calibration; None when there is none, it is unreadable, or it was made for another version."""
+@dataclass(frozen=True)
+class CalibrationStatus:
+    """What is known about a package's calibration, for `models list` and the notes of `translate`."""
+
+    state: str  # "yes" (used), "no" (none stored), "broken" (unreadable, ignored), "stale" (another version)
+    path: Path | None = None
+    calibration: Calibration | None = None
+    problem: str | None = None  # for broken and stale: what is wrong and what to do
+
+    @property
+    def calibrated(self) -> bool:
+        return self.state == "yes"
+
+
+def status_for_package(pkg: InstalledPackage) -> CalibrationStatus:
+    """The package's calibration and whether it is used; a broken or stale file is reported, never used."""
     from dragoman import packages
 
     path = packages.find_calibration(pkg)
     if path is None:
-        return None
+        return CalibrationStatus("no")
     try:
         calibration = load(path)
-    except DragomanError:
-        return None
+    except DragomanError as err:
+        return CalibrationStatus(
+            "broken",
+            path,
+            problem=(
+                f"{err.message}; it is ignored and the default placeholder form is used - "
+                f"run 'dragoman models probe {pkg.from_code} {pkg.to_code}' to measure it again"
+            ),
+        )
     if calibration.package_version and calibration.package_version != pkg.package_version:
-        return None
-    return calibration
+        return CalibrationStatus(
+            "stale",
+            path,
+            calibration,
+            problem=(
+                f"{path}: made for version {calibration.package_version}, not the installed {pkg.package_version}; "
+                f"it is ignored - run 'dragoman models probe {pkg.from_code} {pkg.to_code}' to measure it again"
+            ),
+        )
+    return CalibrationStatus("yes", path, calibration)
+
+
+def load_for_package(pkg: InstalledPackage) -> Calibration | None:
+    """The package's calibration; None when there is none, it is unreadable, or it was made for another version
+    (status_for_package says which)."""
+    status = status_for_package(pkg)
+    return status.calibration if status.calibrated else None
 
 
 def options_for(source: str, target: str, base: EnforceOptions | None = None) -> EnforceOptions:
@@ -264,10 +300,6 @@ def options_for_package(pkg: InstalledPackage | None, base: EnforceOptions | Non
     if calibration is None:
         options.placeholder_form = options.placeholder_form or DEFAULT_FORM
         return options
-    options.placeholder_form = calibration.form
-    options.calibrated = True
-    options.placeholder_rate = calibration.rate
-    return options
     options.placeholder_form = calibration.form
     options.calibrated = True
     options.placeholder_rate = calibration.rate

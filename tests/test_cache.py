@@ -71,9 +71,11 @@ def test_corrupt_file_is_moved_aside_with_a_warning(tmp_path: Path) -> None:
         assert not memory.in_memory
         memory.put_many({"k": "v"})
         assert memory.get_many(["k"]) == {"k": "v"}
-    assert len(warnings) == 1 and "was corrupt" in warnings[0]
     aside = [p for p in tmp_path.iterdir() if p.name.startswith("tm.sqlite3.corrupt-")]
     assert len(aside) == 1
+    # Not a database at all: nothing to recover, and the message says so and where the file went.
+    assert len(warnings) == 1 and "was damaged" in warnings[0] and str(aside[0]) in warnings[0]
+    assert "nothing could be recovered" in warnings[0]
     assert aside[0].read_bytes().startswith(b"this is not a database")
 
 
@@ -232,3 +234,22 @@ def test_nothing_is_created_until_the_memory_is_used(tmp_path: Path) -> None:
     with TranslationMemory(path) as used:
         assert used.get_many(["k"]) == {}
     assert path.exists()
+
+
+def test_commit_cadence_commits_every_few_seconds_or_few_hundred_segments() -> None:
+    from dragoman.cache import COMMIT_MAX_SEGMENTS, COMMIT_MIN_SEGMENTS, CommitCadence
+
+    cadence = CommitCadence(ceiling=2048, seconds=2.0)
+    assert cadence.next_size() == 64  # nothing measured yet: a small first run
+    cadence.record(64, 0.01)  # fast engine: capped at a few hundred segments
+    assert cadence.next_size() == COMMIT_MAX_SEGMENTS == 256
+    cadence.record(256, 4.0)  # 1/64 s a segment: 2 s is 128 segments
+    assert cadence.next_size() == 128
+    cadence.record(10, 10.0)  # very slow: never below what fills a batch
+    assert cadence.next_size() == COMMIT_MIN_SEGMENTS
+    assert CommitCadence(ceiling=2).next_size() == 2  # a smaller ceiling wins
+    items = list(range(1000))
+    runs = list(CommitCadence().runs(items))
+    assert [x for _, run in runs for x in run] == items
+    assert all(start == sum(len(r) for _, r in runs[:i]) for i, (start, _) in enumerate(runs))
+    assert max(len(run) for _, run in runs) <= 256

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner, Result
+from helpers import places
 from helpers.package_server import (
     PackageServer,
     build_package,
@@ -20,8 +21,9 @@ from helpers.package_server import (
     tree,
     zip_bytes,
 )
+from helpers.places import ReadOnlyHome
 
-from dragoman import config
+from dragoman import config, packages
 from dragoman.cli import cli
 from dragoman.commands import models_pkg_cmd
 from dragoman.packages import download
@@ -82,8 +84,7 @@ def test_list_table(tmp_path: Path) -> None:
     shadowed = argos_dir("en_zz", "en", "zz", "1.1")
     fa_en = argos_dir("translate-fa_en-1_5", "fa", "en", "1.5")
     calibration = config.home_dir() / "calibration" / "translate-fa_en-1_5.json"
-    calibration.parent.mkdir(parents=True)
-    calibration.write_text("{}")
+    save_calibration(calibration, "fa", "en", "1.5")
     own = config.packages_dir() / "translate-en_zz-1_0"
     result = run("list")
     assert result.exit_code == 0, result.output
@@ -100,6 +101,10 @@ def test_list_json_and_warnings(tmp_path: Path) -> None:
     own = config.packages_dir() / "translate-en_zz-1_0"
     assert run("install", str(build_package(tmp_path / "dl"))).exit_code == 0
     (own / "dragoman-calibration.json").write_text("{}")
+    problem = (
+        f"{own / 'dragoman-calibration.json'}: not a dragoman calibration file ('rates'); it is ignored and the "
+        "default placeholder form is used - run 'dragoman models probe en zz' to measure it again"
+    )
     broken = argos_dir("broken", "en", "fa", "1.0")
     (broken / "metadata.json").write_text("[]")
     result = run("list", "--json")
@@ -122,13 +127,57 @@ def test_list_json_and_warnings(tmp_path: Path) -> None:
                 :16
             ],
             "active": True,
-            "calibrated": True,
+            "calibrated": False,
+            "calibration": "broken",
             "calibration_path": str(own / "dragoman-calibration.json"),
+            "calibration_problem": problem,
         }
     ]
     assert result.stderr == (
         f"warning: skipped {broken}: metadata.json is not a JSON object — is this an Argos package?\n"
+        f"warning: {problem}\n"
     )
+
+
+def save_calibration(path: Path, source: str, target: str, version: str) -> None:
+    from dragoman.calibration import Calibration, FormRate, save
+
+    save(Calibration(source, target, "ZXQ{n}", 1.0, [FormRate("ZXQ{n}", 1.0, 1.0, 1.0, 10)], package_version=version), path)
+
+
+@pytest.mark.parametrize(
+    "content, state, says",
+    [
+        ("{not json", "broken", "cannot read calibration"),
+        ('{"source": "en"}', "broken", "not a dragoman calibration file"),
+        (None, "stale", "made for version 0.9, not the installed 1.0"),
+    ],
+)
+def test_list_tells_a_broken_or_stale_calibration_apart(
+    tmp_path: Path, content: str | None, state: str, says: str
+) -> None:
+    """A calibration that is not used is never listed as CALIBRATED yes: the table says why and what to do."""
+    own = config.packages_dir() / "translate-en_zz-1_0"
+    assert run("install", str(build_package(tmp_path / "dl"))).exit_code == 0
+    path = own / "dragoman-calibration.json"
+    if content is None:
+        save_calibration(path, "en", "zz", "0.9")
+    else:
+        path.write_text(content, encoding="utf-8")
+    result = run("list")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1].split()[:3] == ["en->zz", "1.0", state]
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"warning: {path}: ") and says in line
+    assert line.endswith("run 'dragoman models probe en zz' to measure it again")
+    data = json.loads(run("list", "--json").stdout)
+    assert data[0]["calibrated"] is False and data[0]["calibration"] == state
+    from dragoman import calibration, packages
+
+    pkg = packages.find_installed("en", "zz")
+    assert pkg is not None and not calibration.options_for_package(pkg).calibrated
+    save_calibration(path, "en", "zz", "1.0")
+    assert run("list").stdout.splitlines()[1].split()[:3] == ["en->zz", "1.0", "yes"]
 
 
 # --- available -------------------------------------------------------------------------------
@@ -389,3 +438,22 @@ def test_commands_are_registered() -> None:
     names = {c.name for c in models_pkg_cmd.COMMANDS}
     assert names == {"list", "available", "install", "remove"}
     assert all(isinstance(c, click.Command) for c in models_pkg_cmd.COMMANDS)
+
+
+@pytest.fixture
+def read_only_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[ReadOnlyHome]:
+    yield from places.read_only_home(tmp_path, monkeypatch)
+
+
+def test_remove_on_a_read_only_home_is_one_line(tmp_path: Path, read_only_home: ReadOnlyHome) -> None:
+    package = build_package(tmp_path / "dl")
+    _home, writable = read_only_home
+    with writable():
+        assert run("install", str(package)).exit_code == 0
+    result = run("remove", "en", "zz")
+    assert result.exit_code == 1 and result.exc_info is not None and result.exc_info[0] is SystemExit
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"Error: cannot change the models in {config.packages_dir()}: ")
+    assert line.endswith("make that folder writable, or set DRAGOMAN_HOME to a writable folder")
+    assert "Traceback" not in result.output
+    assert [p.pair for p in packages.list_installed()] == [("en", "zz")]

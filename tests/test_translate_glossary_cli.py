@@ -308,3 +308,17 @@ def test_no_calibration_note_when_nothing_was_enforced(tmp_path: Path, article: 
     assert result.exit_code == 0, result.output
     assert "glossary: 0 terms" in result.stderr
     assert "not calibrated" not in result.stderr
+
+
+def test_a_broken_calibration_is_named_not_passed_over(tmp_path: Path, article: tuple[Path, Path]) -> None:
+    """The run uses the default placeholder form and says which calibration file is broken and what to do."""
+    src, glossary = article
+    pkg = packages.find_installed("en", "zz")
+    assert pkg is not None
+    calibration = pkg.path / "dragoman-calibration.json"
+    calibration.write_text('{"form": "ZXQ{n}", "rates": [', encoding="utf-8")
+    result = invoke(str(src), "--to", "zz", "-g", str(glossary))
+    assert result.exit_code == 0, result.output
+    (note,) = [line for line in result.stderr.splitlines() if line.startswith("note:")]
+    assert note.startswith(f"note: {calibration}: cannot read calibration (")
+    assert note.endswith("it is ignored and the default placeholder form is used - run 'dragoman models probe en zz' to measure it again")

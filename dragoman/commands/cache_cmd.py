@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from dragoman.commands.common import echo_json, warn
+from dragoman.commands.common import echo_json
 from dragoman.fsutil import human_size
 
 
@@ -28,12 +28,15 @@ def cache() -> None:
 @cache.command()
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 def stats(as_json: bool) -> None:
-    """Show the entries, size and path of the translation memory, and what the glossary store holds."""
-    from dragoman.cache import TranslationMemory
+    """Show the entries, size, path and state of the translation memory, and what the glossary store holds.
+
+    The memory is only read: a damaged, locked or read-only one is reported as such (STATE), never
+    repaired or replaced here.
+    """
+    from dragoman.cache import inspect_memory
     from dragoman.glossary.store import store_usage
 
-    with TranslationMemory(warn=warn) as memory:
-        info = memory.stats()
+    info = inspect_memory()
     folder, glossaries, glossary_bytes = store_usage()
     if as_json:
         data = info.to_dict()
@@ -41,7 +44,9 @@ def stats(as_json: bool) -> None:
         echo_json(data)
         return
     click.echo(f"path:    {info.path}")
-    click.echo(f"entries: {info.entries}")
+    if info.problem:
+        click.echo(f"state:   {info.state}: {info.problem}")
+    click.echo(f"entries: {info.entries if info.entries is not None else 'unknown'}")
     click.echo(f"size:    {human_size(info.size_bytes)}")
     noun = "glossary" if glossaries == 1 else "glossaries"
     click.echo(f"glossary store: {glossaries} parsed {noun}, {human_size(glossary_bytes)} in {folder}")
@@ -50,16 +55,23 @@ def stats(as_json: bool) -> None:
 @cache.command()
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
 def clear(yes: bool) -> None:
-    """Delete every entry of the translation memory, and the glossary store."""
-    from dragoman.cache import TranslationMemory
+    """Delete every entry of the translation memory, and the glossary store.
+
+    A damaged memory is deleted (a new one is made when next needed); a locked or
+    read-only one is an error that says so, and nothing is changed.
+    """
+    from dragoman import config
+    from dragoman.cache import clear_memory
     from dragoman.glossary.store import clear_store, store_dir
 
-    with TranslationMemory(warn=warn) as memory:
-        path = memory.stats().path
-        if not yes:
-            click.confirm(f"Delete every entry in {path}?", abort=True, err=True)
-        removed = memory.clear()
-    click.echo(f"removed {removed} entries from {path}")
+    path = config.cache_path()
+    if not yes:
+        click.confirm(f"Delete every entry in {path}?", abort=True, err=True)
+    removed, note = clear_memory(path)
+    if removed is None:
+        click.echo(f"removed the translation memory {path}: {note}")
+    else:
+        click.echo(f"removed {removed} entries from {path}")
     stored = clear_store()
     if stored:
         click.echo(f"removed {stored} parsed {'glossary' if stored == 1 else 'glossaries'} from {store_dir()}")

@@ -6,7 +6,7 @@ import click
 
 from dragoman.commands.common import echo_json, use_color
 from dragoman.commands.glossary_edit_cmd import glossary_option, load_cli_glossaries
-from dragoman.commands.translate_cmd import FORMAT_CHOICES
+from dragoman.formats import format_choices
 
 
 def _validate_lang(ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -39,7 +39,7 @@ def _split_codes(ctx: click.Context, param: click.Parameter, value: tuple[str, .
 @click.option("--from", "-f", "source_lang", required=True, callback=_validate_lang, help="Language of SOURCE (en).")
 @click.option("--to", "-t", "target_lang", required=True, callback=_validate_lang, help="Language of TRANSLATION (fa).")
 @glossary_option
-@click.option("--format", "format_name", type=click.Choice(FORMAT_CHOICES),
+@click.option("--format", "format_name", type=click.Choice(format_choices()),
               help="Format of both files (default: from each file's extension; txt otherwise).")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable report on stdout.")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too (variants, inconsistencies, length).")

@@ -67,13 +67,20 @@ def list_cmd(as_json: bool, engine_name: str) -> None:
         warn(problem)
     used: set[tuple[str, str]] = set()
     records: list[dict[str, Any]] = []
+    from dragoman.calibration import status_for_package
+
     for pkg in scan.packages:
-        calibration = packages.find_calibration(pkg)
+        calibration = status_for_package(pkg)
         # "engine" tells the records apart when Apertium's pairs follow in the same JSON list.
         record = {"engine": "argos", **pkg.to_dict()}
         record["active"] = pkg.pair not in used
-        record["calibrated"] = calibration is not None
-        record["calibration_path"] = str(calibration) if calibration else None
+        # True only when the calibration is read and used; "calibration" says why not (broken, stale).
+        record["calibrated"] = calibration.calibrated
+        record["calibration"] = calibration.state
+        record["calibration_path"] = str(calibration.path) if calibration.path else None
+        if calibration.problem:
+            record["calibration_problem"] = calibration.problem
+            warn(calibration.problem)
         used.add(pkg.pair)
         records.append(record)
     if as_json:
@@ -90,7 +97,7 @@ def list_cmd(as_json: bool, engine_name: str) -> None:
             [
                 f"{r['from_code']}->{r['to_code']}",
                 r["package_version"],
-                "yes" if r["calibrated"] else "no",
+                r["calibration"],
                 source,
                 r["path"],
             ]

@@ -11,9 +11,9 @@ import click
 
 from dragoman.commands.common import echo_json, parse_lang_list, warn
 from dragoman.engines.base import COMPUTE_TYPES
+from dragoman.formats import format_choices
 from dragoman.integrity import CODES as INTEGRITY_CODES
 
-FORMAT_CHOICES = ("txt", "markdown", "html", "md", "text", "htm")
 COMPUTE_TYPE_CHOICES = COMPUTE_TYPES
 
 
@@ -35,38 +35,74 @@ def _targets(value: tuple[str, ...]) -> list[str]:
     return targets
 
 
-def _engine(
-    name: str, beam: int | None, threads: int | None, compute_type: str | None, device: str | None,
-    workers: int | None = None,
-) -> Any:
-    from dragoman.engines import create_engine
+class EngineName(click.ParamType):
+    """An engine from the registry (built-in ones listed in --help and completed by the shell; a plugin's
+    entry point is looked up only when its name is given)."""
+
+    name = "engine"
+
+    def get_metavar(self, param: click.Parameter, *args: Any) -> str:
+        from dragoman.engines import builtin_engine_names
+
+        return "[" + "|".join(builtin_engine_names()) + "|PLUGIN]"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from dragoman.engines import engine_class
+        from dragoman.errors import EngineError
+
+        try:
+            engine_class(str(value))
+        except EngineError as err:
+            raise click.BadParameter(str(err), ctx, param_hint="'--engine'") from None
+        return str(value)
+
+    def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+        from click.shell_completion import CompletionItem
+
+        from dragoman.engines import available_engines
+
+        return [CompletionItem(name) for name in available_engines() if name.startswith(incomplete)]
+
+
+# The per-engine flags kept as shortcuts for the argos engine's declared options (see ArgosOptions).
+SHORTCUTS = {
+    "--beam": "beam_size",
+    "--threads": "intra_threads",
+    "--compute-type": "compute_type",
+    "--device": "device",
+    "--workers": "inter_threads",
+}
+
+
+def engine_options(engine_name: str, shortcuts: dict[str, object], pairs: Sequence[str]) -> dict[str, object]:
+    """KEY -> value for the engine: the shortcut flags given, then every ``--engine-option KEY=VALUE``.
+
+    A shortcut the engine does not declare is a usage error that names the engines it applies to."""
+    from dragoman.engines import engine_class, engines_with_option
+    from dragoman.engines.base import option_fields
     from dragoman.errors import EngineError
 
-    options: dict[str, Any] = {}
-    given = {"--beam": beam, "--threads": threads, "--compute-type": compute_type, "--device": device, "--workers": workers}
-    if name == "argos":
-        if beam is not None:
-            options["beam_size"] = beam
-        if threads is not None:
-            options["intra_threads"] = threads
-        if compute_type is not None:
-            options["compute_type"] = compute_type
-        if device is not None:
-            options["device"] = device
-        if workers is not None:
-            options["inter_threads"] = workers
-    else:
-        extra = [flag for flag, value in given.items() if value is not None]
-        if extra:
+    options: dict[str, object] = {}
+    given = {flag: value for flag, value in shortcuts.items() if value is not None}
+    if given:
+        try:
+            declared = option_fields(engine_class(engine_name).Options)
+        except EngineError as err:
+            raise click.BadParameter(str(err), param_hint="'--engine'") from None
+        foreign = [flag for flag in given if SHORTCUTS[flag] not in declared]
+        if foreign:
+            owners = sorted({name for flag in foreign for name in engines_with_option(SHORTCUTS[flag])})
             raise click.BadParameter(
-                f"{', '.join(extra)} apply to the argos engine only", param_hint="'--engine'"
+                f"{', '.join(foreign)} apply to the {' and '.join(owners) or 'other'} engine only",
+                param_hint="'--engine'",
             )
-    try:
-        return create_engine(name, **options)
-    except EngineError as err:
-        if type(err).__name__ == "EngineUnavailable":
-            raise  # a missing optional extra: a one-line error with the install command, not a usage error
-        raise click.BadParameter(str(err), param_hint="'--engine'") from None
+        options.update({SHORTCUTS[flag]: value for flag, value in given.items()})
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"{pair!r} is not KEY=VALUE (e.g. beam_size=2)", param_hint="'--engine-option'")
+        options[key.strip()] = value
+    return options
 
 
 def _interactive() -> bool:
@@ -147,13 +183,17 @@ class _Bar:
 @click.option("--to", "-t", "targets", multiple=True, required=True, metavar="LANG[,LANG...]",
               help="Target language(s), comma-separated or repeated.")
 @click.option("--glossary", "-g", "glossaries", multiple=True, envvar="DRAGOMAN_GLOSSARY",
-              type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              type=click.Path(path_type=Path),
               help="Glossary file (YAML, CSV, TSV, TBX); repeat for several. Env: DRAGOMAN_GLOSSARY.")
 @click.option("--outdir", "-o", type=click.Path(path_type=Path, file_okay=False),
               help="Directory for the translations (default: next to each input).")
-@click.option("--format", "format_name", type=click.Choice(FORMAT_CHOICES),
+@click.option("--format", "format_name", type=click.Choice(format_choices()),
               help="Input format (default: from the file extension; stdin: txt).")
-@click.option("--engine", "-e", "engine_name", default="argos", show_default=True, help="Translation engine.")
+@click.option("--engine", "-e", "engine_name", type=EngineName(), default="argos", show_default=True,
+              help="Translation engine.")
+@click.option("--engine-option", "engine_option_pairs", multiple=True, metavar="KEY=VALUE",
+              help="An option the engine declares (argos: beam_size, intra_threads, ...; apertium: timeout, "
+              "modes_dir, unknown_marks); repeat for several. See docs/engines.md.")
 @click.option("--beam", type=click.IntRange(1, 64), help="Beam size (argos; default 4, as Argos).")
 @click.option("--threads", type=click.IntRange(0, 256), help="CPU threads per translation (argos; 0 = automatic).")
 @click.option("--compute-type", type=click.Choice(COMPUTE_TYPE_CHOICES),
@@ -161,6 +201,9 @@ class _Bar:
 @click.option("--device", type=click.Choice(("cpu", "cuda", "auto")), help="Device (argos; default cpu).")
 @click.option("--workers", type=click.IntRange(1, 64),
               help="Batches translated in parallel (argos, CTranslate2 inter_threads; default 1). Each worker uses --threads.")
+@click.option("--cluster", metavar="ADDRESS",
+              help="Translate on a Dask cluster: a scheduler address (tcp://HOST:8786) or local:N for N local "
+                   "worker processes. Needs dragoman[dask].")
 @click.option("--digits", type=click.Choice(("keep", "native", "latin")), default="keep", show_default=True,
               help="Digits in the output: as the model wrote them, the target's native digits (Persian ۱۲۳), or 0-9.")
 @click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False),
@@ -181,11 +224,13 @@ def translate(
     outdir: Path | None,
     format_name: str | None,
     engine_name: str,
+    engine_option_pairs: tuple[str, ...],
     beam: int | None,
     threads: int | None,
     compute_type: str | None,
     device: str | None,
     workers: int | None,
+    cluster: str | None,
     digits: str,
     report_path: Path | None,
     install_missing: bool,
@@ -207,6 +252,7 @@ def translate(
       cat article.md | dragoman translate --to ms --format markdown > article.ms.md
       dragoman translate article.ms.txt --from ms --to fa      # pivots through English
       dragoman translate article.txt --from auto --to fa --install-missing
+      dragoman translate archive/*.txt --to ms,fa -o out/ --cluster tcp://scheduler:8786
     """
     from dragoman.errors import LanguageError
     from dragoman.languages import validate_code
@@ -220,7 +266,11 @@ def translate(
         if source in target_list:
             raise click.BadParameter(f"{source} is the source language; translate into another one", param_hint="'--to'")
 
-    engine = _engine(engine_name, beam, threads, compute_type, device, workers)
+    options = engine_options(
+        engine_name,
+        {"--beam": beam, "--threads": threads, "--compute-type": compute_type, "--device": device, "--workers": workers},
+        engine_option_pairs,
+    )
     stdin_text: str | None = None
     if not files:
         if len(target_list) > 1:
@@ -233,50 +283,46 @@ def translate(
 
         stdin_text = read_stdin()
 
-    glossary = None
-    if glossaries:
-        from dragoman.glossary.layers import load_glossaries
-
-        # --from/--to also say which columns a two-column CSV/TSV without a header holds.
-        glossary = load_glossaries(
-            list(glossaries),
-            source=None if source == "auto" else source,
-            target=target_list[0] if len(target_list) == 1 else None,
-        )
-        # The glossary lives as long as the command; a big one is hundreds of thousands of objects that every
-        # later full collection would walk again (a 10k-entry glossary: ~0.3 s of a 2 s re-run). Park them.
-        import gc
-
-        gc.freeze()
-        for conflict in getattr(glossary, "conflicts", []):
-            warn(str(conflict))
-        for target in target_list:
-            # A glossary without the target language enforces nothing: say so rather than report "0 terms".
-            if not any(entry.dnt or entry.term(target) or entry.forbidden_for(target) for entry in glossary):
-                names = ", ".join(str(path) for path in glossaries)
-                warn(f"{names} has no {target} terms; nothing will be enforced in the {target} translation")
-
     from dragoman.cache import TranslationMemory
-    from dragoman.pipeline.run import InputDoc, TranslateJob, translate_job
+    from dragoman.engines.base import EngineUnavailable
+    from dragoman.errors import EngineError
+    from dragoman.pipeline.job import prepare_job
+    from dragoman.pipeline.run import ARCHIVE_WINDOW, InputDoc, translate_job
 
-    job = TranslateJob(
-        inputs=list(files),
-        source=source,
-        targets=target_list,
-        stdin_text=stdin_text,
-        glossary=glossary,
-        outdir=outdir,
-        format_name=format_name,
-        use_memory=not no_memory,
-        digits=digits,
-        include_drafts=use_drafts,
-    )
+    try:
+        prepared = prepare_job(
+            source=source,
+            targets=target_list,
+            inputs=list(files),
+            stdin_text=stdin_text,
+            glossary=list(glossaries),
+            engine=engine_name,
+            engine_options=options,
+            outdir=outdir,
+            format_name=format_name,
+            use_memory=not no_memory,
+            digits=digits,
+            include_drafts=use_drafts,
+            warn=warn,
+            keep_for_process=True,
+        )
+    except EngineUnavailable:
+        raise  # a missing optional extra: a one-line error with the install command, not a usage error
+    except EngineError as err:
+        raise click.BadParameter(str(err), param_hint="'--engine'" if not engine_option_pairs else "'--engine-option'") from None
+    job, engine, glossary = prepared.job, prepared.engine, prepared.job.glossary
 
     def print_bad_inputs(docs: Sequence[InputDoc]) -> None:
         for doc in docs:
             if doc.error is not None:
                 click.echo(f"error: {doc.error}", err=True)
 
+    runner = None
+    if cluster is not None:
+        from dragoman.cluster import ClusterRunner
+
+        # The workers build their engine from the same name and options as this one.
+        runner = ClusterRunner(cluster, engine_name, options)
     bar = _Bar(enabled=not quiet and not as_json and sys.stderr.isatty())
     memory = None if no_memory else TranslationMemory(warn=warn)
     try:
@@ -287,9 +333,13 @@ def translate(
             progress=bar,
             on_inputs=print_bad_inputs,
             install_missing=lambda err: _install_missing(err, install_missing, quiet),
+            runner=runner,
+            window=ARCHIVE_WINDOW,
         )
     finally:
         bar.close()
+        if runner is not None:
+            runner.close()
         if memory is not None:
             memory.close()
         engine.close()
@@ -316,7 +366,8 @@ def translate(
             click.echo(term_report.format_integrity(result.report), err=True)
     term_exit = term_report.exit_code(result.report, strict)
     if as_json:
-        data = {k: result.report[k] for k in ("routes", "pivots", "outputs", "errors", "stats", "summary") if k in result.report}
+        keys = ("routes", "pivots", "outputs", "errors", "stats", "summary", "cluster")
+        data = {k: result.report[k] for k in keys if k in result.report}
         if stdin_text is not None:
             data["outputs"] = [dict(item, text=out.text) for item, out in zip(data["outputs"], result.outputs)]
         echo_json(data)
@@ -332,9 +383,11 @@ def translate(
                 click.echo(f"note: {pair} has no direct model; translated through English ({label})", err=True)
         s = result.stats
         if s.unique:
+            cluster_workers: dict[str, Any] = result.report.get("cluster", {}).get("workers", {})
+            where = f" on {_count(len(cluster_workers), 'cluster worker')}" if cluster_workers else ""
             click.echo(
                 f"{_count(s.unique, 'unique segment')}: {s.memory_hits} from the translation memory, "
-                f"{s.translated} translated in {_count(s.engine_calls, 'engine call')} ({s.seconds:.1f} s)",
+                f"{s.translated} translated in {_count(s.engine_calls, 'engine call')}{where} ({s.seconds:.1f} s)",
                 err=True,
             )
     failed = len([doc for doc in docs if doc.error is not None])

@@ -8,12 +8,12 @@ import math
 import re
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dragoman import __version__
-from dragoman.engines.base import COMPUTE_TYPES, BatchOptions, Engine, Hypothesis
+from dragoman.engines.base import COMPUTE_TYPES, BatchOptions, Engine, EngineOptions, Hypothesis
 from dragoman.errors import DragomanError, EngineError, ModelError, one_line
 
 if TYPE_CHECKING:  # ctranslate2 and sentencepiece load only when a model is used
@@ -97,6 +97,26 @@ def fixed_decoding_length(source_tokens: int, ratio: float, step: int) -> int:
     return max(step, step * math.ceil(ratio * source_tokens / step))
 
 
+@dataclass(frozen=True)
+class ArgosOptions(EngineOptions):
+    """What `--engine-option KEY=VALUE` can set on the argos engine (--beam, --threads, --workers,
+    --compute-type and --device are shortcuts for five of them)."""
+
+    beam_size: int = field(default=4, metadata={"help": "beam size (Argos uses 4); --beam"})
+    compute_type: str = field(
+        default="int8", metadata={"help": f"CTranslate2 compute type: {', '.join(COMPUTE_TYPES)}; --compute-type"}
+    )
+    device: str = field(default="cpu", metadata={"help": f"{', '.join(DEVICES)}; --device"})
+    inter_threads: int = field(default=1, metadata={"help": "batches translated in parallel; --workers"})
+    intra_threads: int = field(default=0, metadata={"help": "CPU threads per batch (0: CTranslate2 chooses); --threads"})
+    max_batch_tokens: int = field(default=DEFAULT_MAX_BATCH_TOKENS, metadata={"help": "sentence pieces per batch"})
+    length_penalty: float = field(default=ARGOS_LENGTH_PENALTY, metadata={"help": "CTranslate2 length penalty (Argos: 0.2)"})
+    decoding_length_ratio: float | None = field(
+        default=None, metadata={"help": "fixed-length decoding for benchmarks: target steps per source token"}
+    )
+    decoding_length_step: int = field(default=8, metadata={"help": "fixed-length decoding rounds up to a multiple of this"})
+
+
 def default_decoding_bound(source_tokens: int) -> int:
     """The maximum decoding length of a call whose longest source has ``source_tokens`` pieces."""
     return min(MAX_DECODING_LENGTH, DECODING_LENGTH_RATIO * source_tokens + DECODING_MARGIN)
@@ -113,22 +133,24 @@ class ArgosEngine(Engine):
     """
 
     name = "argos"
+    Options = ArgosOptions
     supports_nbest = True
     supports_attention = True
     supports_suppress = True
+    installs_missing_pairs = True  # from the Argos package index: `dragoman models install SRC TGT`
     supports_decoding_controls = True
 
     def __init__(
         self,
-        beam_size: int = 4,
-        compute_type: str = "int8",
-        device: str = "cpu",
-        inter_threads: int = 1,
-        intra_threads: int = 0,
-        max_batch_tokens: int = DEFAULT_MAX_BATCH_TOKENS,
-        length_penalty: float = ARGOS_LENGTH_PENALTY,
-        decoding_length_ratio: float | None = None,
-        decoding_length_step: int = 8,
+        beam_size: int = ArgosOptions.beam_size,
+        compute_type: str = ArgosOptions.compute_type,
+        device: str = ArgosOptions.device,
+        inter_threads: int = ArgosOptions.inter_threads,
+        intra_threads: int = ArgosOptions.intra_threads,
+        max_batch_tokens: int = ArgosOptions.max_batch_tokens,
+        length_penalty: float = ArgosOptions.length_penalty,
+        decoding_length_ratio: float | None = ArgosOptions.decoding_length_ratio,
+        decoding_length_step: int = ArgosOptions.decoding_length_step,
         packages: Mapping[tuple[str, str], str | Path] | None = None,
     ) -> None:
         _check_int("beam_size", beam_size, 1)
@@ -158,12 +180,6 @@ class ArgosEngine(Engine):
         }
         self._packages: dict[tuple[str, str], InstalledPackage] = {}
         self._signatures: dict[tuple[str, str], str] = {}
-        self._progress: Callable[[int], None] | None = None
-
-    def set_progress(self, callback: Callable[[int], None] | None) -> None:
-        """Call ``callback(segments finished so far in this translate_batch call)`` as batches finish
-        (drives the progress bar inside one long call); None turns it off."""
-        self._progress = callback
 
     # -- packages -------------------------------------------------------------------------------
 
@@ -306,7 +322,6 @@ class ArgosEngine(Engine):
         # Length-sorted across the whole input (CTranslate2 sorts only within one call); the
         # original order is restored through the index.
         todo.sort(key=lambda i: len(tokens[i]))
-        finished = len(segments) - len(todo)
         for chunk, length in self._chunks(todo, tokens, options):
             batch = [tokens[i] for i in chunk]
             kwargs: dict[str, Any] = {
@@ -338,9 +353,6 @@ class ArgosEngine(Engine):
                 results[index] = self._hypotheses(
                     output, tokens[index], model, options.return_attention and detail, None if detail else 1
                 )
-            finished += len(chunk)
-            if self._progress is not None:
-                self._progress(finished)
         return results
 
     def _run(self, model: LoadedModel, batch: list[list[str]], kwargs: dict[str, Any], source: str, target: str) -> Any:

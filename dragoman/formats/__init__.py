@@ -10,7 +10,7 @@ from dragoman.errors import DragomanError
 from dragoman.formats.base import Document, InlineMark, Segment, SegmentOutput
 
 __all__ = ["FORMATS", "Document", "FormatError", "InlineMark", "Segment", "SegmentOutput",
-           "format_for_path", "normalise_format", "parse"]
+           "format_choices", "format_for_path", "normalise_format", "parse"]
 
 # name -> "module:function"; modules are imported when used (markdown-it only for markdown).
 FORMATS: dict[str, str] = {
@@ -21,6 +21,11 @@ FORMATS: dict[str, str] = {
 _ALIASES = {"text": "txt", "plain": "txt", "md": "markdown", "htm": "html"}
 _EXTENSIONS = {".txt": "txt", ".text": "txt", ".md": "markdown", ".markdown": "markdown",
                ".html": "html", ".htm": "html"}
+
+
+def format_choices() -> list[str]:
+    """Every name --format accepts: the registered formats, then their aliases (for click.Choice)."""
+    return [*FORMATS, *(alias for alias, name in _ALIASES.items() if name in FORMATS)]
 
 
 class FormatError(DragomanError):

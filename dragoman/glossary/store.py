@@ -8,8 +8,10 @@ written here:
 - The key is the SHA-256 of the file's bytes, its path (origins and messages name it), the reading options
   (format, --from/--to for a two-column CSV) and the source of the modules that read glossaries (a new or
   edited dragoman never reads what an older one wrote). An edited, moved or renamed file is simply a miss.
-- The value is plain data written with marshal: loading it runs no code (pickle would). A damaged or
-  truncated file is a miss and is replaced.
+- The value is plain data written with marshal: loading it runs no code (pickle would). It follows a
+  header and the SHA-256 of the payload: a file whose bytes changed after it was written (a bad disk
+  block, a stray edit) is a miss and is replaced, so a changed term is never enforced. A damaged or
+  truncated file is a miss too.
 - Files are written atomically (temp file + rename), so a kill leaves the old file or the new one; only
   files of at least MIN_BYTES are cached (a small glossary loads in milliseconds), and the KEEP most
   recently used are kept.
@@ -27,12 +29,16 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
+from dragoman.errors import DragomanError
 from dragoman.glossary.model import Conflict, Entry, Glossary, LangTerms, Origin
 
 MIN_BYTES = 64 * 1024
 KEEP = 16
-STORE_FORMAT = 1
+STORE_FORMAT = 2
 _SUFFIX = ".glossary"
+# A store file: this header, the SHA-256 of the payload, then the marshal payload.
+_MAGIC = b"dragoman-glossary-store 2\n"
+_DIGEST_BYTES = 32
 
 
 def store_dir() -> Path:
@@ -61,6 +67,7 @@ def load_through_store(
             os.utime(stored)  # most recently used: pruning keeps it
         except OSError:
             pass
+        _prune(folder)  # a few entries to look at; also takes away what a killed writer left
         return glossary
     glossary = parse()
     _write(stored, glossary)
@@ -108,20 +115,35 @@ def store_usage(directory: Path | None = None) -> tuple[Path, int, int]:
 
 
 def clear_store(directory: Path | None = None) -> int:
-    """Delete every stored glossary (they are parsed again when next used); returns how many were deleted."""
+    """Delete every stored glossary (they are parsed again when next used); returns how many were deleted.
+
+    Raises DragomanError naming the folder when some could not be deleted (a read-only home), rather than
+    report fewer than there were."""
     folder = directory if directory is not None else store_dir()
     removed = 0
     try:
         entries = list(os.scandir(folder))
-    except OSError:
+    except FileNotFoundError:
         return 0
+    except OSError as err:
+        raise DragomanError(f"cannot read the glossary store {folder}: {err.strerror}", "check the folder's permissions") from None
+    failed: list[OSError] = []
     for entry in entries:
         if entry.name.endswith((_SUFFIX, ".tmp")) and entry.is_file():
             try:
                 os.unlink(entry.path)
-            except OSError:
+            except FileNotFoundError:
+                continue
+            except OSError as err:
+                failed.append(err)
                 continue
             removed += entry.name.endswith(_SUFFIX)
+    if failed:
+        raise DragomanError(
+            f"removed {removed} parsed glossaries from {folder}, but {len(failed)} files could not be deleted "
+            f"({failed[0].strerror})",
+            "make the folder writable and run 'dragoman cache clear' again",
+        )
     return removed
 
 
@@ -187,18 +209,32 @@ def _read(stored: Path) -> Glossary | None:
         raw = stored.read_bytes()
     except OSError:
         return None
+    payload = _verified_payload(raw)
+    if payload is None:
+        return None  # not ours, or changed since it was written: parsed again and replaced
     import gc
 
     # Tens of thousands of small objects: keep the collector from walking them while they are made.
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return from_data(marshal.loads(raw))
+        return from_data(marshal.loads(payload))
     except (EOFError, ValueError, TypeError, KeyError, IndexError):
         return None  # damaged or from another layout: parsed again and replaced
     finally:
         if was_enabled:
             gc.enable()
+
+
+def _verified_payload(raw: bytes) -> bytes | None:
+    """The payload of a store file whose checksum matches; None otherwise."""
+    start = len(_MAGIC) + _DIGEST_BYTES
+    if not raw.startswith(_MAGIC) or len(raw) < start:
+        return None
+    payload = raw[start:]
+    if hashlib.sha256(payload).digest() != raw[len(_MAGIC) : start]:
+        return None
+    return payload
 
 
 def _write(stored: Path, glossary: Glossary) -> None:
@@ -207,7 +243,8 @@ def _write(stored: Path, glossary: Glossary) -> None:
     tmp = stored.with_name(f".{stored.name}.{os.getpid()}.tmp")
     try:
         stored.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(marshal.dumps(to_data(glossary)))
+        payload = marshal.dumps(to_data(glossary))
+        tmp.write_bytes(_MAGIC + hashlib.sha256(payload).digest() + payload)
         os.replace(tmp, stored)
     except (OSError, ValueError):
         try:
@@ -216,6 +253,23 @@ def _write(stored: Path, glossary: Glossary) -> None:
             pass
         return
     _prune(stored.parent)
+
+
+def _writer_gone(name: str) -> bool:
+    """Whether the process that named this temporary file (.NAME.PID.tmp) has ended: a kill -9 left it."""
+    parts = name.rsplit(".", 2)
+    if len(parts) != 3 or not parts[1].isdigit():
+        return False
+    pid = int(parts[1])
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False  # exists, owned by someone else
+    return False
 
 
 def _prune(folder: Path) -> None:
@@ -231,7 +285,7 @@ def _prune(folder: Path) -> None:
             kept += 1
             if kept <= KEEP:
                 continue
-        elif entry.name.endswith(".tmp") and _mtime > items[0][0] - 3600:
+        elif entry.name.endswith(".tmp") and _mtime > items[0][0] - 3600 and not _writer_gone(entry.name):
             continue  # possibly another process's write in progress
         try:
             os.unlink(entry.path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import json
 import os
@@ -268,6 +269,11 @@ def _extract(
             raise PackageError(f"{where}: unsupported zip feature ({one_line(err)})", _REFETCH) from None
         except FileExistsError:
             raise PackageError(f"{where}: entry {info.filename!r} appears twice", "refusing it") from None
+        # The archive's own time, not the moment of unpacking: the engine's signature fingerprints the model by
+        # size and mtime, so every machine that installs the same file gets the same signature (a cluster's
+        # workers are checked against the client with it, and translation memories can be shared).
+        stamp = calendar.timegm((*info.date_time, 0, 0, 0))
+        os.utime(target, (stamp, stamp))
 
 
 def _write_install_record(staging: Path, source: Path, origin: str | None) -> None:

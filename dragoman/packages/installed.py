@@ -158,14 +158,20 @@ def packages_lock(timeout_s: float = 120.0) -> Iterator[None]:
     from filelock import FileLock, Timeout
 
     root = config.packages_dir()
-    root.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(root / ".lock"), timeout=timeout_s)
     try:
+        root.mkdir(parents=True, exist_ok=True)
         lock.acquire()
     except Timeout:
         raise PackageError(
             f"another dragoman process has been installing or removing packages in {root} for {timeout_s:g} s",
             f"wait for it to finish; if none is running, delete {root / '.lock'}",
+        ) from None
+    except OSError as err:
+        # A read-only home (or a full disk): nothing was changed.
+        raise PackageError(
+            f"cannot change the models in {root}: {err.strerror or one_line(err)}",
+            "make that folder writable, or set DRAGOMAN_HOME to a writable folder",
         ) from None
     try:
         yield
@@ -190,7 +196,10 @@ def remove(from_code: str, to_code: str) -> InstalledPackage:
         for pkg in own:
             delete_package_dir(pkg.path)
             stale = config.home_dir() / "calibration" / f"{pkg.path.name}.json"
-            stale.unlink(missing_ok=True)
+            try:
+                stale.unlink(missing_ok=True)
+            except OSError:
+                pass  # the package is gone; a calibration left for it is never read for another version
     return own[0]
 
 

@@ -15,12 +15,17 @@ from dragoman.engines.base import Engine
 from dragoman.errors import DragomanError, InputError
 from dragoman.pipeline.routes import MissingModelError, Route, plan_route
 from dragoman.enforce.model import SegmentResult
-from dragoman.pipeline.translator import CHUNK_SEGMENTS, CountingEngine, Marks, Progress, RunStats, Translator
+from dragoman.pipeline.translator import CHUNK_SEGMENTS, ChunkRunner, CountingEngine, Marks, Progress, RunStats, Translator
 
 if TYPE_CHECKING:
     from dragoman.formats import Document, Segment, SegmentOutput
     from dragoman.glossary.model import Glossary
 
+
+
+# Inputs per step of a run over many files (an archive): memory stays flat in the number of files, and each
+# step still sends thousands of segments per engine call.
+ARCHIVE_WINDOW = 1000
 
 
 @dataclass
@@ -207,13 +212,30 @@ def translate_job(
     progress: Progress | None = None,
     on_inputs: Callable[[Sequence[InputDoc]], None] | None = None,
     install_missing: Callable[[MissingModelError], None] | None = None,
+    runner: ChunkRunner | None = None,
+    window: int | None = None,
 ) -> tuple[list[InputDoc], RunResult]:
     """`dragoman translate` between its options and its printing, shared by the CLI and the Python API.
 
     Reads and parses every input (``on_inputs`` sees them before any model is touched: the CLI prints the
     bad ones, the API raises), plans the routes (a missing model goes to ``install_missing``, which installs
     it or raises; without one, or when it keeps missing, MissingModelError), then translates and writes.
+
+    With ``window`` (inputs per step), an archive of many files is done ``window`` files at a time: each step
+    reads, translates and writes its files and keeps only what the report needs, so memory stays flat in the
+    number of files (the translation memory still deduplicates across steps).
     """
+    if window is not None and len(job.inputs) > window:
+        steps: list[tuple[list[InputDoc], RunResult]] = []
+        for start in range(0, len(job.inputs), window):
+            part = dataclasses.replace(job, inputs=list(job.inputs[start : start + window]))
+            docs, result = translate_job(
+                part, engine, memory, progress=progress, on_inputs=on_inputs,
+                install_missing=install_missing, runner=runner,
+            )
+            _release(docs, result)
+            steps.append((docs, result))
+        return [doc for docs, _ in steps for doc in docs], merge_results([result for _, result in steps])
     counting = CountingEngine(engine)
     docs = prepare(job, counting)
     if on_inputs is not None:
@@ -221,13 +243,13 @@ def translate_job(
     sources = [doc.source for doc in docs if doc.document is not None and doc.source]
     for attempt in range(3):
         try:
-            plan_routes(counting, sources, job.targets)
+            routes = plan_routes(counting, sources, job.targets)
             break
         except MissingModelError as err:
             if install_missing is None or attempt == 2:
                 raise
             install_missing(err)
-    return docs, run(job, counting, memory=memory, progress=progress, docs=docs)
+    return docs, run(job, counting, memory=memory, progress=progress, docs=docs, routes=routes, runner=runner)
 
 
 def run(
@@ -236,6 +258,8 @@ def run(
     memory: TranslationMemory | None = None,
     progress: Progress | None = None,
     docs: list[InputDoc] | None = None,
+    routes: dict[tuple[str, str], Route] | None = None,
+    runner: ChunkRunner | None = None,
 ) -> RunResult:
     """Translate every good input into every target; collect one-line errors for the bad ones.
 
@@ -248,7 +272,10 @@ def run(
         docs = prepare(job, counting)
     good = [doc for doc in docs if doc.document is not None and doc.source is not None]
     errors = [doc.error for doc in docs if doc.error is not None]
-    routes = plan_routes(counting, [doc.source for doc in good if doc.source], job.targets)
+    if routes is None:  # translate_job planned them already (once, before any work)
+        routes = plan_routes(counting, [doc.source for doc in good if doc.source], job.targets)
+    if runner is not None:
+        runner.prepare(counting, list(routes.values()))
     translator = Translator(
         counting,
         memory if job.use_memory else None,
@@ -256,6 +283,7 @@ def run(
         progress,
         include_drafts=job.include_drafts,
         integrity=job.integrity,
+        runner=runner,
     )
 
     notes = [
@@ -308,22 +336,76 @@ def run(
                     results=values,
                 )
             )
-    translator.stats.engine_calls = counting.calls
+    translator.stats.engine_calls = counting.calls + (runner.engine_calls if runner is not None else 0)
     translator.stats.seconds = round(time.perf_counter() - started, 3)
     enforced = any(value.occurrences for out in outputs for value in out.results)
     if job.glossary is not None and translator.stats.translated and enforced:
         for route in routes.values():
             s, t = route.legs[-1]
             # Calibration is per Argos package: engines without one (Apertium) have nothing to probe.
-            if counting.calibration_package(s, t) is not None and not translator.enforce_options(route).calibrated:
+            pkg = counting.calibration_package(s, t)
+            if pkg is not None and not translator.enforce_options(route).calibrated:
+                from dragoman.calibration import status_for_package
+
+                # A broken or stale calibration file is named, not passed over as "not calibrated".
                 notes.append(
-                    f"the {s}->{t} model's placeholder form is not calibrated: 'dragoman models probe {s} {t}' "
+                    status_for_package(pkg).problem
+                    or f"the {s}->{t} model's placeholder form is not calibrated: 'dragoman models probe {s} {t}' "
                     "(once) measures which form it copies, so that enforcement needs fewer retries"
                 )
     route_labels = {f"{s}->{t}": r.label for (s, t), r in routes.items()}
     report = build_report(job, docs, outputs, errors, route_labels, translator.stats, notes)
+    where = runner.report() if runner is not None else None
+    if where is not None:
+        report["cluster"] = where
     return RunResult(
         outputs=outputs, errors=errors, routes=route_labels, stats=translator.stats, report=report, notes=notes
+    )
+
+
+def _release(docs: Sequence[InputDoc], result: RunResult) -> None:
+    """Drop what a finished step of a windowed run no longer needs: texts, parsed documents, segment results
+    (its report is built), and the text of outputs already written to files."""
+    for doc in docs:
+        doc.text = None
+        doc.document = None
+    for out in result.outputs:
+        out.results = []
+        if out.path is not None:
+            out.text = ""
+
+
+def merge_results(results: Sequence[RunResult]) -> RunResult:
+    """One RunResult for the steps of a windowed run: lists joined, counts summed, the report's too."""
+    stats = RunStats()
+    for result in results:
+        for name, value in vars(result.stats).items():
+            setattr(stats, name, getattr(stats, name) + value)
+    stats.seconds = round(stats.seconds, 3)
+    report: dict[str, Any] = {}
+    for result in results:
+        for key, value in result.report.items():
+            if key not in report:
+                report[key] = value
+            elif key == "summary":
+                report[key] = {k: report[key].get(k, 0) + value.get(k, 0) for k in dict.fromkeys([*report[key], *value])}
+            elif isinstance(value, list):
+                report[key] = report[key] + [item for item in value if key != "notes" or item not in report[key]]
+            elif isinstance(value, dict) and key != "stats":
+                report[key] = {**report[key], **value}
+    report["stats"] = stats.to_dict()
+    routes: dict[str, str] = {}
+    notes: list[str] = []
+    for result in results:
+        routes.update(result.routes)
+        notes.extend(note for note in result.notes if note not in notes)
+    return RunResult(
+        outputs=[out for result in results for out in result.outputs],
+        errors=[error for result in results for error in result.errors],
+        routes=routes,
+        stats=stats,
+        report=report,
+        notes=notes,
     )
 
 
@@ -383,8 +465,8 @@ def segment_offsets(doc: InputDoc) -> list[int]:
     offsets: list[int] = []
     position = 0
     for segment in doc.document.segments:
-        start = getattr(segment, "start", None)
-        if not isinstance(start, int):
+        start = segment.start
+        if start is None:
             found = text.find(segment.text, position)
             if found < 0:
                 head = segment.text.split(" ", 1)[0]
@@ -440,6 +522,7 @@ def build_report(
 
 
 __all__ = [
+    "ARCHIVE_WINDOW",
     "CHUNK_SEGMENTS",
     "CountingEngine",
     "InputDoc",
@@ -449,6 +532,7 @@ __all__ = [
     "Progress",
     "TranslateJob",
     "Translator",
+    "merge_results",
     "output_path",
     "plan_routes",
     "prepare",

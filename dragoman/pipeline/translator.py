@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from dragoman.cache import TranslationMemory, make_key
+from dragoman.cache import CommitCadence, TranslationMemory, make_key
 from dragoman.enforce.model import EnforceOptions, SegmentResult
-from dragoman.engines.base import BatchOptions, Engine, Hypothesis
+from dragoman.engines.base import BatchOptions, Engine, Hypothesis, Span
 from dragoman.integrity.model import (
     CHECKS_VERSION,
     FLAGGED,
@@ -23,9 +23,10 @@ if TYPE_CHECKING:
     from dragoman.glossary.model import Glossary
     from dragoman.packages import InstalledPackage
 
-# Segments per engine call. The whole set of misses is sorted by length first, so each call still gets
-# tightly packed batches; chunks exist so that the translation memory commits as work finishes (a
-# killed run keeps it) and the progress bar moves. Large enough that batching efficiency is unaffected.
+# At most this many segments per engine call. The whole set of misses is sorted by length first, so each
+# call still gets tightly packed batches; chunks exist so that the translation memory commits as work
+# finishes (a killed run keeps it) and the progress bar moves. cache.CommitCadence cuts them smaller:
+# every few seconds or few hundred segments.
 CHUNK_SEGMENTS = 2048
 
 Progress = Callable[[int, int], None]  # (segments done, segments to translate)
@@ -60,16 +61,15 @@ class CountingEngine(Engine):
         self.supports_nbest = inner.supports_nbest  # type: ignore[misc]
         self.supports_attention = inner.supports_attention  # type: ignore[misc]
         self.supports_suppress = inner.supports_suppress  # type: ignore[misc]
+        self.supports_markup = inner.supports_markup  # type: ignore[misc]
+        self.installs_missing_pairs = inner.installs_missing_pairs  # type: ignore[misc]
         self.supports_decoding_controls = inner.supports_decoding_controls  # type: ignore[misc]
-        marked = getattr(inner, "translate_marked", None)
-        if marked is not None:
-            # The markup strategy (engines such as Apertium) is an optional capability found by name:
-            # expose it only when the inner engine has it, and count its calls like translate_batch.
-            def translate_marked(*args: Any, **kwargs: Any) -> Any:
-                self.calls += 1
-                return marked(*args, **kwargs)
 
-            self.translate_marked = translate_marked
+    def translate_marked(
+        self, segments: Sequence[str], marks: Sequence[Sequence[Span]], source: str, target: str
+    ) -> list[tuple[str, list[Span | None]]]:
+        self.calls += 1  # the markup strategy's calls count like translate_batch's
+        return self.inner.translate_marked(segments, marks, source, target)
 
     def __getattr__(self, attr: str) -> Any:
         return getattr(self.inner, attr)
@@ -88,9 +88,6 @@ class CountingEngine(Engine):
 
     def calibration_package(self, source: str, target: str) -> InstalledPackage | None:
         return self.inner.calibration_package(source, target)
-
-    def set_progress(self, callback: Callable[[int], None] | None) -> None:
-        self.inner.set_progress(callback)
 
     def translate_batch(
         self, segments: Sequence[str], source: str, target: str, options: BatchOptions | None = None
@@ -206,26 +203,6 @@ def _result_metadata(result: SegmentResult) -> dict[str, Any]:
     return data
 
 
-class _ChunkProgress:
-    """Turns an engine's "n segments finished in this call" into overall progress for one chunk.
-
-    A pivot (or an enforcement round) calls the engine several times per chunk; each call counts
-    from zero again, so finished calls are accumulated and the total is spread over the legs.
-    """
-
-    def __init__(self, report: Callable[[int, int], None], start: int, size: int, total: int, legs: int) -> None:
-        self.report, self.start, self.size, self.total, self.legs = report, start, size, total, legs
-        self.base = 0
-        self.last = 0
-
-    def __call__(self, finished: int) -> None:
-        if finished < self.last:
-            self.base += self.last
-        self.last = finished
-        units = (self.base + finished) // self.legs
-        self.report(self.start + min(units, self.size), self.total)
-
-
 def _plain_results(engine: Engine, texts: list[str], route: Route) -> list[SegmentResult]:
     return [SegmentResult(text=text, engine_calls=len(route.legs)) for text in _plain_translate(engine, texts, route)]
 
@@ -249,6 +226,32 @@ class _SaferEngine(CountingEngine):
             max_length_margin=self.retry.max_length_margin,
         )
         return self.inner.translate_batch(segments, source, target, controlled)
+
+
+class ChunkRunner:
+    """Runs a route's misses through Translator.work, chunk by chunk, yielding ``(chunk, results)`` as each is
+    done; the translator stores each in the memory before asking for the next. This one works in this process,
+    in runs of a few seconds (CommitCadence), so a killed run keeps all but its last chunk. dragoman.cluster's
+    runner ships shards to Dask workers and yields them as they come back."""
+
+    # Engine calls made elsewhere (on cluster workers): the run's statistics add them to its own count.
+    engine_calls = 0
+
+    def prepare(self, engine: Engine, routes: Sequence[Route]) -> None:
+        """Called once the routes are planned, before any chunk (a cluster checks its workers then)."""
+
+    def runs(
+        self, translator: Translator, misses: Sequence[Item], route: Route, marked: bool
+    ) -> Iterator[tuple[Sequence[Item], list[SegmentResult]]]:
+        for _, chunk in CommitCadence(CHUNK_SEGMENTS).runs(misses):
+            yield chunk, translator.work(chunk, route, marked)
+
+    def report(self) -> dict[str, Any] | None:
+        """What the run's --report says about where chunks ran (a cluster: per-worker counts); None here."""
+        return None
+
+    def close(self) -> None:
+        """Release what the runner holds (a cluster connection); this one holds nothing."""
 
 
 @dataclass(frozen=True)
@@ -278,8 +281,11 @@ class Translator:
         progress: Progress | None = None,
         include_drafts: bool = False,
         integrity: str = "repair",
+        runner: ChunkRunner | None = None,
     ) -> None:
         self.engine = engine
+        # Where chunks are translated: in this process (default) or on a cluster (dragoman.cluster.ClusterRunner).
+        self.runner = runner or ChunkRunner()
         self.include_drafts = include_drafts  # `translate --use-drafts`: draft glossary entries are enforced too
         self.memory = memory
         self.glossary = glossary if glossary is not None and len(glossary) else None
@@ -304,6 +310,11 @@ class Translator:
                 options.include_drafts = True
             self._enforce_options[key] = options
         return self._enforce_options[key]
+
+    def set_enforce_options(self, route: Route, options: EnforceOptions) -> None:
+        """Use ``options`` for the route instead of this machine's calibration (a cluster worker takes the
+        client's, so that both translate alike)."""
+        self._enforce_options[(route.source, route.target)] = options
 
     def translate(
         self, texts: Sequence[str], route: Route, marks: Sequence[Marks] | None = None
@@ -358,17 +369,9 @@ class Translator:
         self._reported = 0
         if self.progress and total:
             self.progress(0, total)
-        for start in range(0, total, CHUNK_SEGMENTS):
-            chunk = misses[start : start + CHUNK_SEGMENTS]
-            if self.progress:
-                self.engine.set_progress(_ChunkProgress(self._report, start, len(chunk), total, len(route.legs)))
-            try:
-                results = dict(zip(chunk, self._translate_chunk(self.engine, chunk, route, marked)))
-            finally:
-                if self.progress:
-                    self.engine.set_progress(None)
-            if self.integrity != "off":
-                self._verify(results, route)
+        # The progress bar moves as chunks are stored: what it shows done survives a kill.
+        for chunk, chunk_results in self.runner.runs(self, misses, route, marked):
+            results = dict(zip(chunk, chunk_results))
             self._store({keys[item]: result for item, result in results.items()}, rich)
             done.update(results)
             finished += len(chunk)
@@ -376,6 +379,16 @@ class Translator:
             self._report(finished, total)
         self._scan_forbidden(done.values(), route)
         return [done[item] for item in keyed]
+
+    def work(self, chunk: Sequence[Item], route: Route, marked: bool) -> list[SegmentResult]:
+        """One chunk translated, checked and repaired: what a run does with each chunk of its misses, here or on
+        a cluster worker (dragoman.cluster), so both give the same results."""
+        results = self._translate_chunk(self.engine, chunk, route, marked)
+        if self.integrity == "off":
+            return results
+        by_item = dict(zip(chunk, results))
+        self._verify(by_item, route)
+        return [by_item[item] for item in chunk]
 
     def _key(self, signature: str, item: Item, route: Route, marked: bool) -> str:
         text, item_marks = item
@@ -587,4 +600,4 @@ def _widen(text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]
     return widened
 
 
-__all__ = ["CHUNK_SEGMENTS", "INTEGRITY_MODES", "RETRIES", "CountingEngine", "Item", "Marks", "Retry", "RunStats", "Translator", "route_signature"]
+__all__ = ["CHUNK_SEGMENTS", "INTEGRITY_MODES", "RETRIES", "ChunkRunner", "CountingEngine", "Item", "Marks", "Retry", "RunStats", "Translator", "route_signature"]

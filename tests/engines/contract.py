@@ -86,3 +86,10 @@ class EngineContract:
     ) -> None:
         results = engine.translate_batch(sentences, *pair, BatchOptions(suppress=("zzzqqq",)))
         assert len(results) == len(sentences)
+
+    def test_decoding_controls_are_accepted(self, engine: Engine, pair: tuple[str, str], sentences: list[str]) -> None:
+        """Every engine takes the safer re-translation's controls (honoured where declared, ignored elsewhere)."""
+        assert isinstance(engine.supports_decoding_controls, bool)
+        options = BatchOptions(no_repeat_ngram_size=3, repetition_penalty=1.2, max_length_ratio=2.0)
+        results = engine.translate_batch(sentences, *pair, options)
+        assert len(results) == len(sentences) and all(r and r[0].text for r in results)

@@ -213,18 +213,6 @@ def test_the_ctranslate2_version_in_the_signature_needs_no_import() -> None:
     assert out.stdout.split() == [version("ctranslate2"), "False", "False"]
 
 
-def test_progress_callback_reports_finished_segments(toy_dir: Path) -> None:
-    engine = ArgosEngine(packages={("en", "zz"): toy_dir}, max_batch_tokens=4)
-    sources = [source for source, _ in toy_cases()] + [""]
-    seen: list[int] = []
-    engine.set_progress(seen.append)
-    engine.translate_batch(sources, "en", "zz")
-    assert len(seen) > 1 and seen == sorted(seen) and seen[-1] == len(sources)
-    engine.set_progress(None)
-    engine.translate_batch(sources[:1], "en", "zz")
-    assert seen[-1] == len(sources)
-
-
 def test_target_prefix_is_forced_and_removed(toy_dir: Path, tmp_path: Path) -> None:
     import shutil
 

@@ -213,3 +213,55 @@ def test_a_glossary_from_the_store_needs_no_yaml_parser(tmp_path: Path, isolated
     assert first.stdout.split() == ["1500", "True"]  # parsed, then stored
     again = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
     assert again.stdout.split() == ["1500", "False"]
+
+
+def test_a_term_changed_inside_a_store_file_is_a_miss_and_the_right_term_is_enforced(
+    tmp_path: Path, isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One term's bytes flipped in DRAGOMAN_HOME/glossary-store/*.glossary: the checksum no longer matches,
+    so the glossary is parsed again (and the file rebuilt) instead of enforcing the changed term."""
+    import json
+
+    from click.testing import CliRunner
+
+    import dragoman.engines as engines
+    from dragoman.cli import cli
+
+    monkeypatch.setitem(engines.BUILTIN_ENGINES, "fake", "fake_engine:FakeEngine")
+    path = tmp_path / "big.yaml"
+    path.write_text(big_glossary().replace("      ms: Gaza\n", "      ms: Semenanjung Gaza\n", 1), encoding="utf-8")
+    assert load_glossary_file(path).get("e0").term("ms") == "Semenanjung Gaza"  # type: ignore[union-attr]
+    (stored,) = stored_files(isolated_home)
+    good = stored.read_bytes()
+    assert good.count(b"Semenanjung") == 1
+    stored.write_bytes(good.replace(b"Semenanjung", b"Semenanjunx"))  # same length: still valid marshal data
+
+    article = tmp_path / "a.txt"
+    article.write_text("The president visited Gaza today.\n", encoding="utf-8")
+    report = tmp_path / "r.json"
+    result = CliRunner().invoke(
+        cli, ["translate", str(article), "--to", "ms", "--engine", "fake", "-g", str(path), "--report", str(report)]
+    )
+    assert result.exit_code == 0, result.output
+    translated = (tmp_path / "a.ms.txt").read_text(encoding="utf-8")
+    assert "Semenanjung Gaza" in translated and "Semenanjunx" not in translated
+    occurrences = json.loads(report.read_text(encoding="utf-8"))["documents"][0]["occurrences"]
+    assert [(o["entry_id"], o["target_text"], o["status"]) for o in occurrences] == [("e0", "Semenanjung Gaza", "applied")]
+    assert stored.read_bytes() == good  # rebuilt
+
+
+def test_temporary_files_of_a_killed_writer_are_cleaned(tmp_path: Path, isolated_home: Path) -> None:
+    import subprocess
+    import sys
+
+    path = tmp_path / "big.yaml"
+    path.write_text(big_glossary(), encoding="utf-8")
+    load_glossary_file(path)
+    folder = isolated_home / "glossary-store"
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True)
+    litter = folder / f".{stored_files(isolated_home)[0].name}.{int(ended.stdout)}.tmp"
+    litter.write_bytes(b"half a glossary")  # what kill -9 during a write leaves: fresh, its writer gone
+    mine = folder / f".other.glossary.{os.getpid()}.tmp"  # a write in progress in a live process
+    mine.write_bytes(b"in progress")
+    load_glossary_file(path)  # served from the store
+    assert not litter.exists() and mine.exists()

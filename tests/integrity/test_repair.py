@@ -92,6 +92,9 @@ def test_damage_that_a_safer_retry_avoids_is_repaired(
     assert "Masoud Pezeshkian" in output and "the workers said" not in output
     assert len([line for line in output.splitlines() if line.strip()]) == len(DAMAGED) + 2
     assert "integrity: 0 flagged" in result.stderr
+    # The term is still enforced and located in the repaired text (debris cut out, spans moved with it).
+    (occurrence,) = doc["occurrences"]
+    assert (occurrence["status"], occurrence["target_text"]) == ("applied", "Masoud Pezeshkian")
     # The repaired translations went into the translation memory: a re-run finds them sound, nothing to repair.
     again, second, rerun = run_cli(tmp_path, "--strict")
     assert again.exit_code == 0 and rerun == output
