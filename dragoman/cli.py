@@ -17,6 +17,7 @@ from dragoman.errors import DragomanError
 COMMANDS: dict[str, str] = {
     "translate": "dragoman.commands.translate_cmd:translate",
     "check": "dragoman.commands.check_cmd:check",
+    "evaluate": "dragoman.commands.evaluate_cmd:evaluate",
     "glossary": "dragoman.commands.glossary_cmd:glossary",
     "models": "dragoman.commands.models_cmd:models",
     "cache": "dragoman.commands.cache_cmd:cache",
@@ -24,7 +25,8 @@ COMMANDS: dict[str, str] = {
 
 SHORT_HELP: dict[str, str] = {
     "translate": "Translate articles offline, enforcing the glossary.",
-    "check": "Check an existing translation against the glossary.",
+    "check": "Check an existing translation: glossary and integrity checks.",
+    "evaluate": "Score a translation against a reference (chrF, BLEU, terms).",
     "glossary": "Create, edit, lint, import and export glossaries.",
     "models": "List, find, install and remove translation models.",
     "cache": "Inspect or clear the translation memory.",

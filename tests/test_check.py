@@ -60,7 +60,7 @@ def codes(report):
 def test_compliant_line_has_no_findings(small) -> None:
     r = check_translation("The Prime Minister of Malaysia spoke.", "نخست‌وزیر مالزی سخن گفت.", small, "en", "fa")
     assert r.findings == []
-    assert r.summary() == {"terms_found": 2, "applied": 2, "variants": 0, "violations": 0, "forbidden_found": 0}
+    assert r.summary() == {"terms_found": 2, "applied": 2, "variants": 0, "violations": 0, "forbidden_found": 0, "integrity": 0}
     assert r.exit_code() == 0
 
 
@@ -125,7 +125,7 @@ def test_drafts_ignored_unless_asked(small) -> None:
 def test_line_and_document_alignment(small) -> None:
     src = "The President spoke.\nMalaysia agreed."
     line = check_translation(src, "رئیس‌جمهور سخن گفت.\nمالزی موافقت کرد.", small, "en", "fa")
-    assert line.alignment == "line" and line.findings == []
+    assert line.alignment == "segment" and line.findings == []
     # The translator merged the two lines: checked as one document, still compliant.
     doc = check_translation(src, "رئیس‌جمهور سخن گفت و مالزی موافقت کرد.", small, "en", "fa")
     assert doc.alignment == "document" and doc.findings == [] and doc.applied == 2
@@ -183,7 +183,7 @@ def test_cli_clean(files) -> None:
     result = run("check", files["src"], files["good"], "--from", "en", "--to", "fa", "-g", files["g"])
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
-    assert "checked line by line (2 lines): 3 terms, 3 applied" in result.stderr
+    assert "checked segment by segment (2 segments): 3 terms, 3 applied" in result.stderr
 
 
 def test_cli_human_output_and_exit(files) -> None:
@@ -218,8 +218,8 @@ def test_cli_json(files) -> None:
     result = run("check", files["src"], files["bad"], "-f", "en", "-t", "fa", "-g", files["g"], "--json")
     assert result.exit_code == 1
     data = json.loads(result.stdout)
-    assert data["summary"] == {"terms_found": 3, "applied": 1, "variants": 1, "violations": 1, "forbidden_found": 0}
-    assert data["alignment"] == "line"
+    assert data["summary"] == {"terms_found": 3, "applied": 1, "variants": 1, "violations": 1, "forbidden_found": 0, "integrity": 0}
+    assert data["alignment"] == "segment"
     assert [(f["severity"], f["code"], f["line"]) for f in data["findings"]] == [
         ("error", "missing", 1),
         ("warning", "variant", 1),
@@ -281,9 +281,38 @@ def test_cli_layered_glossaries_later_wins(files, tmp_path: Path) -> None:
     assert "warning:" in result.stderr and "prime-minister" in result.stderr
 
 
-def test_cli_needs_a_glossary(files) -> None:
+def test_cli_without_a_glossary_runs_the_integrity_checks(files, tmp_path: Path) -> None:
     result = run("check", files["src"], files["good"], "-f", "en", "-t", "fa")
-    assert result.exit_code == 2 and "give at least one glossary" in result.stderr
+    assert result.exit_code == 0, result.output
+    assert result.stderr.strip() == (
+        "checked segment by segment (2 segments): no glossary, 0 integrity findings; 0 errors, 0 warnings"
+    )
+    copied = tmp_path / "copied.txt"
+    copied.write_text("The President spoke about the economy of Malaysia today.\nMalaysia agreed with 12 nations.\n",
+                      encoding="utf-8")
+    src = tmp_path / "src.txt"
+    src.write_text("The President spoke about the economy of Malaysia today.\nMalaysia agreed with 13 nations.\n",
+                   encoding="utf-8")
+    result = run("check", src, copied, "-f", "en", "-t", "fa")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        f"{copied}:1: error: [untranslated] 6 of 6 source words copied into the output",
+        f"{copied}:2: error: [numbers] '13' of the source is not in the output",
+        f"{copied}:2: error: [numbers] '12' is in the output but not in the source",
+        f"{copied}:2: error: [untranslated] the output is in Latin script, not Arabic (fa)",
+    ]
+    assert "2 integrity findings" not in result.stderr and "4 integrity findings (numbers 2, untranslated 2)" in (
+        result.stderr)
+    skipped = run("check", src, copied, "-f", "en", "-t", "fa", "--skip", "untranslated,numbers")
+    assert skipped.exit_code == 0 and "0 integrity findings" in skipped.stderr
+    data = json.loads(run("check", src, copied, "-f", "en", "-t", "fa", "--json", "--skip", "numbers").stdout)
+    assert data["integrity_counts"] == {"placeholder-debris": 0, "repetition": 0, "empty": 0, "untranslated": 2,
+                                 "length": 0, "markup": 0}
+    assert data["findings"][0] == {"severity": "error", "code": "untranslated", "line": 1, "file": str(copied),
+                                   "source_line": 1,
+                                   "message": "6 of 6 source words copied into the output"}
+    bad = run("check", src, copied, "-f", "en", "-t", "fa", "--skip", "spelling")
+    assert bad.exit_code == 1 and "unknown integrity check(s): spelling — use one of: " in bad.stderr
 
 
 ARTICLE = (
@@ -311,7 +340,7 @@ def test_example_article_translations(lang: str, expected: list[tuple[str, str, 
     translation = TRANSLATIONS / f"pezeshkian-anwar-call.{lang}.txt"
     src, tgt = ARTICLE.read_text(encoding="utf-8"), translation.read_text(encoding="utf-8")
     report = check_translation(src, tgt, glossary, "en", lang)
-    assert report.alignment == "line" and report.terms_found == 52
+    assert report.alignment == "segment" and report.terms_found == 52
     assert codes(report) == expected
     # Every glossary term in the translation, removed once, is reported (unless it occurs more
     # often than the source needs it).
@@ -352,7 +381,7 @@ def test_cli_layered_glossaries_report_conflicts_and_later_wins(tmp_path: Path) 
             f"warning: {desk}:3:5: entry 'anwar-ibrahim' redefined: ms 'Anwar Ibrahim' -> 'Datuk Seri Anwar Ibrahim' "
             f"(overrides {base}:3:5)"
         ),
-        "checked line by line (1 line): 1 terms, 1 applied, 0 variants, 0 violations, 0 forbidden; 0 errors, 0 warnings",
+        "checked segment by segment (1 segment): 1 terms, 1 applied, 0 variants, 0 violations, 0 forbidden, 0 integrity findings; 0 errors, 0 warnings",
     ]
 
 
@@ -367,5 +396,5 @@ def test_cli_accepts_the_persian_plural_written_joined(tmp_path: Path) -> None:
     result = run("check", src, tgt, "--from", "en", "--to", "fa", "-g", g, "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert data["summary"] == {"terms_found": 1, "applied": 1, "variants": 0, "violations": 0, "forbidden_found": 0}
+    assert data["summary"] == {"terms_found": 1, "applied": 1, "variants": 0, "violations": 0, "forbidden_found": 0, "integrity": 0}
     assert data["findings"] == []

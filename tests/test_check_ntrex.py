@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -61,13 +62,14 @@ def test_full_reference_errors_are_exactly_the_verified_deviations(
     assert report.alignment == "line"
     assert report.source_lines == 1997
     assert report.terms_found == 635
-    errors = {(f.line, f.code, f.entry_id) for f in report.errors}
+    errors = {(f.line, f.code, f.entry_id) for f in report.errors if f.entry_id is not None}
     assert errors == _expected(lang)
     assert report.forbidden_found == 0
 
 
 def test_full_reference_counts(full_reports: dict[str, CheckReport]) -> None:
     fa, ms = full_reports["fa"].summary(), full_reports["ms"].summary()
+    del fa["integrity"], ms["integrity"]  # judged finding by finding below
     assert fa == {"terms_found": 635, "applied": 551, "variants": 59, "violations": 25, "forbidden_found": 0}
     assert ms == {"terms_found": 635, "applied": 606, "variants": 9, "violations": 20, "forbidden_found": 0}
 
@@ -194,7 +196,108 @@ def test_document_mode_on_a_real_document(glossary: Glossary, source: list[str],
     per_line = check_translation(src, "\n".join(lines), glossary, "en", "fa")
     joined = "\n".join([lines[0] + " " + lines[1]] + lines[2:])
     whole = check_translation(src, joined, glossary, "en", "fa")
-    assert per_line.alignment == "line" and whole.alignment == "document"
+    assert per_line.alignment == "segment" and whole.alignment == "document"
     assert whole.terms_found == per_line.terms_found
     assert whole.applied + whole.variants == per_line.applied + per_line.variants
     assert [f.code for f in whole.errors] == [f.code for f in per_line.errors] == []
+
+
+# -- the integrity checks on the same references --------------------------------------------------------------
+
+# The checks the issue names for `check`; every registered check runs, these at least.
+CHECK_INTEGRITY = ("numbers", "empty", "untranslated", "repetition", "markup", "length")
+
+
+def _judged(lang: str) -> dict[tuple[int, str], str]:
+    """(line, check) -> "slip" (the reference deviates) or "false" (the check is wrong), read by hand."""
+    out = {}
+    for row in (FIXTURES / "expected-integrity.tsv").read_text(encoding="utf-8").splitlines():
+        if row.startswith("#") or not row.strip():
+            continue
+        row_lang, line, check, verdict, _why = row.split("\t")
+        assert verdict in ("slip", "false"), row
+        if row_lang == lang:
+            out[(int(line), check)] = verdict
+    return out
+
+
+@pytest.mark.parametrize("lang", ["fa", "ms"])
+def test_integrity_findings_on_the_references_are_the_judged_ones(
+    lang: str, full_reports: dict[str, CheckReport]
+) -> None:
+    report = full_reports[lang]
+    assert set(CHECK_INTEGRITY) <= set(report.integrity_checks)
+    judged = _judged(lang)
+    found = Counter((f.line, f.code) for f in report.integrity_findings)
+    # No finding that nobody has read: each is a real slip of the translator or a counted false alarm.
+    assert set(found) <= set(judged), sorted(set(found) - set(judged))
+    # Every real slip is still found.
+    slips = {key for key, verdict in judged.items() if verdict == "slip"}
+    assert slips <= set(found), sorted(slips - set(found))
+    # At most 1 % false findings per check (the issue's bound), over the pairs checked.
+    assert report.units >= 1990
+    for check in report.integrity_checks:
+        false = sum(n for (line, code), n in found.items() if code == check and judged[(line, code)] == "false")
+        assert false <= 0.01 * report.units, (check, false)
+    assert report.summary()["integrity"] == sum(found.values())
+
+
+def _clean_lines(report: CheckReport, source: list[str], lang_lines: list[str], step: int) -> list[int]:
+    """Every ``step``-th line with no finding of any kind and at least 40 characters of source."""
+    flagged = {f.line for f in report.findings}
+    lines = [n for n in range(1, report.source_lines + 1) if n not in flagged and len(source[n - 1]) >= 40
+             and lang_lines[n - 1].strip()]
+    return lines[::step]
+
+
+def _bump_digit(text: str) -> str | None:
+    """The text with its first digit (any script) changed to the next one of the same script."""
+    for i, ch in enumerate(text):
+        if ch.isdigit():
+            base = ord(ch) - int(ch)
+            return text[:i] + chr(base + (int(ch) + 1) % 10) + text[i + 1 :]
+    return None
+
+
+def _damages(src: str, tgt: str) -> dict[str, str | None]:
+    words = tgt.split()
+    return {
+        "numbers": _bump_digit(tgt),
+        "empty": "",
+        "untranslated": src if len(src.split()) >= 6 and sum(w.islower() for w in src.split()) >= 4 else None,
+        "repetition": tgt + " " + " ".join([words[-2]] * 6) if len(words) >= 2 else None,
+        "length": " ".join(words[: max(1, len(words) // 4)]) if len(src.replace(" ", "")) >= 60 else None,
+    }
+
+
+@pytest.mark.parametrize("lang", ["fa", "ms"])
+def test_damage_planted_in_clean_reference_lines_is_found(
+    lang: str, glossary: Glossary, source: list[str], refs: dict[str, list[str]], full_reports: dict[str, CheckReport]
+) -> None:
+    planted: Counter[str] = Counter()
+    for n in _clean_lines(full_reports[lang], source, refs[lang], 25):
+        src, tgt = source[n - 1], refs[lang][n - 1]
+        assert check_translation(src, tgt, glossary, "en", lang).integrity_findings == []
+        for check, damaged in _damages(src, tgt).items():
+            if damaged is None:
+                continue
+            report = check_translation(src, damaged, glossary, "en", lang)
+            codes = {f.code for f in report.integrity_findings}
+            assert check in codes, (n, check, damaged, [f.message for f in report.findings])
+            planted[check] += 1
+    assert min(planted[c] for c in ("numbers", "empty", "untranslated", "repetition", "length")) >= 5, planted
+
+
+def test_markup_lost_from_a_real_line_is_found(glossary: Glossary, source: list[str], refs: dict[str, list[str]]) -> None:
+    # Line 1298 as HTML with a link around "New York Times", kept in Latin letters by the translator.
+    n = 1298
+    src = source[n - 1].replace("New York Times", '<a href="https://nytimes.com">New York Times</a>')
+    tgt = refs["fa"][n - 1].replace("New York Times", '<a href="https://nytimes.com">New York Times</a>')
+    assert src != source[n - 1] and tgt != refs["fa"][n - 1]
+    ok = check_translation(f"<p>{src}</p>", f"<p>{tgt}</p>", glossary, "en", "fa", format_name="html")
+    assert ok.alignment == "segment" and ok.integrity_findings == []
+    lost = check_translation(f"<p>{src}</p>", f"<p>{refs['fa'][n - 1]}</p>", glossary, "en", "fa",
+                             format_name="html")
+    assert {f.code for f in lost.integrity_findings} == {"markup"}
+    assert any("https://nytimes.com" in f.message for f in lost.integrity_findings)
+    assert all(f.line == 1 and f.severity == "error" for f in lost.integrity_findings)

@@ -6,6 +6,7 @@ import click
 
 from dragoman.commands.common import echo_json, use_color
 from dragoman.commands.glossary_edit_cmd import glossary_option, load_cli_glossaries
+from dragoman.formats import format_choices
 
 
 def _validate_lang(ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -18,45 +19,74 @@ def _validate_lang(ctx: click.Context, param: click.Parameter, value: str) -> st
         raise click.BadParameter(str(err)) from None
 
 
-@click.command()
+class _CheckCommand(click.Command):
+    """`check`, whose help ends with the integrity checks, generated from their registry when help is asked for."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        from dragoman.integrity import CHECKS
+
+        with formatter.section("Integrity checks (--skip CHECK)"):
+            formatter.write_dl([(f"{c.code} ({c.severity})", c.help) for c in CHECKS.values()])
+
+
+def _split_codes(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(code.strip() for item in value for code in item.split(",") if code.strip())
+
+
+@click.command(cls=_CheckCommand)
 @click.argument("source", type=click.Path(dir_okay=True))
 @click.argument("translation", type=click.Path(dir_okay=True))
 @click.option("--from", "-f", "source_lang", default="en", show_default=True, callback=_validate_lang,
               help="Language of SOURCE (as in translate).")
 @click.option("--to", "-t", "target_lang", required=True, callback=_validate_lang, help="Language of TRANSLATION (fa).")
 @glossary_option
+@click.option("--format", "format_name", type=click.Choice(format_choices()),
+              help="Format of both files (default: from each file's extension; txt otherwise).")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable report on stdout.")
-@click.option("--strict", is_flag=True, help="Exit 1 on warnings too (variants, inconsistencies).")
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too (variants, inconsistencies, length).")
 @click.option("--use-drafts", is_flag=True, help="Check draft entries too (default: approved entries only).")
+@click.option("--skip", "skip_checks", multiple=True, metavar="CHECK[,CHECK...]", callback=_split_codes,
+              help="Leave out these integrity checks (listed below); repeatable.")
 def check(
     source: str,
     translation: str,
     source_lang: str,
     target_lang: str,
     glossaries: tuple[str, ...],
+    format_name: str | None,
     as_json: bool,
     strict: bool,
     use_drafts: bool,
+    skip_checks: tuple[str, ...],
 ) -> None:
-    """Check TRANSLATION (a human or machine translation of SOURCE) against the glossary.
+    """Check TRANSLATION (a human or machine translation of SOURCE): glossary and integrity.
 
     Every glossary term in SOURCE needs its preferred rendering in TRANSLATION as often as
     SOURCE uses it. Errors: a rendering missing, a forbidden term, a do-not-translate term
-    altered. Warnings: an admitted variant, one term rendered in several ways. Files with the
-    same number of lines are checked line by line, others as whole documents.
-    Exit status 1 on errors (with --strict also on warnings).
+    altered. Warnings: an admitted variant, one term rendered in several ways. Next to them,
+    every pair of segments goes through the integrity checks that `translate` runs on its own
+    output (listed below): numbers, empty, untranslated, repetition, markup, length, ...
+    Without a glossary only the integrity checks run.
+
+    Both files are read by the same format readers as `translate` (by extension, or --format), so
+    markup, scripts and styles are not text. They are compared segment by segment when their
+    structure is the same, line by line when they have as many lines, else as whole documents;
+    the summary line says which. Exit status 1 on errors (with --strict also on warnings).
 
     \b
     Examples:
       dragoman check article.txt article.fa.txt --from en --to fa -g glossaries/news.yaml
       dragoman check article.txt article.ms.txt -f en -t ms -g news.yaml -g desk.yaml --json
+      dragoman check page.html page.fa.html -f en -t fa -g news.yaml
+      dragoman check article.txt article.fa.txt -f en -t fa --skip length
     """
     from dragoman.check import check_files
 
-    if not glossaries:
-        raise click.BadParameter("give at least one glossary (-g FILE, or DRAGOMAN_GLOSSARY)", param_hint="-g")
     glossary = load_cli_glossaries(glossaries, source_lang, target_lang)
-    report = check_files(source, translation, glossary, source_lang, target_lang, include_drafts=use_drafts)
+    report = check_files(
+        source, translation, glossary, source_lang, target_lang, include_drafts=use_drafts, format_name=format_name,
+        skip_checks=skip_checks,
+    )
     if as_json:
         echo_json(report.to_dict())
     else:
@@ -71,11 +101,17 @@ def check(
                 )
             click.echo(line)
         summary = report.summary()
-        click.echo(
-            f"{report.alignment_note()}: {summary['terms_found']} terms, {summary['applied']} applied, "
+        terms = (
+            f"{summary['terms_found']} terms, {summary['applied']} applied, "
             f"{summary['variants']} variants, {summary['violations']} violations, "
-            f"{summary['forbidden_found']} forbidden; "
-            f"{len(report.errors)} errors, {len(report.warnings)} warnings",
+            f"{summary['forbidden_found']} forbidden, "
+            if glossaries
+            else "no glossary, "
+        )
+        flagged = ", ".join(f"{code} {n}" for code, n in report.integrity_counts().items() if n)
+        click.echo(
+            f"{report.alignment_note()}: {terms}{summary['integrity']} integrity findings"
+            f"{f' ({flagged})' if flagged else ''}; {len(report.errors)} errors, {len(report.warnings)} warnings",
             err=True,
         )
     code = report.exit_code(strict)
