@@ -199,8 +199,8 @@ def build_app(service: TranslationService) -> Starlette:
         table = await call(service.languages)
         source = {"code": "auto", "name": "Auto Detect"}
         target = next((row for row in table if row["code"] != "en"), table[0] if table else {"code": "", "name": ""})
-        from dragoman.formats import FORMATS  # noqa: F401  (the formats a file upload may be)
         from dragoman.formats import _EXTENSIONS
+        from dragoman.languages import RTL_LANGUAGES
 
         return JSONResponse(
             {
@@ -214,6 +214,7 @@ def build_app(service: TranslationService) -> Starlette:
                 "language": {"source": source, "target": {"code": target["code"], "name": target["name"]}},
                 "glossaries": await call(service.glossaries.names),
                 "defaultGlossaries": list(service.glossaries.default_names),
+                "rtlLanguages": sorted(RTL_LANGUAGES),
             }
         )
 

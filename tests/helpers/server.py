@@ -59,17 +59,18 @@ def server_env(home: Path) -> dict[str, str]:
     return env
 
 
-def install_toys(home: Path) -> None:
+def install_toys(home: Path, extra: tuple[tuple[str, str], ...] = ()) -> None:
     """Install the toy as en->zz, en->id and ms->en into ``home`` (so ms->zz is a pivot through English), in a
     child process, so that this process's settings stay as they are."""
     home.mkdir(parents=True, exist_ok=True)
     indonesian = relabelled_toy(home, "en", "id")
     ms_en = relabelled_toy(home, "ms", "en")
+    more = [str(relabelled_toy(home, source, target)) for source, target in extra]
     code = (
         "import sys\nfrom dragoman import packages\n"
         "for path in sys.argv[1:]:\n    packages.install_file(path)\n"
     )
-    subprocess.run([sys.executable, "-c", code, str(TOY_PACKAGE), str(indonesian), str(ms_en)], env=server_env(home), check=True, timeout=120)
+    subprocess.run([sys.executable, "-c", code, str(TOY_PACKAGE), str(indonesian), str(ms_en), *more], env=server_env(home), check=True, timeout=120)
 
 
 @dataclass
