@@ -124,9 +124,8 @@ async def _watch_disconnect(receive: Receive) -> None:
 
 
 def client_address(request: Request) -> str:
-    forwarded = request.headers.get("x-forwarded-for")
-    if forwarded:
-        return forwarded.split(",")[0].strip()
+    # uvicorn has already replaced the peer by X-Forwarded-For's client when the peer is a trusted proxy
+    # (--forwarded-allow-ips, loopback by default); from anyone else the header is ignored, not believed.
     return request.client.host if request.client else "127.0.0.1"
 
 
@@ -280,10 +279,9 @@ def build_app(service: TranslationService) -> Starlette:
         return JSONResponse(service.stats())
 
     async def glossary_list(request: Request) -> Response:
-        names = await call(service.glossaries.names)
-        return JSONResponse(
-            [{**service.glossaries.get(name).info(), "default": name in service.glossaries.default_names} for name in names]
-        )
+        items = await call(service.glossaries.items)
+        defaults = service.glossaries.default_names
+        return JSONResponse([{**item.info(), "default": item.name in defaults} for item in items])
 
     def _named(name: str) -> Any:
         from dragoman.server.glossaries import UnknownGlossaryError

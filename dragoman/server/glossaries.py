@@ -140,9 +140,13 @@ class GlossaryLibrary:
     # -- lookups -------------------------------------------------------------------------------------
 
     def names(self) -> list[str]:
+        return [item.name for item in self.items()]
+
+    def items(self) -> list[NamedGlossary]:
+        """Every glossary served now, by name (one consistent snapshot)."""
         self.refresh()
         with self._lock:
-            return sorted(self._items)
+            return [self._items[name] for name in sorted(self._items)]
 
     def get(self, name: str) -> NamedGlossary:
         self.refresh()
