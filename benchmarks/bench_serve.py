@@ -141,23 +141,45 @@ def run_dragoman_server(home: Path, texts: list[str], clients: int, wait_ms: flo
 
 
 def run_libretranslate(venv: Path, home: Path, package: Path, texts: list[str], clients: int) -> dict[str, Any]:
-    """LibreTranslate from its own venv, the same package installed into an isolated Argos folder."""
+    """LibreTranslate from its own venv, the same package installed into an isolated Argos folder.
+
+    The shape package has no sentence-splitter model (building one needs onnx), and LibreTranslate would download
+    one: the toy package's tiny English MiniSBD model is added to its copy. Each request is one sentence anyway.
+    """
+    import zipfile
+
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = env_for(home / "lt")
     python = venv / "bin" / "python"
+    with_sbd = home / "lt-package.argosmodel"
+    toy = REPO / "tests" / "data" / "translate-en_zz-1_0.argosmodel"
+    with zipfile.ZipFile(package) as src, zipfile.ZipFile(with_sbd, "w") as dst:
+        root = src.namelist()[0].split("/")[0]
+        for info in src.infolist():
+            dst.writestr(info, src.read(info))
+        if not any("/minisbd/" in name and name.endswith(".onnx") for name in src.namelist()):
+            with zipfile.ZipFile(toy) as toy_zip:
+                dst.writestr(f"{root}/minisbd/en.onnx", toy_zip.read("translate-en_zz-1_0/minisbd/en.onnx"))
     install = "import sys, argostranslate.package as p; p.install_from_path(sys.argv[1])"
-    subprocess.run([str(python), "-c", install, str(package)], env=env, check=True, timeout=600)
-    command = [str(venv / "bin" / "libretranslate"), "--host", "127.0.0.1", "--port", str(port), "--load-only", "en,fa",
-               "--disable-web-ui"]
-    with subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) as process:
+    subprocess.run([str(python), "-c", install, str(with_sbd)], env=env, check=True, timeout=600)
+    command = [str(python), str(HERE / "libretranslate_child.py"), "--ratio", str(RATIO), "--step", str(STEP), "--",
+               "--host", "127.0.0.1", "--port", str(port), "--load-only", "en,fa", "--disable-web-ui",
+               "--disable-files-translation"]
+    log = open(home / "lt.log", "wb")
+    with subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT) as process:
         try:
             wait_up(base + "/languages", process)
             post(base + "/translate", {"q": "Warm-up.", "source": "en", "target": "fa"})
             return load(base, texts, clients, "fa")
+        except (OSError, SystemExit) as err:
+            log.flush()
+            tail = (home / "lt.log").read_text(encoding="utf-8", errors="replace")[-3000:]
+            raise SystemExit(f"LibreTranslate failed ({err}); its log ends:\n{tail}") from None
         finally:
             process.terminate()
             process.wait(timeout=30)
+            log.close()
 
 
 def main() -> None:

@@ -65,14 +65,17 @@ class GlossaryLibrary:
         self._lock = threading.Lock()
         self._items: dict[str, NamedGlossary] = {}
         self._failed: dict[Path, tuple[int, int, int]] = {}  # files never loaded, by the stamp that failed
+        self._failures: dict[str, str] = {}  # name -> why it could not be loaded
         self._checked = 0.0
         self._layered: dict[tuple[tuple[str, float], ...], Glossary] = {}
         self.default_names: list[str] = [p.stem for p in self.default_paths]
+        self._starting = True
         self.refresh(force=True)
+        self._starting = False
         missing = [name for name in self.default_names if name not in self._items]
         if missing:
             # -g is given at start-up: a default that cannot be read is an error there, not a log line.
-            raise DragomanError(f"glossary {missing[0]!r} could not be loaded", "fix the file named above and start again")
+            raise DragomanError(self._failures.get(missing[0], f"glossary {missing[0]!r} could not be loaded"))
 
     # -- reading the files ---------------------------------------------------------------------------
 
@@ -130,9 +133,12 @@ class GlossaryLibrary:
                 log.warning("glossary %s: the edit cannot be loaded, the last good version still serves: %s", name, err)
             else:
                 self._failed[path] = stamp
-                log.warning("glossary %s: cannot be loaded: %s", name, err)
+                self._failures[name] = str(err)
+                if not (self._starting and path in self.default_paths):  # that one stops the start with the error
+                    log.warning("glossary %s: cannot be loaded: %s", name, err)
             return
         self._failed.pop(path, None)
+        self._failures.pop(name, None)
         self._items[name] = NamedGlossary(name, path, glossary, stamp, time.time())
         if current is not None:
             log.info("glossary %s: reloaded (%d entries)", name, len(glossary))
