@@ -143,8 +143,10 @@ def run_dragoman_server(home: Path, texts: list[str], clients: int, wait_ms: flo
 def run_libretranslate(venv: Path, home: Path, package: Path, texts: list[str], clients: int) -> dict[str, Any]:
     """LibreTranslate from its own venv, the same package installed into an isolated Argos folder.
 
-    The shape package has no sentence-splitter model (building one needs onnx), and LibreTranslate would download
-    one: the toy package's tiny English MiniSBD model is added to its copy. Each request is one sentence anyway.
+    Offline, LibreTranslate starts only when at least two packages are installed (with fewer it tries to fetch the
+    package index, for minutes) and each has a sentence-splitter model (else it downloads one). So its copy of the
+    shape package gets the toy package's tiny English MiniSBD model, and the same package relabelled fa->en is
+    installed beside it (never used: every request is en->fa, one sentence each).
     """
     import zipfile
 
@@ -152,17 +154,27 @@ def run_libretranslate(venv: Path, home: Path, package: Path, texts: list[str], 
     base = f"http://127.0.0.1:{port}"
     env = env_for(home / "lt")
     python = venv / "bin" / "python"
-    with_sbd = home / "lt-package.argosmodel"
     toy = REPO / "tests" / "data" / "translate-en_zz-1_0.argosmodel"
-    with zipfile.ZipFile(package) as src, zipfile.ZipFile(with_sbd, "w") as dst:
-        root = src.namelist()[0].split("/")[0]
-        for info in src.infolist():
-            dst.writestr(info, src.read(info))
-        if not any("/minisbd/" in name and name.endswith(".onnx") for name in src.namelist()):
-            with zipfile.ZipFile(toy) as toy_zip:
-                dst.writestr(f"{root}/minisbd/en.onnx", toy_zip.read("translate-en_zz-1_0/minisbd/en.onnx"))
-    install = "import sys, argostranslate.package as p; p.install_from_path(sys.argv[1])"
-    subprocess.run([str(python), "-c", install, str(with_sbd)], env=env, check=True, timeout=600)
+    with zipfile.ZipFile(toy) as toy_zip:
+        sbd = toy_zip.read("translate-en_zz-1_0/minisbd/en.onnx")
+    copies = []
+    for source, target in (("en", "fa"), ("fa", "en")):
+        copy = home / f"lt-{source}-{target}.argosmodel"
+        stem = f"shape-{source}-{target}"
+        with zipfile.ZipFile(package) as src, zipfile.ZipFile(copy, "w") as dst:
+            root = src.namelist()[0].split("/")[0]
+            for info in src.infolist():
+                data = src.read(info)
+                if info.filename.endswith("metadata.json"):
+                    meta = json.loads(data)
+                    meta.update(from_code=source, to_code=target)
+                    data = json.dumps(meta).encode()
+                if "/minisbd/" not in info.filename:
+                    dst.writestr(info.filename.replace(root, stem, 1), data)
+            dst.writestr(f"{stem}/minisbd/en.onnx", sbd)
+        copies.append(str(copy))
+    install = "import sys, argostranslate.package as p\nfor f in sys.argv[1:]: p.install_from_path(f)"
+    subprocess.run([str(python), "-c", install, *copies], env=env, check=True, timeout=600)
     command = [str(python), str(HERE / "libretranslate_child.py"), "--ratio", str(RATIO), "--step", str(STEP), "--",
                "--host", "127.0.0.1", "--port", str(port), "--load-only", "en,fa", "--disable-web-ui",
                "--disable-files-translation"]

@@ -109,7 +109,7 @@ def parse_translate(fields: Mapping[str, Any], from_json: bool) -> TranslateRequ
         # As LibreTranslate: form and query text get Unix line ends, so character limits count alike.
         texts = ["\n".join(text.splitlines()) for text in texts]
     text_format = fields.get("format") or "text"
-    if text_format not in FORMATS:
+    if not isinstance(text_format, str) or text_format not in FORMATS:
         raise ApiError(400, f"{text_format} format is not supported")
     raw_alternatives = fields.get("alternatives") or 0
     try:
@@ -403,6 +403,7 @@ class TranslationService:
         from dragoman.engines.base import BatchOptions
 
         wanted: dict[tuple[str, str, int], list[tuple[JobResult, int, str]]] = {}
+        pairs: set[tuple[str, str]] | None = None
         for item, placed in zip(group, where):
             job: Job = item.payload
             result: JobResult | None = item.result
@@ -411,7 +412,7 @@ class TranslationService:
             result.alternatives = [[] for _ in job.texts]
             if job.glossary is not None or job.format_name != "txt":
                 continue
-            pairs = set(self.engine.pairs())
+            pairs = pairs if pairs is not None else set(self.engine.pairs())
             for index, (text, source, doc) in enumerate(zip(job.texts, job.sources, placed)):
                 if doc is not None and (source, job.target) in pairs:
                     wanted.setdefault((source, job.target, job.alternatives), []).append((result, index, text))

@@ -169,6 +169,12 @@ def test_bad_requests_are_400_with_the_reason(server: Server, fields: dict[str, 
          "Invalid request: the form body is not UTF-8 form data"),
         (b'{"q": ["a", 3], "source": "en", "target": "zz"}', "application/json", 400,
          "Invalid request: q must be a string or a list of strings"),
+        (b'{"q": "a", "source": "en", "target": "zz", "format": ["text"]}', "application/json", 400,
+         "['text'] format is not supported"),
+        (b'{"q": "a", "source": "en", "target": "zz", "alternatives": [2]}', "application/json", 400,
+         "Invalid request: alternatives must be a whole number"),
+        (b'{"q": "a", "source": {"en": 1}, "target": "zz"}', "application/json", 400,
+         "Invalid request: source must be a string"),
     ],
 )
 def test_malformed_bodies_are_400(server: Server, data: bytes, content_type: str, status: int, message: str) -> None:

@@ -185,7 +185,7 @@
     const text = $("text").value;
     const target = $("target").value;
     const chosen = [...document.querySelectorAll("input[name=glossary]:checked")].map((i) => i.value);
-    const body = { q: text, source: $("source").value, target, format: "text", glossary: chosen.length ? chosen : "none" };
+    const body = { q: text, source: $("source").value, target, format: $("format").value, glossary: chosen.length ? chosen : "none" };
     if ($("api-key").value) body.api_key = $("api-key").value;
     $("error").hidden = true;
     $("translate").disabled = true;
@@ -209,6 +209,7 @@
   function upload() {
     const file = $("file").files[0];
     if (!file) return;
+    $("format").value = /\.html?$/i.test(file.name) ? "html" : "text";
     const reader = new FileReader();
     reader.onload = () => { $("text").value = reader.result; };
     reader.readAsText(file);
