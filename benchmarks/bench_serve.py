@@ -178,8 +178,7 @@ def run_libretranslate(venv: Path, home: Path, package: Path, texts: list[str], 
     command = [str(python), str(HERE / "libretranslate_child.py"), "--ratio", str(RATIO), "--step", str(STEP), "--",
                "--host", "127.0.0.1", "--port", str(port), "--load-only", "en,fa", "--disable-web-ui",
                "--disable-files-translation"]
-    log = open(home / "lt.log", "wb")
-    with subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT) as process:
+    with open(home / "lt.log", "wb") as log, subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT) as process:
         try:
             wait_up(base + "/languages", process)
             post(base + "/translate", {"q": "Warm-up.", "source": "en", "target": "fa"})
@@ -191,7 +190,6 @@ def run_libretranslate(venv: Path, home: Path, package: Path, texts: list[str], 
         finally:
             process.terminate()
             process.wait(timeout=30)
-            log.close()
 
 
 def main() -> None:

@@ -18,6 +18,8 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
@@ -25,7 +27,13 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dragoman.errors import DragomanError
-from dragoman.server.service import ApiError, Job, TranslationService, missing, parse_translate
+from dragoman.server.service import (
+    ApiError,
+    Job,
+    TranslationService,
+    missing,
+    parse_translate,
+)
 
 access_log = logging.getLogger("dragoman.server.access")
 STATIC = Path(__file__).parent / "static"
@@ -98,7 +106,8 @@ async def read_fields(request: Request, limit: int) -> Fields:
     if content_type == "multipart/form-data":
         try:
             form = await request.form(max_files=4, max_fields=MAX_FORM_FIELDS)
-        except Exception:  # the multipart parser's own errors (malformed boundary, too many fields): a bad request
+        except (HTTPException, MultiPartException, ValueError, ClientDisconnect):
+            # Starlette turns the parser's errors (malformed boundary, too many fields) into HTTPException(400).
             raise ApiError(400, "Invalid request: malformed multipart body") from None
         for field_name, item in form.multi_items():
             if isinstance(item, str):
@@ -351,8 +360,6 @@ def build_app(service: TranslationService) -> Starlette:
         return error_response(exc)
 
     async def http_error(request: Request, exc: Exception) -> Response:
-        from starlette.exceptions import HTTPException
-
         assert isinstance(exc, HTTPException)
         note(request, error=str(exc.detail))
         return JSONResponse({"error": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers)
@@ -360,8 +367,6 @@ def build_app(service: TranslationService) -> Starlette:
     async def server_error(request: Request, exc: Exception) -> Response:
         logging.getLogger("dragoman.server").exception("unexpected error on %s", request.url.path)
         return JSONResponse({"error": f"Cannot translate text: {exc}"}, status_code=500)
-
-    from starlette.exceptions import HTTPException
 
     app = Starlette(
         routes=routes,

@@ -268,7 +268,7 @@ class TranslationService:
         """LibreTranslate's /detect: ``[{confidence (0-100), language}]``, best first, among installed sources."""
         from dragoman.pipeline.langdetect import detect_language
 
-        table, pairs = self._language_table()
+        _, pairs = self._language_table()
         candidates = {s for s, _ in pairs}
         try:
             detection = detect_language(text, candidates, "q")

@@ -80,6 +80,7 @@ def test_missing_and_wrong_keys(keyed_server: Server, keys: dict[str, str]) -> N
     assert keyed_server.post_json("/detect", {"q": WAR, "api_key": 7})[:2] == (403, {"error": "Invalid API key"})
     assert keyed_server.get("/languages")[0] == 200  # as LibreTranslate: the list needs no key
     status, settings, _ = keyed_server.get("/frontend/settings")
+    assert status == 200
     assert settings["apiKeys"] is True and settings["keyRequired"] is True and settings["charLimit"] == 500
 
 
