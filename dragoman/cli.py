@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "glossary": "dragoman.commands.glossary_cmd:glossary",
     "models": "dragoman.commands.models_cmd:models",
     "cache": "dragoman.commands.cache_cmd:cache",
+    "serve": "dragoman.commands.serve_cmd:serve",
 }
 
 SHORT_HELP: dict[str, str] = {
@@ -30,6 +31,7 @@ SHORT_HELP: dict[str, str] = {
     "glossary": "Create, edit, lint, import and export glossaries.",
     "models": "List, find, install and remove translation models.",
     "cache": "Inspect or clear the translation memory.",
+    "serve": "Serve a LibreTranslate-compatible HTTP API and web page.",
 }
 
 
