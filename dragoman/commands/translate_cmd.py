@@ -392,7 +392,6 @@ def translate(
             click.echo(out.text, nl=False)
     if report_path is not None:
         from dragoman.fsutil import json_text
-
         from dragoman.pipeline.provenance import changes_since_report, describe_change
 
         # A re-run that writes over an earlier report names the outputs that changed and the entries why.

@@ -18,11 +18,11 @@ from dragoman.glossary.model import (
     CASE_MODES,
     ENTRY_TYPES,
     FORMAT_VERSION,
+    SETTINGS,
     STATUSES,
     Entry,
     Glossary,
     LangTerms,
-    SETTINGS,
     Origin,
 )
 from dragoman.glossary.schema import ID_RE  # re-exported; the one definition is in schema.py

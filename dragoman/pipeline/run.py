@@ -14,10 +14,9 @@ from dragoman.cache import TranslationMemory
 from dragoman.enforce.model import SegmentResult
 from dragoman.engines.base import Engine
 from dragoman.errors import DragomanError, InputError
+from dragoman.pipeline import provenance
 from dragoman.pipeline.chunked import ChunkedText
 from dragoman.pipeline.routes import MissingModelError, Route, plan_route
-from dragoman.enforce.model import SegmentResult
-from dragoman.pipeline import provenance
 from dragoman.pipeline.translator import (
     CHUNK_SEGMENTS,
     ChunkRunner,
