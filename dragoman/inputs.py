@@ -53,9 +53,14 @@ def decode_text(data: bytes, name: str) -> str:
 
 def read_text_file(path: str | Path) -> str:
     """Read a document for translation; InputError (file:line:col, fix) if it cannot be used."""
+    return decode_text(read_input_bytes(path), str(path))
+
+
+def read_input_bytes(path: str | Path) -> bytes:
+    """The bytes of an input file (a DOCX/ODT container is read this way); InputError if unreadable."""
     name = str(path)
     try:
-        data = Path(path).read_bytes()
+        return Path(path).read_bytes()
     except FileNotFoundError:
         raise InputError("no such file", name, hint="check the path") from None
     except IsADirectoryError:
@@ -66,7 +71,6 @@ def read_text_file(path: str | Path) -> str:
                          hint="check the file's permissions") from None
     except OSError as err:
         raise InputError(f"cannot be read: {err.strerror or err}", name) from None
-    return decode_text(data, name)
 
 
 def read_stdin(stream: BinaryIO | None = None, name: str = "<stdin>") -> str:

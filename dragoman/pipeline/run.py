@@ -30,6 +30,7 @@ class InputDoc:
     path: Path | None
     text: str | None = None
     format_name: str = "txt"
+    data: bytes | None = None  # the file's bytes for a binary format (DOCX, ODT); text stays None
     source: str | None = None
     document: Document | None = None
     error: str | None = None
@@ -84,8 +85,8 @@ class TranslateJob:
 
 def read_inputs(job: TranslateJob) -> list[InputDoc]:
     """Read and check every input before any translation starts; bad ones carry a one-line error."""
-    from dragoman.formats import format_for_path
-    from dragoman.inputs import read_text_file
+    from dragoman.formats import format_for_path, is_binary
+    from dragoman.inputs import read_input_bytes, read_text_file
 
     docs: list[InputDoc] = []
     if not job.inputs:
@@ -97,7 +98,10 @@ def read_inputs(job: TranslateJob) -> list[InputDoc]:
         doc = InputDoc(name=str(path), path=Path(path))
         try:
             doc.format_name = format_for_path(path, job.format_name)
-            doc.text = read_text_file(path)
+            if is_binary(doc.format_name):
+                doc.data = read_input_bytes(path)
+            else:
+                doc.text = read_text_file(path)
         except DragomanError as err:
             doc.error = str(err)
         docs.append(doc)
@@ -118,7 +122,12 @@ def detect_sources(docs: Sequence[InputDoc], source: str, engine: Engine) -> Non
         from dragoman.pipeline.langdetect import detect_language
 
         try:
-            doc.source = detect_language(doc.text or "", candidates, doc.name).language
+            sample = doc.text or ""
+            if doc.data is not None:
+                from dragoman.formats import plain_text
+
+                sample = plain_text(doc.data, doc.format_name, doc.name)
+            doc.source = detect_language(sample, candidates, doc.name).language
         except DragomanError as err:
             doc.error = str(err)
 
@@ -129,11 +138,12 @@ def parse_inputs(docs: Sequence[InputDoc]) -> None:
     for doc in docs:
         if doc.error is not None or doc.source is None:
             continue
-        if not (doc.text or "").strip():
+        if doc.data is None and not (doc.text or "").strip():
             doc.error = InputError("the input is empty", doc.path or doc.name).format()
             continue
         try:
-            doc.document = parse(doc.text or "", doc.format_name, doc.source)
+            data = doc.data if doc.data is not None else doc.text or ""
+            doc.document = parse(data, doc.format_name, doc.source, doc.name)
         except DragomanError as err:
             doc.error = str(err) if isinstance(err, InputError) else f"{doc.name}: {err}"
 
@@ -155,7 +165,7 @@ def output_path(doc: InputDoc, target: str, outdir: Path | None) -> Path:
     return folder / f"{stem}.{target}{ext}"
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str | bytes) -> None:
     """Write a translation or report so that readers never see half a file (temp file + rename).
 
     A file that already holds exactly ``text`` is left alone: a re-run rewrites nothing, keeps the
@@ -163,13 +173,18 @@ def write_atomic(path: Path, text: str) -> None:
     """
     from dragoman.fsutil import atomic_write_text
 
-    data = text.encode("utf-8")
+    data = text.encode("utf-8") if isinstance(text, str) else text
     try:
         if path.stat().st_size == len(data) and path.read_bytes() == data:
             return
     except OSError:
         pass  # missing, a directory or unreadable: the write below says what is wrong
     path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        # A container (DOCX, ODT): the atomic writer takes text, and latin-1 maps each byte to one
+        # character and back, so the bytes land unchanged.
+        atomic_write_text(path, text.decode("latin-1"), encoding="latin-1")
+        return
     atomic_write_text(path, text)
 
 
@@ -269,9 +284,15 @@ def run(
             position += count
             if job.digits != "keep":
                 values = [_with_digits(v, target, job.digits) for v in values]
-            rendered = doc.document.render(
-                [_segment_output(v, segment) for v, segment in zip(values, doc.document.segments)], target
-            )
+            segment_outputs = [_segment_output(v, segment) for v, segment in zip(values, doc.document.segments)]
+            rendered = doc.document.render(segment_outputs, target)
+            payload: str | bytes = rendered
+            if doc.document.binary:
+                try:
+                    payload = doc.document.render_bytes(segment_outputs, target)
+                except DragomanError as err:
+                    errors.append(str(err))
+                    continue
             path = output_path(doc, target, job.outdir) if doc.path is not None else None
             if path is not None:
                 previous = planned_paths.get(path)
@@ -281,7 +302,7 @@ def run(
                 planned_paths[path] = doc.name
                 if job.write:
                     try:
-                        write_atomic(path, rendered)
+                        write_atomic(path, payload)
                     except DragomanError as err:
                         errors.append(str(err))
                         continue
