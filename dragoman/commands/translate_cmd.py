@@ -12,7 +12,7 @@ import click
 from dragoman.commands.common import echo_json, parse_lang_list, warn
 from dragoman.engines.base import COMPUTE_TYPES
 
-FORMAT_CHOICES = ("txt", "markdown", "html", "md", "text", "htm")
+FORMAT_CHOICES = ("txt", "markdown", "html", "md", "text", "htm", "docx")
 COMPUTE_TYPE_CHOICES = COMPUTE_TYPES
 
 
@@ -226,6 +226,10 @@ def translate(
             )
         if sys.stdin.isatty():
             raise click.UsageError("no input: give FILE... or pipe text into dragoman translate")
+        from dragoman.formats import is_binary
+
+        if format_name and is_binary(format_name):
+            raise click.BadParameter(f"{format_name} is read from a file, not stdin; give the file", param_hint="'--format'")
         from dragoman.inputs import read_stdin
 
         stdin_text = read_stdin()

@@ -20,12 +20,13 @@ FORMATS: dict[str, str] = {
     "txt": "dragoman.formats.txt:parse_txt",
     "markdown": "dragoman.formats.markdown:parse_markdown",
     "html": "dragoman.formats.html:parse_html",
+    "docx": "dragoman.formats.docx:parse_docx",
 }
 # Formats read as bytes (zip containers): never decoded as text, never sniffed as binary.
-BINARY_FORMATS: frozenset[str] = frozenset()
+BINARY_FORMATS: frozenset[str] = frozenset({"docx"})
 _ALIASES = {"text": "txt", "plain": "txt", "md": "markdown", "htm": "html"}
 _EXTENSIONS = {".txt": "txt", ".text": "txt", ".md": "markdown", ".markdown": "markdown",
-               ".html": "html", ".htm": "html"}
+               ".html": "html", ".htm": "html", ".docx": "docx"}
 
 
 class FormatError(DragomanError):

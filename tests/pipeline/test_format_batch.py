@@ -29,3 +29,56 @@ def test_explicit_format_reads_an_unknown_extension(tmp_path: Path) -> None:
     result = run(TranslateJob(inputs=[rst], source="en", targets=["ms"], format_name="txt"), TaggingEngine([("en", "ms")]))
     assert result.errors == []
     assert (tmp_path / "notes.ms.rst").read_text(encoding="utf-8") == "ms:Some text.\n"
+
+
+# -- DOCX through the pipeline ----------------------------------------------------------------
+
+
+def _story_docx(paragraphs: int, runs_per_sentence: int = 1) -> bytes:
+    """``paragraphs`` copies of one two-sentence paragraph; the noun is bold, the rest cut into many runs."""
+    import docx
+
+    from formats.office import docx_bytes
+
+    document = docx.Document()
+    for _ in range(paragraphs):
+        paragraph = document.add_paragraph("The new ")
+        paragraph.add_run("government").bold = True
+        rest = " discussed the difficult talks. President Pezeshkian met Prime Minister Anwar Ibrahim in Kuala Lumpur."
+        size = max(1, len(rest) // runs_per_sentence)
+        for start in range(0, len(rest), size):
+            paragraph.add_run(rest[start:start + size])
+    return docx_bytes(document)
+
+
+def test_bad_docx_is_one_line_and_the_batch_is_written(tmp_path: Path) -> None:
+    fake = tmp_path / "draft.docx"
+    fake.write_text("I am a text file with the wrong name.\n", encoding="utf-8")
+    real = tmp_path / "story.docx"
+    real.write_bytes(_story_docx(1))
+    good = tmp_path / "a.txt"
+    good.write_text("Hello there.\n", encoding="utf-8")
+    result = run(TranslateJob(inputs=[fake, real, good], source="en", targets=["ms"]), TaggingEngine([("en", "ms")]))
+    assert result.errors == [
+        f"{fake}: is not a DOCX file (not a zip archive) — save it again as .docx from the word processor, "
+        "or choose the right --format"
+    ]
+    assert (tmp_path / "a.ms.txt").exists() and (tmp_path / "story.ms.docx").exists()
+
+
+def test_engine_calls_do_not_grow_with_runs_or_paragraphs(tmp_path: Path) -> None:
+    calls = []
+    for paragraphs, runs in ((2, 1), (30, 12)):
+        path = tmp_path / f"s{paragraphs}.docx"
+        path.write_bytes(_story_docx(paragraphs, runs))
+        engine = TaggingEngine([("en", "ms")])
+        result = run(TranslateJob(inputs=[path], source="en", targets=["ms"], use_memory=False), engine)
+        assert result.errors == []
+        calls.append(result.stats.engine_calls)
+    # The same sentences as Markdown (bold as **...**) take as many calls: one batch per kind of segment.
+    md = tmp_path / "s.md"
+    md.write_text(
+        "The new **government** discussed the difficult talks. "
+        "President Pezeshkian met Prime Minister Anwar Ibrahim in Kuala Lumpur.\n", encoding="utf-8")
+    markdown = run(TranslateJob(inputs=[md], source="en", targets=["ms"], use_memory=False), TaggingEngine([("en", "ms")]))
+    assert calls == [markdown.stats.engine_calls] * 2 and calls[0] <= 2

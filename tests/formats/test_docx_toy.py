@@ -1,0 +1,58 @@
+"""DOCX with the tiny real model and a glossary: the enforced term is where the bold name was, and bold."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import docx
+from click.testing import CliRunner
+from helpers.toy import TOY_PACKAGE
+
+from dragoman import packages
+from dragoman.cli import cli
+
+GLOSSARY = """\
+version: 1
+languages: [en, zz]
+entries:
+  - id: government
+    terms:
+      en: government
+      zz: {term: pentadbiran, variants: [kerajaan]}
+  - id: talks
+    terms:
+      en: talks
+      zz: {term: perbincangan, forbidden: [rundingan]}
+"""
+
+
+def test_glossary_term_of_a_bold_word_is_bold_and_verified(tmp_path: Path) -> None:
+    packages.install_file(TOY_PACKAGE)
+    from formats.office import docx_bytes
+
+    document = docx.Document()
+    paragraph = document.add_paragraph("The new ")
+    paragraph.add_run("government").bold = True
+    paragraph.add_run(" discussed the difficult ")
+    paragraph.add_run("talks").italic = True
+    paragraph.add_run(".")
+    cell = document.add_table(rows=1, cols=1).cell(0, 0)
+    cell.text = "The new government discussed the difficult talks."
+    (tmp_path / "story.docx").write_bytes(docx_bytes(document))
+    (tmp_path / "desk.yaml").write_text(GLOSSARY, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["translate", str(tmp_path / "story.docx"), "--to", "zz", "-g",
+                                      str(tmp_path / "desk.yaml"), "--report", str(tmp_path / "r.json")])
+    assert result.exit_code == 0, result.output
+    out = docx.Document(io.BytesIO((tmp_path / "story.zz.docx").read_bytes()))
+    runs = out.paragraphs[0].runs
+    # 'Kerajaan baru membincangkan rundingan sukar.' by the model alone; enforced and formatted:
+    assert out.paragraphs[0].text == "Pentadbiran baru membincangkan perbincangan sukar."
+    assert [r.text for r in runs if r.bold] == ["Pentadbiran"]
+    assert [r.text for r in runs if r.italic] == ["perbincangan"]
+    assert out.tables[0].cell(0, 0).text == "Pentadbiran baru membincangkan perbincangan sukar."
+    import json
+
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    summary = report["summary"]
+    assert summary["terms_found"] == 4 and summary["applied"] == 4 and summary["violations"] == 0
