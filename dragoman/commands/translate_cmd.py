@@ -12,7 +12,7 @@ import click
 from dragoman.commands.common import echo_json, parse_lang_list, warn
 from dragoman.engines.base import COMPUTE_TYPES
 
-FORMAT_CHOICES = ("txt", "markdown", "html", "md", "text", "htm", "docx")
+FORMAT_CHOICES = ("txt", "markdown", "html", "md", "text", "htm", "docx", "srt", "vtt")
 COMPUTE_TYPE_CHOICES = COMPUTE_TYPES
 
 
@@ -152,6 +152,10 @@ class _Bar:
               help="Directory for the translations (default: next to each input).")
 @click.option("--format", "format_name", type=click.Choice(FORMAT_CHOICES),
               help="Input format (default: from the file extension; stdin: txt).")
+@click.option("--cue-width", type=click.IntRange(10, 200), default=42, show_default=True,
+              help="Subtitles (SRT, WebVTT): most characters on a line of a translated cue.")
+@click.option("--cue-lines", type=click.IntRange(1, 10), default=2, show_default=True,
+              help="Subtitles: lines a translated cue is reflowed to (more only when the words cannot fit).")
 @click.option("--engine", "-e", "engine_name", default="argos", show_default=True, help="Translation engine.")
 @click.option("--beam", type=click.IntRange(1, 64), help="Beam size (argos; default 4, as Argos).")
 @click.option("--threads", type=click.IntRange(0, 256), help="CPU threads per translation (argos; 0 = automatic).")
@@ -177,6 +181,8 @@ def translate(
     glossaries: tuple[Path, ...],
     outdir: Path | None,
     format_name: str | None,
+    cue_width: int,
+    cue_lines: int,
     engine_name: str,
     beam: int | None,
     threads: int | None,
@@ -271,6 +277,7 @@ def translate(
         use_memory=not no_memory,
         digits=digits,
         include_drafts=use_drafts,
+        format_options={"line_length": cue_width, "lines": cue_lines},
     )
 
     def print_bad_inputs(docs: Sequence[InputDoc]) -> None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 from dragoman.errors import DragomanError, InputError
 from dragoman.formats.base import ContainerDocument, Document, InlineMark, Segment, SegmentOutput
@@ -21,12 +22,23 @@ FORMATS: dict[str, str] = {
     "markdown": "dragoman.formats.markdown:parse_markdown",
     "html": "dragoman.formats.html:parse_html",
     "docx": "dragoman.formats.docx:parse_docx",
+    "srt": "dragoman.formats.subtitles:parse_srt",
+    "vtt": "dragoman.formats.subtitles:parse_vtt",
+}
+# Text formats whose parser also takes (name=..., **options): errors point at the file, and the
+# options of FORMAT_OPTIONS reach them (subtitle line limits, JSON-lines fields).
+_TAKES_NAME = frozenset({"srt", "vtt"})
+FORMAT_OPTIONS: dict[str, frozenset[str]] = {
+    "srt": frozenset({"line_length", "lines"}),
+    "vtt": frozenset({"line_length", "lines"}),
 }
 # Formats read as bytes (zip containers): never decoded as text, never sniffed as binary.
 BINARY_FORMATS: frozenset[str] = frozenset({"docx"})
-_ALIASES = {"text": "txt", "plain": "txt", "md": "markdown", "htm": "html"}
+_ALIASES = {"text": "txt", "plain": "txt", "md": "markdown", "htm": "html", "webvtt": "vtt",
+            "subrip": "srt"}
 _EXTENSIONS = {".txt": "txt", ".text": "txt", ".md": "markdown", ".markdown": "markdown",
-               ".html": "html", ".htm": "html", ".docx": "docx"}
+               ".html": "html", ".htm": "html", ".docx": "docx",
+               ".srt": "srt", ".vtt": "vtt"}
 
 
 class FormatError(DragomanError):
@@ -73,12 +85,13 @@ def _parser_for(format_name: str) -> Callable[..., Document]:
     return parser
 
 
-def parse(data: str | bytes, format_name: str, source_lang: str, name: str | None = None
-          ) -> Document:
+def parse(data: str | bytes, format_name: str, source_lang: str, name: str | None = None,
+          options: Mapping[str, Any] | None = None) -> Document:
     """Parse ``data`` as ``format_name`` into segments; ``Document.render`` puts translations back.
 
     Text formats take ``str`` (bytes are decoded with the input checks: UTF-8, not binary); binary
-    formats take the file's bytes. ``name`` (the file) is what errors point at.
+    formats take the file's bytes. ``name`` (the file) is what errors point at. ``options`` are the
+    format's own settings (FORMAT_OPTIONS); those another format would take are ignored.
     """
     key = normalise_format(format_name)
     parser = _parser_for(key)
@@ -92,6 +105,10 @@ def parse(data: str | bytes, format_name: str, source_lang: str, name: str | Non
         from dragoman.inputs import decode_text
 
         data = decode_text(data, label)
+    if key in _TAKES_NAME:
+        allowed = FORMAT_OPTIONS.get(key, frozenset())
+        given = {k: v for k, v in (options or {}).items() if k in allowed and v is not None}
+        return parser(data, source_lang, name=label, **given)
     return parser(data, source_lang)
 
 

@@ -19,7 +19,14 @@ from typing import Any
 
 from dragoman.errors import InputError
 from dragoman.formats.base import ContainerDocument, Segment, SegmentOutput
-from dragoman.formats.blocks import Block, BlockPlan, Piece, plan_block, render_block, unchanged
+from dragoman.formats.blocks import (
+    Block,
+    BlockPlan,
+    Piece,
+    plan_block,
+    render_block,
+    unchanged,
+)
 from dragoman.formats.container import Container, serialize_xml
 from dragoman.languages import is_rtl
 

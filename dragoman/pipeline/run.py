@@ -78,6 +78,7 @@ class TranslateJob:
     use_memory: bool = True
     digits: str = "keep"  # keep | native | latin (dragoman.digits.DIGIT_MODES)
     include_drafts: bool = False  # enforce draft glossary entries too (`--use-drafts`)
+    format_options: dict[str, Any] = field(default_factory=dict)  # formats.FORMAT_OPTIONS (cue width, fields)
 
 
 # -- reading ------------------------------------------------------------------------------------
@@ -132,7 +133,7 @@ def detect_sources(docs: Sequence[InputDoc], source: str, engine: Engine) -> Non
             doc.error = str(err)
 
 
-def parse_inputs(docs: Sequence[InputDoc]) -> None:
+def parse_inputs(docs: Sequence[InputDoc], format_options: dict[str, Any] | None = None) -> None:
     from dragoman.formats import parse
 
     for doc in docs:
@@ -143,7 +144,7 @@ def parse_inputs(docs: Sequence[InputDoc]) -> None:
             continue
         try:
             data = doc.data if doc.data is not None else doc.text or ""
-            doc.document = parse(data, doc.format_name, doc.source, doc.name)
+            doc.document = parse(data, doc.format_name, doc.source, doc.name, format_options)
         except DragomanError as err:
             doc.error = str(err) if isinstance(err, InputError) else f"{doc.name}: {err}"
 
@@ -206,7 +207,7 @@ def prepare(job: TranslateJob, engine: Engine) -> list[InputDoc]:
     """Read, detect and parse every input (no translation)."""
     docs = read_inputs(job)
     detect_sources(docs, job.source, engine)
-    parse_inputs(docs)
+    parse_inputs(docs, job.format_options)
     return docs
 
 

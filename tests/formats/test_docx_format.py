@@ -8,11 +8,11 @@ import zipfile
 
 import docx
 import pytest
-from formats.conftest import reverse_upper
-from formats.office import W, all_docx_text, docx_bytes, members, news_docx
 
 from dragoman.errors import InputError
 from dragoman.formats import Segment, SegmentOutput, parse
+from formats.conftest import reverse_upper
+from formats.office import W, all_docx_text, docx_bytes, members, news_docx
 
 
 def tagged(segments: list[Segment]) -> list[SegmentOutput]:

@@ -11,10 +11,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from formats.conftest import reverse_upper
-from formats.office import news_docx
 
 from dragoman.formats import parse
+from formats.conftest import reverse_upper
+from formats.office import news_docx
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 

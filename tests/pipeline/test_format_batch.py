@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dragoman.pipeline.run import TranslateJob, run
-
 from engines.fake import TaggingEngine
+
+from dragoman.pipeline.run import TranslateJob, run
 
 
 def test_unknown_extension_is_refused_and_the_batch_goes_on(tmp_path: Path) -> None:
@@ -37,7 +37,6 @@ def test_explicit_format_reads_an_unknown_extension(tmp_path: Path) -> None:
 def _story_docx(paragraphs: int, runs_per_sentence: int = 1) -> bytes:
     """``paragraphs`` copies of one two-sentence paragraph; the noun is bold, the rest cut into many runs."""
     import docx
-
     from formats.office import docx_bytes
 
     document = docx.Document()

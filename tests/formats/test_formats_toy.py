@@ -56,3 +56,38 @@ def test_glossary_term_of_a_bold_word_is_bold_and_verified(tmp_path: Path) -> No
     report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     summary = report["summary"]
     assert summary["terms_found"] == 4 and summary["applied"] == 4 and summary["violations"] == 0
+
+
+SENTENCE = "The new government discussed the difficult talks."
+ENFORCED = "Pentadbiran baru membincangkan perbincangan sukar."
+
+
+def _srt() -> str:
+    return f"1\n00:00:01,000 --> 00:00:02,000\nThe new <i>government</i>\ndiscussed\n\n2\n00:00:02,000 --> 00:00:04,000\nthe difficult talks.\n"
+
+
+def _vtt() -> str:
+    return f"WEBVTT\n\n00:01.000 --> 00:04.000\n<v Anne>{SENTENCE}\n"
+
+
+def test_glossary_is_enforced_and_verified_in_subtitles(tmp_path: Path) -> None:
+    import json
+
+    import srt
+    import webvtt
+
+    packages.install_file(TOY_PACKAGE)
+    (tmp_path / "clip.srt").write_text(_srt(), encoding="utf-8")
+    (tmp_path / "clip.vtt").write_text(_vtt(), encoding="utf-8")
+    (tmp_path / "desk.yaml").write_text(GLOSSARY, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["translate", str(tmp_path / "clip.srt"), str(tmp_path / "clip.vtt"), "--to", "zz",
+                                      "-g", str(tmp_path / "desk.yaml"), "--report", str(tmp_path / "r.json")])
+    assert result.exit_code == 0, result.output
+    cues = list(srt.parse((tmp_path / "clip.zz.srt").read_text(encoding="utf-8")))
+    assert len(cues) == 2
+    assert " ".join(c.content.replace("\n", " ") for c in cues).replace("<i>", "").replace("</i>", "") == ENFORCED
+    assert "<i>Pentadbiran</i>" in cues[0].content
+    captions = list(webvtt.from_string((tmp_path / "clip.zz.vtt").read_text(encoding="utf-8")))
+    assert [c.text.replace("\n", " ") for c in captions] == [ENFORCED]  # 50 characters: reflowed on two lines
+    summary = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["summary"]
+    assert summary["terms_found"] == 4 and summary["applied"] == 4 and summary["violations"] == 0
