@@ -12,7 +12,7 @@ import click
 from dragoman.commands.common import echo_json, parse_lang_list, warn
 from dragoman.engines.base import COMPUTE_TYPES
 
-FORMAT_CHOICES = ("txt", "markdown", "html", "md", "text", "htm", "docx", "srt", "vtt")
+FORMAT_CHOICES = ("txt", "markdown", "html", "md", "text", "htm", "docx", "srt", "vtt", "jsonl")
 COMPUTE_TYPE_CHOICES = COMPUTE_TYPES
 
 
@@ -156,6 +156,8 @@ class _Bar:
               help="Subtitles (SRT, WebVTT): most characters on a line of a translated cue.")
 @click.option("--cue-lines", type=click.IntRange(1, 10), default=2, show_default=True,
               help="Subtitles: lines a translated cue is reflowed to (more only when the words cannot fit).")
+@click.option("--field", "fields", multiple=True, metavar="NAME[,NAME...]",
+              help="JSON lines: the fields of each record to translate (comma-separated or repeated).")
 @click.option("--engine", "-e", "engine_name", default="argos", show_default=True, help="Translation engine.")
 @click.option("--beam", type=click.IntRange(1, 64), help="Beam size (argos; default 4, as Argos).")
 @click.option("--threads", type=click.IntRange(0, 256), help="CPU threads per translation (argos; 0 = automatic).")
@@ -183,6 +185,7 @@ def translate(
     format_name: str | None,
     cue_width: int,
     cue_lines: int,
+    fields: tuple[str, ...],
     engine_name: str,
     beam: int | None,
     threads: int | None,
@@ -277,7 +280,11 @@ def translate(
         use_memory=not no_memory,
         digits=digits,
         include_drafts=use_drafts,
-        format_options={"line_length": cue_width, "lines": cue_lines},
+        format_options={
+            "line_length": cue_width,
+            "lines": cue_lines,
+            "fields": [name.strip() for item in fields for name in item.split(",") if name.strip()],
+        },
     )
 
     def print_bad_inputs(docs: Sequence[InputDoc]) -> None:

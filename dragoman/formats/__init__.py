@@ -24,21 +24,23 @@ FORMATS: dict[str, str] = {
     "docx": "dragoman.formats.docx:parse_docx",
     "srt": "dragoman.formats.subtitles:parse_srt",
     "vtt": "dragoman.formats.subtitles:parse_vtt",
+    "jsonl": "dragoman.formats.jsonl:parse_jsonl",
 }
 # Text formats whose parser also takes (name=..., **options): errors point at the file, and the
 # options of FORMAT_OPTIONS reach them (subtitle line limits, JSON-lines fields).
-_TAKES_NAME = frozenset({"srt", "vtt"})
+_TAKES_NAME = frozenset({"srt", "vtt", "jsonl"})
 FORMAT_OPTIONS: dict[str, frozenset[str]] = {
     "srt": frozenset({"line_length", "lines"}),
     "vtt": frozenset({"line_length", "lines"}),
+    "jsonl": frozenset({"fields"}),
 }
 # Formats read as bytes (zip containers): never decoded as text, never sniffed as binary.
 BINARY_FORMATS: frozenset[str] = frozenset({"docx"})
 _ALIASES = {"text": "txt", "plain": "txt", "md": "markdown", "htm": "html", "webvtt": "vtt",
-            "subrip": "srt"}
+            "subrip": "srt", "ndjson": "jsonl", "jsonlines": "jsonl"}
 _EXTENSIONS = {".txt": "txt", ".text": "txt", ".md": "markdown", ".markdown": "markdown",
                ".html": "html", ".htm": "html", ".docx": "docx",
-               ".srt": "srt", ".vtt": "vtt"}
+               ".srt": "srt", ".vtt": "vtt", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 
 
 class FormatError(DragomanError):

@@ -91,3 +91,19 @@ def test_glossary_is_enforced_and_verified_in_subtitles(tmp_path: Path) -> None:
     assert [c.text.replace("\n", " ") for c in captions] == [ENFORCED]  # 50 characters: reflowed on two lines
     summary = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["summary"]
     assert summary["terms_found"] == 4 and summary["applied"] == 4 and summary["violations"] == 0
+
+
+def test_glossary_is_enforced_in_json_lines_fields(tmp_path: Path) -> None:
+    import json
+
+    packages.install_file(TOY_PACKAGE)
+    records = [{"id": 7, "text": SENTENCE, "body": SENTENCE}, {"id": 8, "text": "The new government discussed the difficult talks."}]
+    (tmp_path / "archive.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    (tmp_path / "desk.yaml").write_text(GLOSSARY, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["translate", str(tmp_path / "archive.jsonl"), "--to", "zz", "--field", "text",
+                                      "-g", str(tmp_path / "desk.yaml"), "--report", str(tmp_path / "r.json")])
+    assert result.exit_code == 0, result.output
+    out = [json.loads(line) for line in (tmp_path / "archive.zz.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert out == [{"id": 7, "text": ENFORCED, "body": SENTENCE}, {"id": 8, "text": ENFORCED}]
+    summary = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["summary"]
+    assert summary["applied"] == 4 and summary["violations"] == 0
