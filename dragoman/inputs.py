@@ -65,7 +65,7 @@ def read_input_bytes(path: str | Path) -> bytes:
         raise InputError("no such file", name, hint="check the path") from None
     except IsADirectoryError:
         raise InputError("is a directory, not a file", name,
-                         hint="give the files inside it, e.g. DIR/*.md") from None
+                         hint="give the files inside it, e.g. DIR/*.md, or translate the folder with -r") from None
     except PermissionError:
         raise InputError("cannot be read: permission denied", name,
                          hint="check the file's permissions") from None

@@ -12,7 +12,7 @@ import click
 from dragoman.commands.common import echo_json, parse_lang_list, warn
 from dragoman.engines.base import COMPUTE_TYPES
 
-FORMAT_CHOICES = ("txt", "markdown", "html", "md", "text", "htm", "docx", "srt", "vtt", "jsonl")
+FORMAT_CHOICES = ("txt", "markdown", "html", "md", "text", "htm", "docx", "srt", "vtt", "jsonl", "xliff", "xlf", "odt")
 COMPUTE_TYPE_CHOICES = COMPUTE_TYPES
 
 
@@ -156,6 +156,10 @@ class _Bar:
               help="Subtitles (SRT, WebVTT): most characters on a line of a translated cue.")
 @click.option("--cue-lines", type=click.IntRange(1, 10), default=2, show_default=True,
               help="Subtitles: lines a translated cue is reflowed to (more only when the words cannot fit).")
+@click.option("--recursive", "-r", is_flag=True, help="Translate the files of each FILE that is a folder, and of its subfolders.")
+@click.option("--include", "include", multiple=True, metavar="PATTERN",
+              help="With -r: only files matching PATTERN ('*.docx', 'news/*.md'); repeat for several. "
+                   "Default: every file a reader knows.")
 @click.option("--field", "fields", multiple=True, metavar="NAME[,NAME...]",
               help="JSON lines: the fields of each record to translate (comma-separated or repeated).")
 @click.option("--engine", "-e", "engine_name", default="argos", show_default=True, help="Translation engine.")
@@ -186,6 +190,8 @@ def translate(
     cue_width: int,
     cue_lines: int,
     fields: tuple[str, ...],
+    recursive: bool,
+    include: tuple[str, ...],
     engine_name: str,
     beam: int | None,
     threads: int | None,
@@ -204,7 +210,8 @@ def translate(
     """Translate articles offline, enforcing the glossary.
 
     Each FILE is written as STEM.LANG.EXT next to it (or in --outdir); with no FILE, stdin is
-    translated to stdout. Formats: plain text, Markdown and HTML keep their structure.
+    translated to stdout. Formats (by extension or --format): plain text, Markdown, HTML, DOCX, ODT,
+    SRT, WebVTT, XLIFF and JSON lines keep their structure; see docs/formats.md.
 
     \b
     Examples:
@@ -213,6 +220,8 @@ def translate(
       cat article.md | dragoman translate --to ms --format markdown > article.ms.md
       dragoman translate article.ms.txt --from ms --to fa      # pivots through English
       dragoman translate article.txt --from auto --to fa --install-missing
+      dragoman translate desk/ -r --include '*.docx' --to fa -o out/
+      dragoman translate archive.jsonl --field title,text --to ms
     """
     from dragoman.errors import LanguageError
     from dragoman.languages import validate_code
@@ -269,8 +278,15 @@ def translate(
     from dragoman.cache import TranslationMemory
     from dragoman.pipeline.run import InputDoc, TranslateJob, translate_job
 
+    from dragoman.pipeline.folders import expand_inputs
+
+    if include and not recursive:
+        raise click.BadParameter("--include selects files of folders walked with -r; add -r", param_hint="'--include'")
+    walked = expand_inputs(list(files), recursive, include, outdir)
+    if files and not walked.files:
+        raise click.UsageError("no file to translate in the folders given (check --include)")
     job = TranslateJob(
-        inputs=list(files),
+        inputs=walked.files,
         source=source,
         targets=target_list,
         stdin_text=stdin_text,
@@ -280,6 +296,7 @@ def translate(
         use_memory=not no_memory,
         digits=digits,
         include_drafts=use_drafts,
+        subdirs=walked.subdirs,
         format_options={
             "line_length": cue_width,
             "lines": cue_lines,

@@ -8,7 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from dragoman.errors import DragomanError, InputError
-from dragoman.formats.base import ContainerDocument, Document, InlineMark, Segment, SegmentOutput
+from dragoman.formats.base import (
+    ContainerDocument,
+    Document,
+    InlineMark,
+    Segment,
+    SegmentOutput,
+)
 
 __all__ = ["BINARY_FORMATS", "FORMATS", "ContainerDocument", "Document", "FormatError", "InlineMark",
            "Segment", "SegmentOutput", "format_for_path", "is_binary", "normalise_format", "parse",
@@ -25,22 +31,26 @@ FORMATS: dict[str, str] = {
     "srt": "dragoman.formats.subtitles:parse_srt",
     "vtt": "dragoman.formats.subtitles:parse_vtt",
     "jsonl": "dragoman.formats.jsonl:parse_jsonl",
+    "xliff": "dragoman.formats.xliff:parse_xliff",
+    "odt": "dragoman.formats.odt:parse_odt",
 }
 # Text formats whose parser also takes (name=..., **options): errors point at the file, and the
 # options of FORMAT_OPTIONS reach them (subtitle line limits, JSON-lines fields).
-_TAKES_NAME = frozenset({"srt", "vtt", "jsonl"})
+_TAKES_NAME = frozenset({"srt", "vtt", "jsonl", "xliff"})
 FORMAT_OPTIONS: dict[str, frozenset[str]] = {
     "srt": frozenset({"line_length", "lines"}),
     "vtt": frozenset({"line_length", "lines"}),
     "jsonl": frozenset({"fields"}),
 }
 # Formats read as bytes (zip containers): never decoded as text, never sniffed as binary.
-BINARY_FORMATS: frozenset[str] = frozenset({"docx"})
+BINARY_FORMATS: frozenset[str] = frozenset({"docx", "odt"})
 _ALIASES = {"text": "txt", "plain": "txt", "md": "markdown", "htm": "html", "webvtt": "vtt",
-            "subrip": "srt", "ndjson": "jsonl", "jsonlines": "jsonl"}
+            "subrip": "srt", "ndjson": "jsonl", "jsonlines": "jsonl",
+            "xlf": "xliff"}
 _EXTENSIONS = {".txt": "txt", ".text": "txt", ".md": "markdown", ".markdown": "markdown",
                ".html": "html", ".htm": "html", ".docx": "docx",
-               ".srt": "srt", ".vtt": "vtt", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+               ".srt": "srt", ".vtt": "vtt", ".jsonl": "jsonl", ".ndjson": "jsonl",
+               ".xlf": "xliff", ".xliff": "xliff", ".odt": "odt"}
 
 
 class FormatError(DragomanError):

@@ -51,6 +51,9 @@ class SegmentOutput:
 
     text: str
     mark_spans: list[Span | None] | None = None
+    # Glossary problems left in this translation, one line each (formats that carry review state, such
+    # as XLIFF, mark the unit for review and attach them as notes); empty when all terms were enforced.
+    findings: list[str] = field(default_factory=list)
 
 
 @dataclass

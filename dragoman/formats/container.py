@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import io
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from dragoman.errors import InputError
@@ -76,7 +76,8 @@ class Container:
         return out.getvalue()
 
 
-def parse_xml(data: bytes, name: str, member: str, fix: str) -> Any:
+def parse_xml(data: bytes, name: str, member: str | None, fix: str) -> Any:
+    """``data`` as an lxml tree; InputError naming the file (and ``member``, a zip part) if refused."""
     from lxml import etree
 
     # No DTD loading, no entity expansion, no network: XXE and billion laughs cannot happen; a DTD at
@@ -87,12 +88,12 @@ def parse_xml(data: bytes, name: str, member: str, fix: str) -> Any:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as err:
         line = err.position[0] if err.position else None
-        raise InputError(f"part {member} is not well-formed XML ({err.msg})", name, line,
-                         hint=fix) from None
+        where = f"part {member} is" if member else "is"
+        raise InputError(f"{where} not well-formed XML ({err.msg})", name, line, hint=fix) from None
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None:
-        raise InputError(f"part {member} declares a DTD (entities are refused: XML external entity risk)",
-                         name, hint=fix)
+        where = f"part {member} declares" if member else "declares"
+        raise InputError(f"{where} a DTD (entities are refused: XML external entity risk)", name, hint=fix)
     return root
 
 
@@ -107,3 +108,44 @@ def serialize_xml(root: Any, original: bytes) -> bytes:
             head = original[end:end + 8]
             return original[:end] + head[:len(head) - len(head.lstrip())] + body
     return body
+
+
+def append_text(parent: Any, text: str) -> None:
+    """Text after ``parent``'s last child (its tail), or its text when it has no child."""
+    if len(parent):
+        parent[-1].tail = (parent[-1].tail or "") + text
+    else:
+        parent.text = (parent.text or "") + text
+
+
+def fill_element(element: Any, pieces: Sequence[Any], wrappers: Sequence[Any], copy_atoms: bool) -> None:
+    """Make ``pieces`` (formats/blocks.Piece) the content of ``element``, a text/tail model (XLIFF, ODF).
+
+    Wrapper pieces are rebuilt as shallow copies of ``wrappers[i]``, nested as the pieces say; an atom's
+    payload is an element, appended as it is (moved) or, with ``copy_atoms``, as a copy.
+    """
+    import copy as copy_module
+
+    for child in list(element):
+        element.remove(child)
+    element.text = None
+    stack: list[tuple[int, Any]] = []
+    for piece in pieces:
+        chain = piece.wrappers
+        depth = 0
+        while depth < len(stack) and depth < len(chain) and stack[depth][0] == chain[depth]:
+            depth += 1
+        del stack[depth:]
+        parent = stack[-1][1] if stack else element
+        for wrapper in chain[depth:]:
+            source = wrappers[wrapper]
+            child = source.makeelement(source.tag, dict(source.attrib))
+            parent.append(child)
+            stack.append((wrapper, child))
+            parent = child
+        if piece.style < 0:
+            atom = copy_module.deepcopy(piece.atom) if copy_atoms else piece.atom
+            atom.tail = None
+            parent.append(atom)
+        else:
+            append_text(parent, piece.text)

@@ -79,6 +79,7 @@ class TranslateJob:
     digits: str = "keep"  # keep | native | latin (dragoman.digits.DIGIT_MODES)
     include_drafts: bool = False  # enforce draft glossary entries too (`--use-drafts`)
     format_options: dict[str, Any] = field(default_factory=dict)  # formats.FORMAT_OPTIONS (cue width, fields)
+    subdirs: dict[str, Path] = field(default_factory=dict)  # walked input -> its folder under outdir (-r)
 
 
 # -- reading ------------------------------------------------------------------------------------
@@ -294,7 +295,8 @@ def run(
                 except DragomanError as err:
                     errors.append(str(err))
                     continue
-            path = output_path(doc, target, job.outdir) if doc.path is not None else None
+            outdir = job.outdir / job.subdirs[doc.name] if job.outdir and doc.name in job.subdirs else job.outdir
+            path = output_path(doc, target, outdir) if doc.path is not None else None
             if path is not None:
                 previous = planned_paths.get(path)
                 if previous is not None:
@@ -388,7 +390,11 @@ def _segment_output(value: Any, segment: Any) -> Any:
             spans.append(None)
         else:
             spans.append(next(kept_spans if not mark.translate else mark_spans, None))
-    return SegmentOutput(value.text, spans)
+    findings = [
+        f"glossary {o.entry_id}: {o.status} ({o.source_text or o.found!s} -> {o.required or 'not ' + str(o.found)})"
+        for o in getattr(value, "violations", [])
+    ]
+    return SegmentOutput(value.text, spans, findings)
 
 
 def segment_offsets(doc: InputDoc) -> list[int]:

@@ -103,3 +103,87 @@ def all_docx_text(data: bytes) -> str:
             root = etree.fromstring(content)
             texts.extend(t.text or "" for t in root.iter(f"{{{W}}}t"))
     return "\n".join(texts)
+
+
+def news_odt() -> bytes:
+    """An ODT written by odfpy: a heading, a paragraph with a bold span and a link, a table, a footnote, a text
+    box, and a header and footer on the master page."""
+    from odf.draw import Frame, TextBox
+    from odf.opendocument import OpenDocumentText
+    from odf.style import (
+        Footer as StyleFooter,
+    )
+    from odf.style import (
+        FooterStyle,
+        HeaderStyle,
+        MasterPage,
+        PageLayout,
+        ParagraphProperties,
+        Style,
+        TextProperties,
+    )
+    from odf.style import (
+        Header as StyleHeader,
+    )
+    from odf.table import Table, TableCell, TableColumn, TableRow
+    from odf.text import A, H, Note, NoteBody, NoteCitation, P, Span
+
+    document = OpenDocumentText()
+    bold = Style(name="Bold", family="text")
+    bold.addElement(TextProperties(fontweight="bold"))
+    document.automaticstyles.addElement(bold)
+    standard = Style(name="Standard", family="paragraph")
+    standard.addElement(ParagraphProperties())
+    standard.addElement(TextProperties(language="en", country="GB"))
+    document.styles.addElement(standard)
+    layout = PageLayout(name="Layout")
+    layout.addElement(HeaderStyle())
+    layout.addElement(FooterStyle())
+    document.automaticstyles.addElement(layout)
+    master = MasterPage(name="Standard", pagelayoutname=layout)
+    header = StyleHeader()
+    header.addElement(P(text="Daily news."))
+    footer = StyleFooter()
+    footer.addElement(P(text="Printed on Monday."))
+    master.addElement(header)
+    master.addElement(footer)
+    document.masterstyles.addElement(master)
+
+    document.text.addElement(H(outlinelevel=1, text="Talks in the capital"))
+    paragraph = P(stylename=standard, text="The ")
+    paragraph.addElement(Span(stylename=bold, text="new government"))
+    paragraph.addText(" discussed the difficult talks. It met reporters on Monday.")
+    document.text.addElement(paragraph)
+    link = P(text="Read the ")
+    link.addElement(A(href="https://example.org/report", text="full report"))
+    link.addText(" online.")
+    document.text.addElement(link)
+    table = Table(name="People")
+    table.addElement(TableColumn(numbercolumnsrepeated=2))
+    for texts in (("Name", "Role"), ("Anwar Ibrahim", "Prime minister")):
+        row = TableRow()
+        for text in texts:
+            cell = TableCell()
+            cell.addElement(P(text=text))
+            row.addElement(cell)
+        table.addElement(row)
+    document.text.addElement(table)
+    noted = P(text="A sentence with a note.")
+    note = Note(id="ftn1", noteclass="footnote")
+    note.addElement(NoteCitation(text="1"))
+    body = NoteBody()
+    body.addElement(P(text="The footnote says more."))
+    note.addElement(body)
+    noted.addElement(note)
+    document.text.addElement(noted)
+    holder = P()
+    frame = Frame(width="5cm", height="2cm", anchortype="paragraph")
+    box = TextBox()
+    box.addElement(P(text="The box holds a quote."))
+    frame.addElement(box)
+    holder.addElement(frame)
+    document.text.addElement(holder)
+    document.text.addElement(P(text="Last line of the story."))
+    buffer = io.BytesIO()
+    document.write(buffer)
+    return buffer.getvalue()

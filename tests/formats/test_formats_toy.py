@@ -107,3 +107,52 @@ def test_glossary_is_enforced_in_json_lines_fields(tmp_path: Path) -> None:
     assert out == [{"id": 7, "text": ENFORCED, "body": SENTENCE}, {"id": 8, "text": ENFORCED}]
     summary = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["summary"]
     assert summary["applied"] == 4 and summary["violations"] == 0
+
+
+def test_xliff_targets_are_translated_and_reviewed_per_glossary_outcome(tmp_path: Path) -> None:
+    from lxml import etree
+
+    packages.install_file(TOY_PACKAGE)
+    (tmp_path / "desk.yaml").write_text(GLOSSARY, encoding="utf-8")
+    (tmp_path / "job.xlf").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"><file original="a" source-language="en" '
+        'datatype="plaintext"><body>'
+        f'<trans-unit id="1"><source>The new <g id="1">government</g> discussed the difficult talks.</source></trans-unit>'
+        '</body></file></xliff>\n', encoding="utf-8")
+    ok = CliRunner().invoke(cli, ["translate", str(tmp_path / "job.xlf"), "--to", "zz", "-g", str(tmp_path / "desk.yaml"),
+                                  "-o", str(tmp_path / "ok")])
+    assert ok.exit_code == 0, ok.output
+    root = etree.parse(str(tmp_path / "ok" / "job.zz.xlf")).getroot()
+    target = root.find(".//{urn:oasis:names:tc:xliff:document:1.2}target")
+    assert target.get("state") == "translated"
+    assert "".join(target.itertext()) == ENFORCED
+    assert target.find("{urn:oasis:names:tc:xliff:document:1.2}g").text == "Pentadbiran"
+
+
+def test_glossary_term_of_a_bold_span_is_bold_in_odt(tmp_path: Path) -> None:
+    from odf.opendocument import OpenDocumentText
+    from odf.style import Style, TextProperties
+    from odf.text import P, Span
+
+    packages.install_file(TOY_PACKAGE)
+    document = OpenDocumentText()
+    bold = Style(name="Bold", family="text")
+    bold.addElement(TextProperties(fontweight="bold"))
+    document.automaticstyles.addElement(bold)
+    paragraph = P(text="The new ")
+    paragraph.addElement(Span(stylename=bold, text="government"))
+    paragraph.addText(" discussed the difficult talks.")
+    document.text.addElement(paragraph)
+    document.save(str(tmp_path / "story.odt"))
+    (tmp_path / "desk.yaml").write_text(GLOSSARY, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["translate", str(tmp_path / "story.odt"), "--to", "zz", "-g", str(tmp_path / "desk.yaml")])
+    assert result.exit_code == 0, result.output
+    from odf import teletype
+    from odf.opendocument import load
+    from odf.text import P as Paragraph
+    from odf.text import Span as TextSpan
+
+    out = load(str(tmp_path / "story.zz.odt"))
+    assert [teletype.extractText(p) for p in out.text.getElementsByType(Paragraph)] == [ENFORCED]
+    assert [teletype.extractText(s) for s in out.text.getElementsByType(TextSpan)] == ["Pentadbiran"]

@@ -14,7 +14,7 @@ import pytest
 
 from dragoman.formats import parse
 from formats.conftest import reverse_upper
-from formats.office import news_docx
+from formats.office import news_docx, news_odt
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
@@ -36,11 +36,11 @@ def _to_text(path: Path, tmp_path: Path) -> str:
     return converted.read_text(encoding="utf-8-sig")
 
 
-@pytest.mark.parametrize("target", ["ms", "fa"])
-def test_translated_docx_opens_in_libreoffice_with_every_paragraph(tmp_path: Path, target: str) -> None:
-    document = parse(news_docx(), "docx", "en", "story.docx")
+@pytest.mark.parametrize(("fmt", "target"), [("docx", "ms"), ("docx", "fa"), ("odt", "fa")])
+def test_translated_office_file_opens_in_libreoffice_with_every_paragraph(tmp_path: Path, fmt: str, target: str) -> None:
+    document = parse(news_docx() if fmt == "docx" else news_odt(), fmt, "en", f"story.{fmt}")
     outputs = [reverse_upper(s) for s in document.segments]
-    path = tmp_path / f"story.{target}.docx"
+    path = tmp_path / f"story.{target}.{fmt}"
     path.write_bytes(document.render_bytes(outputs, target))
     lines = [line.strip() for line in _to_text(path, tmp_path).splitlines()]
     # Body paragraphs and table cells are in LibreOffice's text export (headers, notes and boxes are not).

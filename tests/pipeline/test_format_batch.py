@@ -81,3 +81,71 @@ def test_engine_calls_do_not_grow_with_runs_or_paragraphs(tmp_path: Path) -> Non
         "President Pezeshkian met Prime Minister Anwar Ibrahim in Kuala Lumpur.\n", encoding="utf-8")
     markdown = run(TranslateJob(inputs=[md], source="en", targets=["ms"], use_memory=False), TaggingEngine([("en", "ms")]))
     assert calls == [markdown.stats.engine_calls] * 2 and calls[0] <= 2
+
+
+def test_xliff_unit_with_an_unenforced_term_needs_review_with_the_finding_as_note(tmp_path: Path) -> None:
+    from fake_engine import FakeEngine, Fault
+    from lxml import etree
+
+    from dragoman.glossary.layers import load_glossaries
+
+    glossary_file = tmp_path / "g.yaml"
+    glossary_file.write_text(
+        "version: 1\nlanguages: [en, zz]\nentries:\n  - id: gov\n    terms:\n      en: government\n"
+        "      zz: {term: pemerintah, forbidden: [rejim]}\n", encoding="utf-8")
+    job_file = tmp_path / "job.xlf"
+    job_file.write_text(
+        '<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"><file original="a" source-language="en" '
+        'datatype="plaintext"><body><trans-unit id="1"><source>The new government met.</source></trans-unit>'
+        '<trans-unit id="2"><source>The house.</source></trans-unit></body></file></xliff>', encoding="utf-8")
+    engine = FakeEngine(faults=[Fault("paraphrase", "government", to="pentadbiran", alone=False), Fault("drop", "#1")],
+                        attention=False)
+    glossary = load_glossaries([glossary_file], source="en", target="zz")
+    result = run(TranslateJob(inputs=[job_file], source="en", targets=["zz"], glossary=glossary, use_memory=False), engine)
+    assert result.errors == []
+    ns = {"x": "urn:oasis:names:tc:xliff:document:1.2"}
+    units = etree.parse(str(tmp_path / "job.zz.xlf")).getroot().findall(".//x:trans-unit", ns)
+    assert [u.find("x:target", ns).get("state") for u in units] == ["needs-review-translation", "translated"]
+    notes = [n.text for n in units[0].findall("x:note", ns)]
+    assert len(notes) == 1 and notes[0].startswith("glossary gov: violated (government -> pemerintah)")
+    assert units[1].findall("x:note", ns) == []
+
+
+# -- folders ----------------------------------------------------------------------------------
+
+
+def test_folder_walk_mirrors_the_tree_under_the_output_folder(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from dragoman.cli import cli
+    from dragoman.commands import translate_cmd
+
+    desk = tmp_path / "desk"
+    (desk / "world" / "asia").mkdir(parents=True)
+    (desk / ".git").mkdir()
+    (desk / "a.txt").write_text("Hello there.\n", encoding="utf-8")
+    (desk / "world" / "b.md").write_text("# Title\n", encoding="utf-8")
+    (desk / "world" / "asia" / "c.docx").write_bytes(_story_docx(1))
+    (desk / "world" / "photo.jpg").write_bytes(b"\xff\xd8\xff")
+    (desk / ".git" / "x.txt").write_text("Hidden.\n", encoding="utf-8")
+    engine = TaggingEngine([("en", "ms")])
+    import pytest
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(translate_cmd, "_engine", lambda *args, **kwargs: engine)
+        out = tmp_path / "out"
+        result = CliRunner().invoke(cli, ["translate", str(desk), "-r", "--to", "ms", "-o", str(out), "-q", "--no-memory"])
+        assert result.exit_code == 0, result.output
+        written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+        assert written == ["a.ms.txt", "world/asia/c.ms.docx", "world/b.ms.md"]
+        assert (out / "a.ms.txt").read_text(encoding="utf-8") == "ms:Hello there.\n"
+        assert len(engine.calls) <= 2  # every file of the tree in the same batch
+
+        only = tmp_path / "only"
+        docx_only = CliRunner().invoke(cli, ["translate", str(desk), "-r", "--include", "*.docx", "--to", "ms",
+                                             "-o", str(only), "-q", "--no-memory"])
+        assert docx_only.exit_code == 0, docx_only.output
+        assert [p.relative_to(only).as_posix() for p in only.rglob("*") if p.is_file()] == ["world/asia/c.ms.docx"]
+
+        no_r = CliRunner().invoke(cli, ["translate", str(desk), "--to", "ms", "-q"])
+        assert no_r.exit_code == 1 and f"{desk}: is a directory, not a file" in no_r.output
