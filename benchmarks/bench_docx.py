@@ -5,7 +5,7 @@
 
 The DOCX is generated with python-docx from the NTREX English sentences: paragraphs of four sentences, every
 paragraph with a bold name, an italic word and a hyperlink cut across runs, a table every few pages, a header
-and a footer (~25 sentences a page). The plain text file holds the same paragraphs, one a line, so both
+and a footer (~25 sentences a page). The plain text file holds the same paragraphs, one a line with blank lines between, so both
 documents give the engine the same sentences. Both are translated in one process with one engine (model
 loaded and warmed up before the clock starts), without the translation memory, alternately, ``--repeats``
 times each; the best time of each is compared. Target: DOCX within 10 % of plain text (ratio <= 1.10).
@@ -62,7 +62,8 @@ def write_txt(path: Path, paras: list[list[str]], pages: int) -> None:
         lines.append(" ".join(sentences))
         if index % 40 == 39:
             lines.extend(["Table cell.", "Another cell."])
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # Blank lines between paragraphs: a line ending in a comma would otherwise run on into the next one.
+    path.write_text("\n\n".join(lines) + "\n", encoding="utf-8")
 
 
 def main() -> None:

@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "glossary": "dragoman.commands.glossary_cmd:glossary",
     "models": "dragoman.commands.models_cmd:models",
     "cache": "dragoman.commands.cache_cmd:cache",
+    "xliff": "dragoman.commands.xliff_cmd:xliff",
 }
 
 SHORT_HELP: dict[str, str] = {
@@ -28,6 +29,7 @@ SHORT_HELP: dict[str, str] = {
     "glossary": "Create, edit, lint, import and export glossaries.",
     "models": "List, find, install and remove translation models.",
     "cache": "Inspect or clear the translation memory.",
+    "xliff": "Hand documents to a translator as XLIFF and merge the translations back.",
 }
 
 

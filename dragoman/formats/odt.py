@@ -39,6 +39,7 @@ _PARAGRAPHS = {f"{{{TEXT_NS}}}p", f"{{{TEXT_NS}}}h"}
 _WRAPPERS = {f"{{{TEXT_NS}}}span": "span", f"{{{TEXT_NS}}}a": "a"}
 _BREAKS = {f"{{{TEXT_NS}}}tab", f"{{{TEXT_NS}}}line-break"}
 _SPACE = f"{{{TEXT_NS}}}s"
+_LEFT_ALONE = {f"{{{OFFICE_NS}}}annotation", f"{{{TEXT_NS}}}tracked-changes"}
 
 
 def _kind(paragraph: Any, part: str) -> str:
@@ -93,7 +94,9 @@ def _blocks(root: Any, part: str) -> list[Block]:
         scope = root.find(f"{{{OFFICE_NS}}}body")
         if scope is None:
             return []
-    return [_extract(element, part) for element in scope.iter(*_PARAGRAPHS)]
+    # Comments (office:annotation) and the tracked-changes region (deleted text) are left as they are.
+    return [_extract(element, part) for element in scope.iter(*_PARAGRAPHS)
+            if not any(a.tag in _LEFT_ALONE for a in element.iterancestors())]
 
 
 def _set_languages(root: Any, target: str) -> None:

@@ -164,3 +164,16 @@ def test_broken_files_are_refused_in_one_line(make: object, message: str | None)
         parse(data, "docx", "en", "story.docx")
     text = str(err.value)
     assert text.startswith("story.docx") and message in text and "\n" not in text
+
+
+def test_comments_are_left_as_they_are() -> None:
+    document = docx.Document()
+    paragraph = document.add_paragraph("The talks ended.")
+    document.add_comment(paragraph.runs, text="Check this figure.", author="Desk")
+    data = docx_bytes(document)
+    parsed = parse(data, "docx", "en", "a.docx")
+    assert [s.text for s in parsed.segments] == ["The talks ended."]
+    out = parsed.render_bytes([reverse_upper(s) for s in parsed.segments], "ms")
+    assert members(out)["word/comments.xml"] == members(data)["word/comments.xml"]
+    body = members(out)["word/document.xml"].decode("utf-8")
+    assert "ENDED. TALKS THE" in body and "commentRangeStart" in body and "commentReference" in body

@@ -114,3 +114,22 @@ def test_broken_odt_is_one_line(data: bytes | None, message: str) -> None:
     with pytest.raises(InputError) as err:
         parse(data, "odt", "en", "story.odt")
     assert str(err.value).startswith(message)
+
+
+def test_comments_are_left_as_they_are() -> None:
+    from odf.office import Annotation
+    from odf.opendocument import OpenDocumentText
+    from odf.text import P
+
+    document = OpenDocumentText()
+    paragraph = P(text="The talks ended.")
+    comment = Annotation()
+    comment.addElement(P(text="Check this figure."))
+    paragraph.addElement(comment)
+    document.text.addElement(paragraph)
+    buffer = io.BytesIO()
+    document.write(buffer)
+    parsed = parse(buffer.getvalue(), "odt", "en", "a.odt")
+    assert [s.text for s in parsed.segments] == ["The talks ended."]
+    out = members(parsed.render_bytes([reverse_upper(s) for s in parsed.segments], "ms"))["content.xml"].decode()
+    assert "Check this figure." in out and "ENDED. TALKS THE" in out
