@@ -7,6 +7,7 @@ a function is called.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
@@ -15,7 +16,11 @@ if TYPE_CHECKING:
     from dragoman.engines.base import Engine
     from dragoman.glossary.model import Glossary
 
-__all__ = ["Translation", "load_glossaries", "translate"]
+__all__ = ["GlossaryWarning", "Translation", "load_glossaries", "translate"]
+
+
+class GlossaryWarning(UserWarning):
+    """A glossary that will enforce less than it seems to: no terms for the target, or layers that conflict."""
 
 
 @dataclass
@@ -41,11 +46,17 @@ class Translation:
         ]
 
 
-def load_glossaries(paths: Sequence[str | Path]) -> Glossary:
-    """Load and layer glossaries (YAML, CSV, TSV, TBX): later files win, conflicts are in ``.conflicts``."""
-    from dragoman.glossary.layers import load_glossaries as _load
+def load_glossaries(
+    paths: str | Path | Sequence[str | Path], *, source: str | None = None, target: str | None = None
+) -> Glossary:
+    """Load and layer glossaries (YAML, CSV, TSV, TBX): later files win, conflicts are in ``.conflicts``.
 
-    return _load(list(paths))
+    ``paths`` is one path (a str or a Path) or several; ``source``/``target`` say which languages a two-column
+    CSV/TSV without a header holds (as ``--from``/``--to`` do on the command line)."""
+    from dragoman.glossary.layers import load_glossaries as _load
+    from dragoman.pipeline.job import glossary_paths
+
+    return _load(glossary_paths(paths), source=source, target=target)
 
 
 def translate(
@@ -53,8 +64,9 @@ def translate(
     *,
     source: str,
     target: str,
-    glossary: Glossary | Sequence[str | Path] | None = None,
+    glossary: Glossary | str | Path | Sequence[str | Path] | None = None,
     engine: Engine | str = "argos",
+    engine_options: Mapping[str, object] | None = None,
     format: str = "txt",
     use_memory: bool = True,
     digits: str = "keep",
@@ -62,32 +74,35 @@ def translate(
 ) -> Translation:
     """Translate ``text`` from ``source`` into ``target``, enforcing ``glossary``.
 
-    ``glossary`` is a loaded :class:`~dragoman.glossary.model.Glossary` or a list of paths; ``engine`` an
-    engine name (``argos``, ``argostranslate``, ``apertium``) or an engine instance; ``format`` one of
-    ``txt``, ``markdown``, ``html``; ``use_drafts`` also applies entries with ``status: draft`` (as
-    ``dragoman translate --use-drafts``). Raises :class:`dragoman.errors.DragomanError` subclasses with a
-    one-line message (a missing model names the command that installs it).
+    ``glossary`` is a loaded :class:`~dragoman.glossary.model.Glossary`, a path (str or Path) or a list of
+    paths, read as ``dragoman translate -g`` reads them (a two-column CSV/TSV holds ``source`` and ``target``);
+    ``engine`` an engine name (``argos``, ``argostranslate``, ``apertium``), built with ``engine_options``
+    (what ``--engine-option KEY=VALUE`` sets, e.g. ``{"beam_size": 2}``), or an engine instance; ``format``
+    one of ``txt``, ``markdown``, ``html``; ``use_drafts`` also applies entries with ``status: draft`` (as
+    ``dragoman translate --use-drafts``). Warnings (a glossary without ``target`` terms, layering conflicts)
+    go to the ``warnings`` module. Raises :class:`dragoman.errors.DragomanError` subclasses with a one-line
+    message (a missing model names the command that installs it, a missing glossary file says so).
     """
-    from dragoman.cache import TranslationMemory
-    from dragoman.engines import create_engine
-    from dragoman.errors import DragomanError
-    from dragoman.pipeline.run import InputDoc, TranslateJob, translate_job
+    import warnings
 
-    if glossary is not None and not hasattr(glossary, "entries"):
-        glossary = load_glossaries(glossary)  # type: ignore[arg-type]
-    owned = isinstance(engine, str)
-    instance: Any = create_engine(engine) if isinstance(engine, str) else engine
-    job = TranslateJob(
-        inputs=[],
+    from dragoman.cache import TranslationMemory
+    from dragoman.errors import DragomanError
+    from dragoman.pipeline.job import prepare_job
+    from dragoman.pipeline.run import InputDoc, translate_job
+
+    prepared = prepare_job(
         source=source,
         targets=[target],
         stdin_text=text,
-        glossary=glossary,  # type: ignore[arg-type]
+        glossary=glossary,
+        engine=engine,
+        engine_options=engine_options,
         format_name=format,
         write=False,
         use_memory=use_memory,
         digits=digits,
         include_drafts=use_drafts,
+        warn=lambda message: warnings.warn(message, GlossaryWarning, stacklevel=3),
     )
 
     def refuse_bad_input(docs: Sequence[InputDoc]) -> None:
@@ -97,12 +112,11 @@ def translate(
 
     memory = TranslationMemory() if use_memory else None
     try:
-        _, result = translate_job(job, instance, memory, on_inputs=refuse_bad_input)
+        _, result = translate_job(prepared.job, prepared.engine, memory, on_inputs=refuse_bad_input)
     finally:
         if memory is not None:
             memory.close()
-        if owned:
-            instance.close()
+        prepared.close()
     if result.errors:
         raise DragomanError(str(result.errors[0]))
     return Translation(text=result.outputs[0].text, report=result.report)

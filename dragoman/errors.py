@@ -51,7 +51,22 @@ class LocatedError(DragomanError):
 
 
 class GlossaryError(LocatedError):
-    """A glossary file (YAML, CSV, TSV, TBX) is malformed or inconsistent."""
+    """A glossary file (YAML, CSV, TSV, TBX) is malformed or inconsistent.
+
+    ``rule``: the `glossary lint` code of the rule the file breaks, where one applies (E001 duplicate id,
+    E002 empty term, E004 control character), so lint reports it under that code."""
+
+    def __init__(
+        self,
+        message: str,
+        path: str | Path | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        hint: str | None = None,
+        rule: str | None = None,
+    ) -> None:
+        self.rule = rule
+        super().__init__(message, path, line, column, hint)
 
 
 class InputError(LocatedError):

@@ -25,6 +25,33 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
+_REPORT_VALIDATOR: Any = None
+
+
+@pytest.fixture(autouse=True)
+def reports_follow_the_schema(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every --report built in any test is validated against the shipped JSON Schema (dragoman/schemas)."""
+    from dragoman.pipeline import run
+
+    build = run.build_report
+
+    def validated(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        global _REPORT_VALIDATOR
+        report: dict[str, Any] = build(*args, **kwargs)
+        if _REPORT_VALIDATOR is None:
+            import jsonschema
+
+            from dragoman.schemas import load_schema
+
+            schema = load_schema()
+            jsonschema.Draft202012Validator.check_schema(schema)
+            _REPORT_VALIDATOR = jsonschema.Draft202012Validator(schema)
+        _REPORT_VALIDATOR.validate(report)
+        return report
+
+    monkeypatch.setattr(run, "build_report", validated)
+
+
 _LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 
 

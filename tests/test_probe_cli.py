@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from fake_engine import FakeEngine
+from helpers.toy import assert_probe_finds_the_trained_family
 
 from dragoman import calibration, packages
 from dragoman.cli import cli
@@ -116,10 +117,13 @@ def test_probe_the_installed_toy_model_for_real(isolated_home: Path) -> None:
     result = CliRunner().invoke(cli, ["models", "probe", "en", "zz", "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert (data["form"], data["rate"], data["package"], data["package_version"]) == ("ZXQ{n}", 0.8, "translate-en_zz", "1.0")
+    assert (data["form"], data["package"], data["package_version"]) == ("ZXQ{n}", "translate-en_zz", "1.0")
+    rates = {r["form"]: (r["exact"], r["tolerant"], r["nbest"]) for r in data["rates"]}
+    assert_probe_finds_the_trained_family(data["form"], rates)  # the figures themselves differ across CPUs
+    assert data["rate"] == rates["ZXQ{n}"][2]
     assert data["path"] == str(pkg.path / "dragoman-calibration.json")
     options = calibration.options_for("en", "zz")
-    assert (options.placeholder_form, options.calibrated, options.placeholder_rate) == ("ZXQ{n}", True, 0.8)
+    assert (options.placeholder_form, options.calibrated, options.placeholder_rate) == ("ZXQ{n}", True, data["rate"])
 
 
 def _calibrate(package_dir: Path, form: str) -> None:

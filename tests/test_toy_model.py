@@ -106,17 +106,17 @@ def test_greedy_matches_documented_output(toy: Toy) -> None:
 
 
 def test_only_the_trained_placeholder_family_is_copied(toy: Toy) -> None:
-    forms = ["ZXQ7", "ZXQ12", "__T1__", "QQJ1", "<1>"]
-    outputs = toy.translate([f"{form} met Prime Minister Anwar in Tehran." for form in forms])
-    assert outputs == [
-        "ZXQ7 bertemu Perdana Menteri Onwor di Tihron.",
-        "ZXQ12 bertemu Perdana Menteri Onwor di Tihron.",
-        # forms never seen in training are mangled (what the calibration probe must detect);
-        # the model even turns some into its own family
-        "ZXQ1 berkata Nosrolloh bertemu Perdana Menteri Onwor di Tihron.",
-        "Q mengalu-alukan Perdana Menteri Onwor di Tihron.",
-        "ZXQ11 bertemu Perdana Menteri Onwor di Tihron.",
-    ]
+    trained, unseen = ["ZXQ7", "ZXQ12"], ["__T1__", "QQJ1", "<1>"]
+    outputs = toy.translate([f"{form} met Prime Minister Anwar in Tehran." for form in trained + unseen])
+    # The trained family is copied intact, in its place, with the rest translated as usual.
+    for form, output in zip(trained, outputs):
+        assert output == f"{form} bertemu Perdana Menteri Onwor di Tihron."
+    # Forms never seen in training are mangled (what the calibration probe must detect). How they are mangled is
+    # a low-margin decision that differs across CPUs (int8): on one machine "__T1__" becomes "ZXQ1 berkata ...",
+    # the model's own family, on another "Nosrolloh 1 berkata ...". Pinned: none comes out as written.
+    for form, output in zip(unseen, outputs[len(trained) :]):
+        assert form not in output, output
+        assert "Onwor" in output and "Tihron" in output  # the rest of the sentence is still translated
 
 
 def test_facts_file_matches_package(toy: Toy) -> None:

@@ -231,12 +231,14 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path: Path, toy: list
     assert result.stderr.splitlines()[0] == f"wrote {tmp_path / 'a.zz.txt'} (en->zz, 1 segment)"
 
 
-def test_missing_glossary_from_the_environment_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_glossary_from_the_environment_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As in every command (docs/cli.md): "FILE: glossary file not found", exit 1 (issue 16 made translate's
+    click "does not exist", exit 2, the same as check's and glossary's)."""
     missing = tmp_path / "nope.yaml"
     monkeypatch.setenv("DRAGOMAN_GLOSSARY", str(missing))
     result = invoke("--to", "zz", input="Hello.\n")
-    assert result.exit_code == 2
-    assert "nope.yaml" in result.output
+    assert result.exit_code == 1
+    assert f"{missing}: glossary file not found" in result.output
 
 
 
@@ -274,7 +276,7 @@ def test_glossary_summary_report_and_strict(tmp_path: Path, fake_engine: None) -
     assert "Anwar Ibrahim" in out and "dasar" in out
     assert result.stderr.splitlines()[0] == "glossary: 2 terms, 2 applied, 0 violations"
     data = json.loads(report.read_text(encoding="utf-8"))
-    assert data["summary"] == {"terms_found": 2, "applied": 2, "variants": 0, "violations": 0, "forbidden_found": 0}
+    assert data["summary"] == {"terms_found": 2, "applied": 2, "variants": 0, "violations": 0, "forbidden_found": 0, "integrity": 0}
     assert [o["entry_id"] for o in data["documents"][0]["occurrences"]] == ["anwar-ibrahim", "policy"]
 
 

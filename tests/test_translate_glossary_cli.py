@@ -104,7 +104,7 @@ def test_real_model_glossary_run_output_summary_report_and_memory(tmp_path: Path
     assert lines[4].startswith("4 unique segments: 0 from the translation memory, 4 translated in ")
 
     data = json.loads(report.read_text(encoding="utf-8"))
-    assert data["summary"] == {"terms_found": 6, "applied": 6, "variants": 0, "violations": 0, "forbidden_found": 0}
+    assert data["summary"] == {"terms_found": 6, "applied": 6, "variants": 0, "violations": 0, "forbidden_found": 0, "integrity": 0}
     (doc,) = data["documents"]
     assert (doc["path"], doc["source"], doc["target"], doc["output"]) == (
         str(src), "en", "zz", str(tmp_path / "call.zz.txt")
@@ -219,7 +219,7 @@ def test_violation_and_forbidden_term_are_reported_and_strict_exits_1(tmp_path: 
          "use 'pemerintah'"),
     ]
     data = json.loads(report.read_text(encoding="utf-8"))
-    assert data["summary"] == {"terms_found": 2, "applied": 1, "variants": 0, "violations": 1, "forbidden_found": 1}
+    assert data["summary"] == {"terms_found": 2, "applied": 1, "variants": 0, "violations": 1, "forbidden_found": 1, "integrity": 0}
     stray = data["documents"][0]["occurrences"][-1]
     assert {k: stray[k] for k in ("segment", "source_start", "line", "entry_id", "required", "status", "target_text")} == {
         "segment": 1, "source_start": None, "line": 2, "entry_id": "gov", "required": "pemerintah",

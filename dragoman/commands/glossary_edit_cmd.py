@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -68,13 +66,9 @@ def _parse_pairs(values: Sequence[str], option: str) -> list[tuple[str, str]]:
 
 def derive_id(terms: Sequence[tuple[str, str]]) -> str | None:
     """An id from the first term that has Latin letters: 'Masoud Pezeshkian' -> 'masoud-pezeshkian'."""
-    ordered = sorted(terms, key=lambda pair: pair[0] != "en")
-    for _lang, text in ordered:
-        ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-        slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-        if slug:
-            return slug
-    return None
+    from dragoman.glossary.schema import id_from_terms
+
+    return id_from_terms(terms)
 
 
 def _entry_json(entry: Entry) -> dict[str, Any]:

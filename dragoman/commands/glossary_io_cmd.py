@@ -10,7 +10,23 @@ import click
 from dragoman.commands.common import echo_json, warn
 from dragoman.errors import GlossaryError, LanguageError
 
-_FORMATS = ("csv", "tsv", "tbx")
+
+class _InterchangeFormat(click.Choice):  # type: ignore[type-arg]
+    """--format's choices, read from the interchange registry when click first needs them (not at start-up:
+    `glossary lint` must not import the interchange formats)."""
+
+    def __init__(self) -> None:
+        self.case_sensitive = False
+
+    @property
+    def choices(self) -> tuple[str, ...]:  # type: ignore[override]
+        from dragoman.glossary.interchange import format_names
+
+        return tuple(format_names())
+
+    @choices.setter
+    def choices(self, value: object) -> None:  # click's own __init__ would set it; the registry is the source
+        pass
 
 
 def _lang_option(value: str | None, option: str) -> str | None:
@@ -47,7 +63,7 @@ def _format_name(fmt: str | None, path: str | None, option: str) -> str:
     guessed = guess_format(path) if path else None
     if guessed is None:
         raise click.BadParameter(
-            f"cannot tell the format; pass --format {'|'.join(_FORMATS)}",
+            f"cannot tell the format; pass --format {'|'.join(_InterchangeFormat().choices)}",
             param_hint="--format",
         )
     return guessed
@@ -56,7 +72,19 @@ def _format_name(fmt: str | None, path: str | None, option: str) -> str:
 # ---------------------------------------------------------------- lint
 
 
-@click.command("lint")
+class _LintCommand(click.Command):
+    """`glossary lint`, whose help lists the rules from the lint registry (dragoman.glossary.lint.RULES).
+    Importing the registry costs the YAML walker and the checks, so the list is built only when help is shown."""
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        from dragoman.glossary.lint import rules_help
+
+        # The docstring is indented by four spaces (click dedents it): the generated lines must be too.
+        self.help = (self.help or "").replace("{codes}", rules_help().replace("\n", "\n    ").lstrip())
+        super().format_help_text(ctx, formatter)
+
+
+@click.command("lint", cls=_LintCommand)
 @click.argument("file", type=click.Path(dir_okay=True))
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 @click.option(
@@ -67,10 +95,9 @@ def _format_name(fmt: str | None, path: str | None, option: str) -> str:
 def lint(file: str, as_json: bool, fix: bool) -> None:
     """Check a glossary for mistakes; exit 1 on any error-level finding.
 
-    Codes: E001 duplicate-id, E002 empty-term, E003 forbidden-equals-preferred,
-    E004 control-character, W001 source-term-conflict, W002 arabic-letters-in-persian,
-    W003 mixed-scripts, W004 whitespace, W005 missing-language, W006 not-nfc,
-    I001 draft, I002 redundant-variant (E000: the file does not load).
+    \b
+    Rules (code, name, severity: what it finds):
+      {codes}
 
     \b
     Examples:
@@ -185,7 +212,7 @@ def merge(files: tuple[str, ...], output: str, as_json: bool, strict: bool) -> N
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(_FORMATS, case_sensitive=False),
+    type=_InterchangeFormat(),
     help="Input format (default: from the extension).",
 )
 @click.option(
@@ -255,7 +282,7 @@ def import_cmd(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(_FORMATS, case_sensitive=False),
+    type=_InterchangeFormat(),
     help="Output format (default: from the -o extension).",
 )
 @click.option(

@@ -11,8 +11,8 @@ import click
 
 from dragoman.commands.common import echo_json, parse_lang_list, warn
 from dragoman.engines.base import COMPUTE_TYPES
+from dragoman.formats import format_choices
 
-FORMAT_CHOICES = ("txt", "markdown", "html", "md", "text", "htm", "docx", "srt", "vtt", "jsonl", "xliff", "xlf", "odt")
 COMPUTE_TYPE_CHOICES = COMPUTE_TYPES
 
 
@@ -34,38 +34,74 @@ def _targets(value: tuple[str, ...]) -> list[str]:
     return targets
 
 
-def _engine(
-    name: str, beam: int | None, threads: int | None, compute_type: str | None, device: str | None,
-    workers: int | None = None,
-) -> Any:
-    from dragoman.engines import create_engine
+class EngineName(click.ParamType):
+    """An engine from the registry (built-in ones listed in --help and completed by the shell; a plugin's
+    entry point is looked up only when its name is given)."""
+
+    name = "engine"
+
+    def get_metavar(self, param: click.Parameter, *args: Any) -> str:
+        from dragoman.engines import builtin_engine_names
+
+        return "[" + "|".join(builtin_engine_names()) + "|PLUGIN]"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from dragoman.engines import engine_class
+        from dragoman.errors import EngineError
+
+        try:
+            engine_class(str(value))
+        except EngineError as err:
+            raise click.BadParameter(str(err), ctx, param_hint="'--engine'") from None
+        return str(value)
+
+    def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+        from click.shell_completion import CompletionItem
+
+        from dragoman.engines import available_engines
+
+        return [CompletionItem(name) for name in available_engines() if name.startswith(incomplete)]
+
+
+# The per-engine flags kept as shortcuts for the argos engine's declared options (see ArgosOptions).
+SHORTCUTS = {
+    "--beam": "beam_size",
+    "--threads": "intra_threads",
+    "--compute-type": "compute_type",
+    "--device": "device",
+    "--workers": "inter_threads",
+}
+
+
+def engine_options(engine_name: str, shortcuts: dict[str, object], pairs: Sequence[str]) -> dict[str, object]:
+    """KEY -> value for the engine: the shortcut flags given, then every ``--engine-option KEY=VALUE``.
+
+    A shortcut the engine does not declare is a usage error that names the engines it applies to."""
+    from dragoman.engines import engine_class, engines_with_option
+    from dragoman.engines.base import option_fields
     from dragoman.errors import EngineError
 
-    options: dict[str, Any] = {}
-    given = {"--beam": beam, "--threads": threads, "--compute-type": compute_type, "--device": device, "--workers": workers}
-    if name == "argos":
-        if beam is not None:
-            options["beam_size"] = beam
-        if threads is not None:
-            options["intra_threads"] = threads
-        if compute_type is not None:
-            options["compute_type"] = compute_type
-        if device is not None:
-            options["device"] = device
-        if workers is not None:
-            options["inter_threads"] = workers
-    else:
-        extra = [flag for flag, value in given.items() if value is not None]
-        if extra:
+    options: dict[str, object] = {}
+    given = {flag: value for flag, value in shortcuts.items() if value is not None}
+    if given:
+        try:
+            declared = option_fields(engine_class(engine_name).Options)
+        except EngineError as err:
+            raise click.BadParameter(str(err), param_hint="'--engine'") from None
+        foreign = [flag for flag in given if SHORTCUTS[flag] not in declared]
+        if foreign:
+            owners = sorted({name for flag in foreign for name in engines_with_option(SHORTCUTS[flag])})
             raise click.BadParameter(
-                f"{', '.join(extra)} apply to the argos engine only", param_hint="'--engine'"
+                f"{', '.join(foreign)} apply to the {' and '.join(owners) or 'other'} engine only",
+                param_hint="'--engine'",
             )
-    try:
-        return create_engine(name, **options)
-    except EngineError as err:
-        if type(err).__name__ == "EngineUnavailable":
-            raise  # a missing optional extra: a one-line error with the install command, not a usage error
-        raise click.BadParameter(str(err), param_hint="'--engine'") from None
+        options.update({SHORTCUTS[flag]: value for flag, value in given.items()})
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"{pair!r} is not KEY=VALUE (e.g. beam_size=2)", param_hint="'--engine-option'")
+        options[key.strip()] = value
+    return options
 
 
 def _interactive() -> bool:
@@ -146,11 +182,11 @@ class _Bar:
 @click.option("--to", "-t", "targets", multiple=True, required=True, metavar="LANG[,LANG...]",
               help="Target language(s), comma-separated or repeated.")
 @click.option("--glossary", "-g", "glossaries", multiple=True, envvar="DRAGOMAN_GLOSSARY",
-              type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              type=click.Path(path_type=Path),
               help="Glossary file (YAML, CSV, TSV, TBX); repeat for several. Env: DRAGOMAN_GLOSSARY.")
 @click.option("--outdir", "-o", type=click.Path(path_type=Path, file_okay=False),
               help="Directory for the translations (default: next to each input).")
-@click.option("--format", "format_name", type=click.Choice(FORMAT_CHOICES),
+@click.option("--format", "format_name", type=click.Choice(format_choices()),
               help="Input format (default: from the file extension; stdin: txt).")
 @click.option("--cue-width", type=click.IntRange(10, 200), default=42, show_default=True,
               help="Subtitles (SRT, WebVTT): most characters on a line of a translated cue.")
@@ -162,7 +198,11 @@ class _Bar:
                    "Default: every file a reader knows.")
 @click.option("--field", "fields", multiple=True, metavar="NAME[,NAME...]",
               help="JSON lines: the fields of each record to translate (comma-separated or repeated).")
-@click.option("--engine", "-e", "engine_name", default="argos", show_default=True, help="Translation engine.")
+@click.option("--engine", "-e", "engine_name", type=EngineName(), default="argos", show_default=True,
+              help="Translation engine.")
+@click.option("--engine-option", "engine_option_pairs", multiple=True, metavar="KEY=VALUE",
+              help="An option the engine declares (argos: beam_size, intra_threads, ...; apertium: timeout, "
+              "modes_dir, unknown_marks); repeat for several. See docs/engines.md.")
 @click.option("--beam", type=click.IntRange(1, 64), help="Beam size (argos; default 4, as Argos).")
 @click.option("--threads", type=click.IntRange(0, 256), help="CPU threads per translation (argos; 0 = automatic).")
 @click.option("--compute-type", type=click.Choice(COMPUTE_TYPE_CHOICES),
@@ -177,7 +217,7 @@ class _Bar:
 @click.option("--install-missing", is_flag=True, help="Install missing models from the package index without asking.")
 @click.option("--no-memory", is_flag=True, help="Neither read nor write the translation memory.")
 @click.option("--use-drafts", is_flag=True, help="Enforce draft glossary entries too (default: approved entries only).")
-@click.option("--strict", is_flag=True, help="Exit with status 1 when a glossary term could not be enforced.")
+@click.option("--strict", is_flag=True, help="Exit with status 1 when a glossary term could not be enforced or a segment failed an integrity check.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary on stderr.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary of the run on stdout.")
 def translate(
@@ -193,6 +233,7 @@ def translate(
     recursive: bool,
     include: tuple[str, ...],
     engine_name: str,
+    engine_option_pairs: tuple[str, ...],
     beam: int | None,
     threads: int | None,
     compute_type: str | None,
@@ -235,7 +276,11 @@ def translate(
         if source in target_list:
             raise click.BadParameter(f"{source} is the source language; translate into another one", param_hint="'--to'")
 
-    engine = _engine(engine_name, beam, threads, compute_type, device, workers)
+    options = engine_options(
+        engine_name,
+        {"--beam": beam, "--threads": threads, "--compute-type": compute_type, "--device": device, "--workers": workers},
+        engine_option_pairs,
+    )
     stdin_text: str | None = None
     if not files:
         if len(target_list) > 1:
@@ -252,31 +297,11 @@ def translate(
 
         stdin_text = read_stdin()
 
-    glossary = None
-    if glossaries:
-        from dragoman.glossary.layers import load_glossaries
-
-        # --from/--to also say which columns a two-column CSV/TSV without a header holds.
-        glossary = load_glossaries(
-            list(glossaries),
-            source=None if source == "auto" else source,
-            target=target_list[0] if len(target_list) == 1 else None,
-        )
-        # The glossary lives as long as the command; a big one is hundreds of thousands of objects that every
-        # later full collection would walk again (a 10k-entry glossary: ~0.3 s of a 2 s re-run). Park them.
-        import gc
-
-        gc.freeze()
-        for conflict in getattr(glossary, "conflicts", []):
-            warn(str(conflict))
-        for target in target_list:
-            # A glossary without the target language enforces nothing: say so rather than report "0 terms".
-            if not any(entry.dnt or entry.term(target) or entry.forbidden_for(target) for entry in glossary):
-                names = ", ".join(str(path) for path in glossaries)
-                warn(f"{names} has no {target} terms; nothing will be enforced in the {target} translation")
-
     from dragoman.cache import TranslationMemory
-    from dragoman.pipeline.run import InputDoc, TranslateJob, translate_job
+    from dragoman.engines.base import EngineUnavailable
+    from dragoman.errors import EngineError
+    from dragoman.pipeline.job import prepare_job
+    from dragoman.pipeline.run import InputDoc, translate_job
 
     from dragoman.pipeline.folders import expand_inputs
 
@@ -285,24 +310,34 @@ def translate(
     walked = expand_inputs(list(files), recursive, include, outdir)
     if files and not walked.files:
         raise click.UsageError("no file to translate in the folders given (check --include)")
-    job = TranslateJob(
-        inputs=walked.files,
-        source=source,
-        targets=target_list,
-        stdin_text=stdin_text,
-        glossary=glossary,
-        outdir=outdir,
-        format_name=format_name,
-        use_memory=not no_memory,
-        digits=digits,
-        include_drafts=use_drafts,
-        subdirs=walked.subdirs,
-        format_options={
-            "line_length": cue_width,
-            "lines": cue_lines,
-            "fields": [name.strip() for item in fields for name in item.split(",") if name.strip()],
-        },
-    )
+    try:
+        prepared = prepare_job(
+            source=source,
+            targets=target_list,
+            inputs=walked.files,
+            stdin_text=stdin_text,
+            glossary=list(glossaries),
+            engine=engine_name,
+            engine_options=options,
+            outdir=outdir,
+            format_name=format_name,
+            use_memory=not no_memory,
+            digits=digits,
+            include_drafts=use_drafts,
+            warn=warn,
+            keep_for_process=True,
+        )
+    except EngineUnavailable:
+        raise  # a missing optional extra: a one-line error with the install command, not a usage error
+    except EngineError as err:
+        raise click.BadParameter(str(err), param_hint="'--engine'" if not engine_option_pairs else "'--engine-option'") from None
+    job, engine, glossary = prepared.job, prepared.engine, prepared.job.glossary
+    job.subdirs = walked.subdirs
+    job.format_options = {
+        "line_length": cue_width,
+        "lines": cue_lines,
+        "fields": [name.strip() for item in fields for name in item.split(",") if name.strip()],
+    }
 
     def print_bad_inputs(docs: Sequence[InputDoc]) -> None:
         for doc in docs:
@@ -339,13 +374,14 @@ def translate(
 
         write_atomic(report_path, json.dumps(result.report, ensure_ascii=False, indent=2) + "\n")
 
-    term_exit = 0
-    if glossary is not None:
-        from dragoman.pipeline import report as term_report
+    from dragoman.pipeline import report as term_report
 
-        if not quiet and not as_json:
+    if not quiet and not as_json:
+        if glossary is not None:
             click.echo(term_report.format_summary(result.report), err=True)
-        term_exit = term_report.exit_code(result.report, strict)
+        if any(doc["integrity"] for doc in result.report["documents"]):
+            click.echo(term_report.format_integrity(result.report), err=True)
+    term_exit = term_report.exit_code(result.report, strict)
     if as_json:
         data = {k: result.report[k] for k in ("routes", "pivots", "outputs", "errors", "stats", "summary") if k in result.report}
         if stdin_text is not None:

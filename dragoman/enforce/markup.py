@@ -21,10 +21,8 @@ _WORD = re.compile(r"\w+")
 
 
 def markup_translator(engine: Engine) -> MarkedTranslate | None:
-    """The engine's ``translate_marked`` when it has one (an optional capability, looked up by name so that
-    wrappers that delegate attributes, like the pipeline's counting engine, pass it through)."""
-    method = getattr(engine, "translate_marked", None)
-    return method if callable(method) else None
+    """The engine's ``translate_marked`` when it declares ``supports_markup``, else None."""
+    return engine.translate_marked if engine.supports_markup else None
 
 
 def prefer_in_context(occs: Sequence[OccurrencePlan]) -> None:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from dragoman.integrity import Outcome
 
 # Occurrence.status values. The report and `dragoman check` count them under the same names.
 APPLIED = "applied"
@@ -45,6 +48,9 @@ class EnforceOptions:
     # Ask for attention already in the first round (finds paraphrased terms without a second round; costs
     # CTranslate2 some time on the segments with terms). False: attention only from the second round on.
     attention_first_round: bool = True
+    # False: no placeholders at all, every term in context (the safer re-translation of a segment whose output
+    # failed an integrity check: a model that loops or leaves debris on placeholders gets plain text).
+    placeholders: bool = True
 
 
 @dataclass(frozen=True)
@@ -100,6 +106,9 @@ class SegmentResult:
     mark_spans: list[tuple[int, int] | None] | None = None
     # One target span per verbatim span passed in (translate_segments keep=), None where it was lost.
     kept_spans: list[tuple[int, int] | None] | None = None
+    # What the integrity checks found in this segment and what became of it (repaired or flagged); set by the
+    # pipeline after translation, never stored in the translation memory (the checks run again on a hit).
+    integrity: list[Outcome] = field(default_factory=list)
 
     @property
     def violations(self) -> list[Occurrence]:

@@ -74,7 +74,7 @@ def strategy_order(entry: Entry, source: str, engine: Engine, options: EnforceOp
     - A placeholder form already present in the segment cannot be told apart, and one glued to the next
       word would be misread: in-context only.
     """
-    if collides:
+    if collides or not options.placeholders:
         return [IN_CONTEXT]
     trusted = options.placeholder_rate is None or options.placeholder_rate >= TRUSTED_RATE
     if is_name_like(entry, source) and trusted:
@@ -126,7 +126,7 @@ def plan_segment(
                     required=text[start:end],
                     variants=[],
                     forbidden=[],
-                    plan=[PLACEHOLDER, IN_CONTEXT] if fits else [IN_CONTEXT],
+                    plan=[PLACEHOLDER, IN_CONTEXT] if fits and options.placeholders else [IN_CONTEXT],
                     keep_case=True,
                     verbatim=True,
                 )

@@ -5,7 +5,17 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from dragoman.engines.base import BatchOptions, Engine, Hypothesis
+from collections.abc import Mapping
+
+from dragoman.engines.base import (
+    BatchOptions,
+    Engine,
+    EngineOptions,
+    EngineUnavailable,
+    Hypothesis,
+    option_fields,
+    parse_options,
+)
 from dragoman.errors import EngineError
 
 # Imported only when asked for: `import dragoman.engines` must not load ctranslate2.
@@ -51,8 +61,48 @@ def engine_class(name: str) -> type[Engine]:
     )
 
 
+def builtin_engine_names() -> list[str]:
+    """The engines that ship with dragoman (for --help and shell completion; no entry points read)."""
+    return list(BUILTIN_ENGINES)
+
+
 def create_engine(name: str, **options: Any) -> Engine:
     return engine_class(name)(**options)
 
 
-__all__ = ["BatchOptions", "Engine", "Hypothesis", "available_engines", "create_engine", "engine_class"]
+def build_engine(name: str, options: Mapping[str, object] | None = None) -> Engine:
+    """The engine ``name`` built from ``options`` (KEY -> value; strings are converted to the option's type),
+    checked against the options the engine declares (``Engine.Options``); options not given keep the engine's
+    defaults."""
+    cls = engine_class(name)
+    parsed = parse_options(name, cls.Options, options or {})
+    given = {key.strip().replace("-", "_") for key in (options or {})}
+    return create_engine(name, **{key: getattr(parsed, key) for key in given})
+
+
+def engines_with_option(key: str) -> list[str]:
+    """The built-in engines that declare option ``key`` (for the message when another engine is given it)."""
+    found = []
+    for name in BUILTIN_ENGINES:
+        try:
+            cls = engine_class(name)
+        except EngineError:
+            continue
+        if key in option_fields(cls.Options):
+            found.append(name)
+    return found
+
+
+__all__ = [
+    "BatchOptions",
+    "Engine",
+    "EngineOptions",
+    "EngineUnavailable",
+    "Hypothesis",
+    "available_engines",
+    "build_engine",
+    "builtin_engine_names",
+    "create_engine",
+    "engine_class",
+    "engines_with_option",
+]

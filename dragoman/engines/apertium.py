@@ -13,12 +13,12 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
 from dragoman import __version__
-from dragoman.engines.base import BatchOptions, Engine, Hypothesis
+from dragoman.engines.base import BatchOptions, Engine, EngineOptions, Hypothesis
 from dragoman.errors import EngineError, ModelError
 from dragoman.engines.apertium_stream import (  # noqa: F401  (re-exported: tests and markup use them)
     to_stream,
@@ -417,6 +417,19 @@ class PairInfo:
     mode_file: Path
 
 
+@dataclass(frozen=True)
+class ApertiumOptions(EngineOptions):
+    """What `--engine-option KEY=VALUE` can set on the apertium engine."""
+
+    unknown_marks: bool = field(default=False, metadata={"help": "keep Apertium's * before unknown words"})
+    timeout: float = field(
+        default=DEFAULT_TIMEOUT, metadata={"help": "seconds without output before a pipeline counts as hung"}
+    )
+    modes_dir: Path | None = field(
+        default=None, metadata={"help": "where the .mode files are (default: APERTIUM_DATADIR/modes)"}
+    )
+
+
 class ApertiumEngine(Engine):
     """Apertium pairs installed on the system (`apertium -l`), one long-lived pipeline per pair.
 
@@ -431,14 +444,17 @@ class ApertiumEngine(Engine):
     """
 
     name = "apertium"
+    Options = ApertiumOptions
     supports_nbest = False
     supports_attention = False
+    supports_markup = True  # terms are marked in context with Apertium's inline format blocks
+    install_command = "apt-get install apertium"
 
     def __init__(
         self,
-        unknown_marks: bool = False,
-        timeout: float = DEFAULT_TIMEOUT,
-        modes_dir: str | Path | None = None,
+        unknown_marks: bool = ApertiumOptions.unknown_marks,
+        timeout: float = ApertiumOptions.timeout,
+        modes_dir: str | Path | None = ApertiumOptions.modes_dir,
     ) -> None:
         if not timeout > 0:
             raise EngineError(f"timeout must be positive, not {timeout!r}")

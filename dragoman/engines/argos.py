@@ -8,12 +8,12 @@ import math
 import re
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dragoman import __version__
-from dragoman.engines.base import COMPUTE_TYPES, BatchOptions, Engine, Hypothesis
+from dragoman.engines.base import COMPUTE_TYPES, BatchOptions, Engine, EngineOptions, Hypothesis
 from dragoman.errors import DragomanError, EngineError, ModelError, one_line
 
 if TYPE_CHECKING:  # ctranslate2 and sentencepiece load only when a model is used
@@ -36,6 +36,13 @@ DEFAULT_MAX_BATCH_TOKENS = 2048
 # batches per worker, or workers idle while the last batch of the call finishes.
 BATCHES_PER_CALL = 4
 BATCHES_PER_CALL_PER_WORKER = 8
+# Every call's maximum decoding length: this many target steps per source piece of its longest segment, plus
+# DECODING_MARGIN, at most CTranslate2's default of 256. A sound translation is far inside the bound (the
+# integrity check calls an output of more than 3 x + 10 tokens a loop); a degenerate segment stops there
+# instead of decoding 256 steps x beam.
+DECODING_LENGTH_RATIO = 3
+DECODING_MARGIN = 10
+MAX_DECODING_LENGTH = 256
 
 
 @dataclass(frozen=True)
@@ -90,6 +97,31 @@ def fixed_decoding_length(source_tokens: int, ratio: float, step: int) -> int:
     return max(step, step * math.ceil(ratio * source_tokens / step))
 
 
+@dataclass(frozen=True)
+class ArgosOptions(EngineOptions):
+    """What `--engine-option KEY=VALUE` can set on the argos engine (--beam, --threads, --workers,
+    --compute-type and --device are shortcuts for five of them)."""
+
+    beam_size: int = field(default=4, metadata={"help": "beam size (Argos uses 4); --beam"})
+    compute_type: str = field(
+        default="int8", metadata={"help": f"CTranslate2 compute type: {', '.join(COMPUTE_TYPES)}; --compute-type"}
+    )
+    device: str = field(default="cpu", metadata={"help": f"{', '.join(DEVICES)}; --device"})
+    inter_threads: int = field(default=1, metadata={"help": "batches translated in parallel; --workers"})
+    intra_threads: int = field(default=0, metadata={"help": "CPU threads per batch (0: CTranslate2 chooses); --threads"})
+    max_batch_tokens: int = field(default=DEFAULT_MAX_BATCH_TOKENS, metadata={"help": "sentence pieces per batch"})
+    length_penalty: float = field(default=ARGOS_LENGTH_PENALTY, metadata={"help": "CTranslate2 length penalty (Argos: 0.2)"})
+    decoding_length_ratio: float | None = field(
+        default=None, metadata={"help": "fixed-length decoding for benchmarks: target steps per source token"}
+    )
+    decoding_length_step: int = field(default=8, metadata={"help": "fixed-length decoding rounds up to a multiple of this"})
+
+
+def default_decoding_bound(source_tokens: int) -> int:
+    """The maximum decoding length of a call whose longest source has ``source_tokens`` pieces."""
+    return min(MAX_DECODING_LENGTH, DECODING_LENGTH_RATIO * source_tokens + DECODING_MARGIN)
+
+
 class ArgosEngine(Engine):
     """Argos model packages on CTranslate2: n-best with scores, attention, suppressed sequences.
 
@@ -101,21 +133,24 @@ class ArgosEngine(Engine):
     """
 
     name = "argos"
+    Options = ArgosOptions
     supports_nbest = True
     supports_attention = True
     supports_suppress = True
+    installs_missing_pairs = True  # from the Argos package index: `dragoman models install SRC TGT`
+    supports_decoding_controls = True
 
     def __init__(
         self,
-        beam_size: int = 4,
-        compute_type: str = "int8",
-        device: str = "cpu",
-        inter_threads: int = 1,
-        intra_threads: int = 0,
-        max_batch_tokens: int = DEFAULT_MAX_BATCH_TOKENS,
-        length_penalty: float = ARGOS_LENGTH_PENALTY,
-        decoding_length_ratio: float | None = None,
-        decoding_length_step: int = 8,
+        beam_size: int = ArgosOptions.beam_size,
+        compute_type: str = ArgosOptions.compute_type,
+        device: str = ArgosOptions.device,
+        inter_threads: int = ArgosOptions.inter_threads,
+        intra_threads: int = ArgosOptions.intra_threads,
+        max_batch_tokens: int = ArgosOptions.max_batch_tokens,
+        length_penalty: float = ArgosOptions.length_penalty,
+        decoding_length_ratio: float | None = ArgosOptions.decoding_length_ratio,
+        decoding_length_step: int = ArgosOptions.decoding_length_step,
         packages: Mapping[tuple[str, str], str | Path] | None = None,
     ) -> None:
         _check_int("beam_size", beam_size, 1)
@@ -294,7 +329,7 @@ class ArgosEngine(Engine):
         # original order is restored through the index.
         todo.sort(key=lambda i: len(tokens[i]))
         finished = len(segments) - len(todo)
-        for chunk, length in self._chunks(todo, tokens):
+        for chunk, length in self._chunks(todo, tokens, options):
             batch = [tokens[i] for i in chunk]
             kwargs: dict[str, Any] = {
                 "max_batch_size": self.max_batch_tokens,
@@ -310,9 +345,15 @@ class ArgosEngine(Engine):
                 kwargs["target_prefix"] = [[model.target_prefix]] * len(batch)
             if suppress:
                 kwargs["suppress_sequences"] = suppress
-            if length is not None:
+            if self.decoding_length_ratio is not None and length is not None:
                 kwargs["min_decoding_length"] = length
                 kwargs["max_decoding_length"] = length
+            elif length is not None:
+                kwargs["max_decoding_length"] = length
+            if options.no_repeat_ngram_size > 0:
+                kwargs["no_repeat_ngram_size"] = int(options.no_repeat_ngram_size)
+            if options.repetition_penalty != 1.0:
+                kwargs["repetition_penalty"] = float(options.repetition_penalty)
             outputs = self._run(model, batch, kwargs, source, target)
             for index, output in zip(chunk, outputs):
                 detail = options.detail is None or options.detail[index]
@@ -339,21 +380,28 @@ class ArgosEngine(Engine):
                 raise EngineError(f"CTranslate2 failed on {source}->{target}: {one_line(err)}") from None
 
     def _chunks(
-        self, order: list[int], tokens: list[list[str]]
+        self, order: list[int], tokens: list[list[str]], options: BatchOptions | None = None
     ) -> list[tuple[list[int], int | None]]:
-        """Split the length-sorted indices into translate_batch calls (and fixed decoding lengths)."""
+        """Split the length-sorted indices into translate_batch calls, each with its decoding length: the
+        fixed length of benchmarks, else the maximum one (from the call's longest source; with
+        ``options.max_length_ratio`` each segment's own bound, so a call holds segments of one bound)."""
         batches = BATCHES_PER_CALL if self.inter_threads == 1 else BATCHES_PER_CALL_PER_WORKER * self.inter_threads
         budget = self.max_batch_tokens * batches
         chunks: list[tuple[list[int], int | None]] = []
         current: list[int] = []
         current_tokens = 0
         current_length: int | None = None
+        ratio = options.max_length_ratio if options is not None else None
         for i in order:
-            length = (
-                fixed_decoding_length(len(tokens[i]), self.decoding_length_ratio, self.decoding_length_step)
-                if self.decoding_length_ratio is not None
-                else None
-            )
+            if self.decoding_length_ratio is not None:
+                length: int | None = fixed_decoding_length(
+                    len(tokens[i]), self.decoding_length_ratio, self.decoding_length_step
+                )
+            elif ratio is not None:
+                margin = options.max_length_margin if options is not None else DECODING_MARGIN
+                length = min(MAX_DECODING_LENGTH, max(1, math.ceil(ratio * len(tokens[i])) + margin))
+            else:
+                length = None  # the call's bound, from its longest segment (below)
             if current and (length != current_length or current_tokens + len(tokens[i]) > budget):
                 chunks.append((current, current_length))
                 current, current_tokens = [], 0
@@ -362,7 +410,8 @@ class ArgosEngine(Engine):
             current_length = length
         if current:
             chunks.append((current, current_length))
-        return chunks
+        return [(chunk, length if length is not None else default_decoding_bound(max(len(tokens[i]) for i in chunk)))
+                for chunk, length in chunks]
 
     def _hypotheses(
         self, output: Any, source_tokens: list[str], model: LoadedModel, with_attention: bool, limit: int | None = None
@@ -459,5 +508,6 @@ __all__ = [
     "ArgosEngine",
     "argos_detokenize",
     "clear_model_cache",
+    "default_decoding_bound",
     "fixed_decoding_length",
 ]

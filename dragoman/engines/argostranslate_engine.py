@@ -6,17 +6,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
 from dragoman import __version__
-from dragoman.engines.base import BatchOptions, Engine, Hypothesis
-from dragoman.errors import DragomanError, EngineError, ModelError
+from dragoman.engines.base import BatchOptions, Engine, EngineUnavailable, Hypothesis
+from dragoman.errors import DragomanError, ModelError
 
 if TYPE_CHECKING:
     from dragoman.packages import InstalledPackage
 
 INSTALL_COMMAND = "pip install 'dragoman[argos]'"
-
-
-class EngineUnavailable(EngineError):
-    """The engine's optional dependency is not installed (the message has the install command)."""
 
 
 def _import_argostranslate() -> tuple[Any, Any, str]:
@@ -46,6 +42,7 @@ class ArgosTranslateEngine(Engine):
     """
 
     name = "argostranslate"
+    install_command = INSTALL_COMMAND
     supports_nbest = True
     supports_attention = False
 

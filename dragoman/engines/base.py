@@ -2,12 +2,31 @@
 
 from __future__ import annotations
 
+import dataclasses
+import types
+import typing
 from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, Sequence
+
+from dragoman.errors import EngineError
 
 if TYPE_CHECKING:
     from dragoman.packages import InstalledPackage
+
+__all__ = [
+    "BatchOptions",
+    "COMPUTE_TYPES",
+    "Engine",
+    "EngineOptions",
+    "EngineUnavailable",
+    "Hypothesis",
+    "Span",
+    "option_fields",
+    "parse_options",
+]
 
 # CTranslate2 compute types (here, not in argos.py, so `--help` can list them without importing ctranslate2).
 COMPUTE_TYPES = (
@@ -53,6 +72,101 @@ class BatchOptions:
     # asked for. False: a segment riding along in a call made for others. The engine must translate it exactly
     # as a call with num_hypotheses=1 would (same beam, same output) and may skip building what nobody reads.
     detail: Sequence[bool] | None = None
+    # Decoding controls for a safer re-translation of a damaged segment (honoured by engines that declare
+    # supports_decoding_controls): block any repeated n-gram of this size (0: off), penalise repeated tokens
+    # (1.0: off), and bound the decoding length by the source: at most ``max_length_ratio`` x source tokens
+    # + ``max_length_margin`` steps (None: the engine's own bound).
+    no_repeat_ngram_size: int = 0
+    repetition_penalty: float = 1.0
+    max_length_ratio: float | None = None
+    max_length_margin: int = 5
+
+
+Span = tuple[int, int]
+
+
+class EngineUnavailable(EngineError):
+    """The engine's optional dependency is not installed (the message has the install command).
+
+    Not a usage error: the CLI shows it as it is rather than as a bad ``--engine`` value."""
+
+
+@dataclass(frozen=True)
+class EngineOptions:
+    """The options an engine declares (llm's ``Options``): each engine subclasses this with one field per
+    setting a user may change, its default the engine's default and ``metadata={"help": ...}`` saying what
+    it does. ``dragoman translate --engine-option KEY=VALUE`` sets them; :meth:`Engine.from_options` builds
+    the engine from them. An engine without settings keeps this empty class."""
+
+
+def option_fields(options_class: type[EngineOptions]) -> dict[str, tuple[object, str]]:
+    """name -> (type, help) of each option an Options class declares."""
+    hints = typing.get_type_hints(options_class)
+    return {f.name: (hints[f.name], str(f.metadata.get("help", ""))) for f in dataclasses.fields(options_class)}
+
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def _convert(engine: str, key: str, value: object, kind: object) -> object:
+    """``value`` (a string from the command line, or already typed) as the option's declared type."""
+    args = typing.get_args(kind)
+    if typing.get_origin(kind) in (typing.Union, types.UnionType):
+        if value is None or (isinstance(value, str) and value.strip().lower() in ("", "none")):
+            if type(None) in args:
+                return None
+        kinds = [a for a in args if a is not type(None)]
+        last: EngineError | None = None
+        for one in kinds:
+            try:
+                return _convert(engine, key, value, one)
+            except EngineError as err:
+                last = err
+        assert last is not None
+        raise last
+    if not isinstance(value, str):
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            return float(value)
+        if isinstance(kind, type) and isinstance(value, kind):
+            return value
+        raise EngineError(f"the {engine} engine's option {key} takes a {getattr(kind, '__name__', kind)}, not {value!r}")
+    text = value.strip()
+    try:
+        if kind is bool:
+            if text.lower() in _TRUE:
+                return True
+            if text.lower() in _FALSE:
+                return False
+            raise ValueError(text)
+        if kind is int:
+            return int(text)
+        if kind is float:
+            return float(text)
+        if kind is Path:
+            return Path(text)
+        if kind is str:
+            return text
+    except ValueError:
+        pass
+    name = {bool: "true or false", int: "whole number", float: "number", Path: "path", str: "text"}.get(
+        kind, str(kind)  # type: ignore[call-overload]
+    )
+    raise EngineError(f"the {engine} engine's option {key} takes a {name}, not {value!r}")
+
+
+def parse_options(engine: str, options_class: type[EngineOptions], given: Mapping[str, object]) -> EngineOptions:
+    """Check ``given`` (KEY -> value, strings from ``--engine-option`` or typed values) against the options
+    the engine declares and convert each to its type; an unknown key names the ones there are."""
+    fields = option_fields(options_class)
+    values: dict[str, object] = {}
+    for key, value in given.items():
+        name = key.strip().replace("-", "_")
+        if name not in fields:
+            known = ", ".join(sorted(fields)) or "none"
+            raise EngineError(f"the {engine} engine has no option {key!r}", f"its options: {known}")
+        values[name] = _convert(engine, name, value, fields[name][0])
+    return options_class(**values)
 
 
 class Engine(ABC):
@@ -63,11 +177,32 @@ class Engine(ABC):
     """
 
     name: ClassVar[str] = "engine"
+    # The settings a user may change (a dataclass; see EngineOptions). from_options builds the engine from them.
+    Options: ClassVar[type[EngineOptions]] = EngineOptions
     # True when the engine can return several scored hypotheses per segment.
     supports_nbest: ClassVar[bool] = False
     supports_attention: ClassVar[bool] = False
     # True when BatchOptions.suppress is honoured (the forms are banned during decoding).
     supports_suppress: ClassVar[bool] = False
+    # True when translate_marked carries inline marks through translation (enforcement then marks each term
+    # in context instead of locating it by attention).
+    supports_markup: ClassVar[bool] = False
+    # True when a pair the engine lacks can be installed from the Argos package index (`dragoman models
+    # install`): planning a route then raises MissingModelError, which --install-missing acts on. Otherwise
+    # the error names missing_hint() and the pairs the engine has.
+    installs_missing_pairs: ClassVar[bool] = False
+    # The command that installs what the engine itself needs (a pip extra, a Debian package), or None.
+    install_command: ClassVar[str | None] = None
+
+    @classmethod
+    def from_options(cls, options: Mapping[str, object] | EngineOptions | None = None) -> Engine:
+        """The engine built from the options it declares (``KEY -> value``, checked by parse_options)."""
+        if not isinstance(options, EngineOptions):
+            options = parse_options(cls.name, cls.Options, options or {})
+        return cls(**{f.name: getattr(options, f.name) for f in dataclasses.fields(options)})
+    # True when BatchOptions' decoding controls (no_repeat_ngram_size, repetition_penalty, max_length_ratio) are
+    # honoured: the pipeline then re-translates a segment that failed an integrity check with them.
+    supports_decoding_controls: ClassVar[bool] = False
 
     @abstractmethod
     def pairs(self) -> list[tuple[str, str]]:
@@ -100,6 +235,17 @@ class Engine(ABC):
         """The Argos package this engine translates the pair with, whose placeholder calibration
         (`dragoman models probe`) applies; None for engines without Argos packages or a missing pair."""
         return None
+
+    def translate_marked(
+        self, segments: Sequence[str], marks: Sequence[Sequence[Span]], source: str, target: str
+    ) -> list[tuple[str, list[Span | None]]]:
+        """Engines with ``supports_markup``: translate each segment with its ``marks`` (source character spans)
+        carried through; per segment, the translation and the target span of each mark (None: lost)."""
+        raise NotImplementedError(f"the {self.name} engine does not carry markup")
+
+    def set_progress(self, callback: Callable[[int], None] | None) -> None:
+        """Call ``callback(segments finished so far in this translate_batch call)`` as batches finish, for
+        engines that can tell (a progress bar inside one long call); None turns it off. Default: never called."""
 
     def close(self) -> None:
         """Release models, processes and threads. Safe to call twice."""

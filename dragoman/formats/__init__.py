@@ -17,8 +17,8 @@ from dragoman.formats.base import (
 )
 
 __all__ = ["BINARY_FORMATS", "FORMATS", "ContainerDocument", "Document", "FormatError", "InlineMark",
-           "Segment", "SegmentOutput", "format_for_path", "is_binary", "normalise_format", "parse",
-           "plain_text"]
+           "Segment", "SegmentOutput", "format_choices", "format_for_path", "is_binary", "normalise_format",
+           "parse", "plain_text"]
 
 # name -> "module:function"; modules are imported when used (markdown-it only for markdown, lxml
 # only for the office formats). A text format's parser takes (text, source_lang); a binary one's
@@ -51,6 +51,11 @@ _EXTENSIONS = {".txt": "txt", ".text": "txt", ".md": "markdown", ".markdown": "m
                ".html": "html", ".htm": "html", ".docx": "docx",
                ".srt": "srt", ".vtt": "vtt", ".jsonl": "jsonl", ".ndjson": "jsonl",
                ".xlf": "xliff", ".xliff": "xliff", ".odt": "odt"}
+
+
+def format_choices() -> list[str]:
+    """Every name --format accepts: the registered formats, then their aliases (for click.Choice)."""
+    return [*FORMATS, *(alias for alias, name in _ALIASES.items() if name in FORMATS)]
 
 
 class FormatError(DragomanError):

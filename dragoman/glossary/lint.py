@@ -1,4 +1,9 @@
-"""Lint a YAML glossary: findings with a severity, a stable code and file:line; `fix_glossary` applies the safe fixes."""
+"""Lint a YAML glossary: findings with a severity, a stable code and file:line; `fix_glossary` applies the safe fixes.
+
+Each check is a small function registered with its code, name, severity and help (translate-toolkit's checks):
+`glossary lint --help` and docs are generated from :data:`RULES`. A check looks at one term, one entry, or
+the whole file; the YAML walk with positions (:mod:`dragoman.glossary.yamlwalk`) is shared with `--fix`.
+"""
 
 from __future__ import annotations
 
@@ -6,40 +11,72 @@ import gc
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from dragoman.errors import GlossaryError
 from dragoman.glossary.normalize import control_characters, fold_case, normalize_term
+from dragoman.glossary.termfix import (
+    ARABIC_TO_PERSIAN,
+    DOUBLE_SPACE_RE,
+    EDGE_CHARS,
+    auto_fixable,
+    fix_term,
+    is_persian,
+)
+from dragoman.glossary.yamlwalk import EntryInfo, TermRef, read_glossary_text, walk
 
 ERROR, WARNING, INFO = "error", "warning", "info"
+TERM, ENTRY, FILE = "term", "entry", "file"
 
-# code -> (name, severity). Codes are stable: tools may filter on them.
-RULES: dict[str, tuple[str, str]] = {
-    "E000": ("invalid-glossary", ERROR),
-    "E001": ("duplicate-id", ERROR),
-    "E002": ("empty-term", ERROR),
-    "E003": ("forbidden-equals-preferred", ERROR),
-    "E004": ("control-character", ERROR),
-    "W001": ("source-term-conflict", WARNING),
-    "W002": ("arabic-letters-in-persian", WARNING),
-    "W003": ("mixed-scripts", WARNING),
-    "W004": ("whitespace", WARNING),
-    "W005": ("missing-language", WARNING),
-    "W006": ("not-nfc", WARNING),
-    "I001": ("draft", INFO),
-    "I002": ("redundant-variant", INFO),
-}
+# One finding a check reports: (code, message, fix, fixable, where); ``where`` is a TermRef or an EntryInfo.
+Found = tuple[str, str, str, bool, "TermRef | EntryInfo"]
 
-# Arabic letters that Persian writes differently: yeh, alef maksura -> Persian yeh; kaf -> keheh.
-ARABIC_TO_PERSIAN = {"\u064a": "\u06cc", "\u0649": "\u06cc", "\u0643": "\u06a9"}
-_ARABIC_TABLE: dict[int, str] = {ord(k): v for k, v in ARABIC_TO_PERSIAN.items()}
-# Characters trimmed at a term's edges: whitespace of any kind plus the invisible joiners.
-_EDGE_CHARS = " \t\u00a0\u200c\u200d\u200e\u200f\u2007\u202f\ufeff"
-_DOUBLE_SPACE_RE = re.compile(r"[ \u00a0]{2,}")
+
+@dataclass(frozen=True)
+class Rule:
+    """A lint rule: a stable code (tools filter on it), a name, a severity, one line of help, and the check
+    that finds it (None for E000, which the loader reports)."""
+
+    code: str
+    name: str
+    severity: str
+    help: str
+    scope: str = FILE  # what the check looks at: one term, one entry, or the whole file
+    check: Callable[..., Iterator[Any]] | None = None
+
+
+RULES: dict[str, Rule] = {}
+
+
+Check = Callable[..., Iterator[Any]]
+
+
+def rule(code: str, name: str, severity: str, help: str, scope: str) -> Callable[[Check], Check]:
+    """Register a check under ``code``: a term check takes (entry, term) and yields Found tuples, an entry
+    check (entry, declared languages), a file check (entries) and yields (entry, Found)."""
+
+    def register(check: Check) -> Check:
+        RULES[code] = Rule(code, name, severity, help, scope, check)
+        return check
+
+    return register
+
+
+# Reported by the loader: the file is not a valid glossary (the first error only, with its position).
+RULES["E000"] = Rule("E000", "invalid-glossary", ERROR, "the file does not load as a glossary")
+
+
+def rules_help() -> str:
+    """The rule list of `glossary lint --help` (and docs), generated from the registry: one line per rule."""
+    rules = sorted(RULES.values(), key=_rule_order)
+    width = max(len(r.name) for r in rules)
+    return "\n".join(f"  {r.code} {r.name:<{width}}  {r.severity}: {r.help}" for r in rules)
+
+
+def _rule_order(r: Rule) -> tuple[int, str]:
+    return ("EWI".index(r.code[0]), r.code)
 
 
 @dataclass
@@ -59,11 +96,11 @@ class Finding:
 
     @property
     def name(self) -> str:
-        return RULES[self.code][0]
+        return RULES[self.code].name
 
     @property
     def severity(self) -> str:
-        return RULES[self.code][1]
+        return RULES[self.code].severity
 
     def location(self) -> str:
         parts = [self.path or "<glossary>"]
@@ -82,42 +119,6 @@ class Finding:
         data["name"] = self.name
         data["severity"] = self.severity
         return data
-
-
-@dataclass
-class TermRef:
-    """A term as written in the file, with its position."""
-
-    entry: str
-    lang: str
-    kind: str  # "preferred" | "variant" | "forbidden"
-    index: int  # position in its list (0 for the preferred term)
-    text: str
-    line: int
-    column: int
-    start: int = (
-        0  # character span of the scalar in the file's text, for in-place fixes
-    )
-    end: int = 0
-    style: str = ""  # "" plain, "'" / '"' quoted, "|" / ">" block
-    flow: bool = False  # inside a flow collection ({...} or [...]): ",[]{}" need quotes
-
-
-@dataclass
-class EntryInfo:
-    id: str
-    line: int
-    column: int
-    terms: list[TermRef] = field(default_factory=list)
-    langs: list[str] = field(default_factory=list)
-    status: str = "approved"
-    dnt: bool = False
-
-    def preferred(self, lang: str) -> str | None:
-        return next(
-            (t.text for t in self.terms if t.lang == lang and t.kind == "preferred"),
-            None,
-        )
 
 
 @dataclass
@@ -145,382 +146,175 @@ class LintReport:
         }
 
 
-# ---------------------------------------------------------------- the safe fixes
+# ---------------------------------------------------------------- checks on one term (non-empty)
 
 
-def fix_term(text: str, lang: str) -> str:
-    """The safe normalisation of one term: NFC, trimmed edges, single spaces, Persian letters in fa."""
-    fixed = unicodedata.normalize("NFC", text).strip(_EDGE_CHARS)
-    fixed = _DOUBLE_SPACE_RE.sub(" ", fixed)
-    if _is_persian(lang):
-        fixed = fixed.translate(_ARABIC_TABLE)
-    return fixed
+def _what(info: EntryInfo, ref: TermRef) -> str:
+    return f"entry {info.id!r} {ref.lang} {_kind_name(ref.kind)} {ref.text!r}"
 
 
-def _fix_forbidden(text: str) -> str:
-    # A forbidden Arabic spelling is often deliberate; only the invisible fixes apply to it.
-    return _DOUBLE_SPACE_RE.sub(
-        " ", unicodedata.normalize("NFC", text).strip(_EDGE_CHARS)
-    )
+def _how(auto: bool) -> str:
+    return " (--fix does it)" if auto else " (not by --fix: the result would equal another form of this entry)"
 
 
-def _is_persian(lang: str) -> bool:
-    return lang.split("-")[0] in ("fa", "pes", "prs")
+@rule("E004", "control-character", ERROR, "a term holds a control character (invisible, breaks matching)", TERM)
+def _control_character(info: EntryInfo, ref: TermRef) -> Iterator[Found]:
+    controls = control_characters(ref.text)
+    if controls:
+        yield "E004", f"{_what(info, ref)} contains control character {', '.join(controls)}", "remove it", False, ref
 
 
-# ---------------------------------------------------------------- reading
-
-
-def _read(path: str | Path) -> tuple[str, Any]:
-    """The file's text and its validation error (None when the loader accepts it)."""
-    from dragoman.glossary.yamlio import decode_glossary_bytes, load_glossary_text
-
-    name = str(path)
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise GlossaryError(
-            "glossary file not found", name, hint="check the path"
-        ) from None
-    except IsADirectoryError:
-        raise GlossaryError(
-            "is a directory, not a glossary file",
-            name,
-            hint="give the path of a .yaml file",
-        ) from None
-    except OSError as err:
-        raise GlossaryError(
-            f"cannot read the glossary: {err.strerror}",
-            name,
-            hint="check the file's permissions",
-        ) from None
-    text = decode_glossary_bytes(data, name)
-    try:
-        load_glossary_text(text, name)
-    except GlossaryError as err:
-        return text, err
-    return text, None
-
-
-def _walk(text: str) -> tuple[list[str], bool, list[EntryInfo]]:
-    """Declared languages (and whether declared), and every entry with its terms' positions.
-
-    Tolerant on purpose: it runs on files the loader rejected for a duplicate id, so that the
-    other findings are still reported.
-    """
-    loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    root = yaml.compose(text, Loader=loader)
-    declared: list[str] = []
-    has_declared = False
-    entries: list[EntryInfo] = []
-    if not isinstance(root, yaml.MappingNode):
-        return declared, has_declared, entries
-    top = {k.value: v for k, v in root.value if isinstance(k, yaml.ScalarNode)}
-    langs_node = top.get("languages")
-    if isinstance(langs_node, yaml.SequenceNode):
-        has_declared = True
-        declared = [
-            str(n.value) for n in langs_node.value if isinstance(n, yaml.ScalarNode)
-        ]
-    entries_node = top.get("entries")
-    if not isinstance(entries_node, yaml.SequenceNode):
-        return declared, has_declared, entries
-    for item in entries_node.value:
-        if not isinstance(item, yaml.MappingNode):
-            continue
-        fields = {k.value: v for k, v in item.value if isinstance(k, yaml.ScalarNode)}
-        id_node = fields.get("id")
-        if not isinstance(id_node, yaml.ScalarNode):
-            continue
-        info = EntryInfo(
-            id=str(id_node.value),
-            line=item.start_mark.line + 1,
-            column=item.start_mark.column + 1,
-        )
-        status = fields.get("status")
-        if isinstance(status, yaml.ScalarNode):
-            info.status = str(status.value)
-        dnt = fields.get("dnt")
-        info.dnt = isinstance(dnt, yaml.ScalarNode) and str(dnt.value).lower() in (
-            "true",
-            "yes",
-            "on",
-        )
-        terms_node = fields.get("terms")
-        if isinstance(terms_node, yaml.MappingNode):
-            for key, value in terms_node.value:
-                lang = str(key.value)
-                info.langs.append(lang)
-                _collect(info, lang, value, bool(terms_node.flow_style))
-        entries.append(info)
-    return declared, has_declared, entries
-
-
-def _collect(info: EntryInfo, lang: str, node: yaml.Node, flow: bool) -> None:
-    def ref(kind: str, index: int, scalar: yaml.Node, in_flow: bool) -> None:
-        if isinstance(scalar, yaml.ScalarNode):
-            mark = scalar.start_mark
-            term = TermRef(
-                info.id,
-                lang,
-                kind,
-                index,
-                str(scalar.value),
-                mark.line + 1,
-                mark.column + 1,
-            )
-            term.start, term.end = mark.index, scalar.end_mark.index
-            term.style = scalar.style or ""
-            term.flow = in_flow
-            info.terms.append(term)
-
-    if isinstance(node, yaml.ScalarNode):
-        ref("preferred", 0, node, flow)
+@rule("W002", "arabic-letters-in-persian", WARNING, "a Persian term is written with Arabic ي/ى/ك", TERM)
+def _arabic_letters(info: EntryInfo, ref: TermRef) -> Iterator[Found]:
+    if not is_persian(ref.lang) or ref.kind == "forbidden":
         return
-    if not isinstance(node, yaml.MappingNode):
-        return
-    flow = flow or bool(node.flow_style)
-    for key, value in node.value:
-        name = str(key.value)
-        if name == "term":
-            ref("preferred", 0, value, flow)
-        elif name in ("variants", "forbidden"):
-            kind = "variant" if name == "variants" else "forbidden"
-            items = value.value if isinstance(value, yaml.SequenceNode) else [value]
-            in_flow = flow or bool(getattr(value, "flow_style", False))
-            for index, item in enumerate(items):
-                ref(kind, index, item, in_flow)
+    letters = sorted({c for c in ref.text if c in ARABIC_TO_PERSIAN})
+    siblings = {t.text for t in info.terms if t.lang == ref.lang and t is not ref and t.kind != "forbidden"}
+    # A variant that only spells another form with Arabic letters is reported as I002.
+    if letters and fix_term(ref.text, ref.lang) not in siblings:
+        shown = ", ".join(f"{c} U+{ord(c):04X}" for c in letters)
+        auto = auto_fixable(info, ref)
+        yield "W002", f"{_what(info, ref)} has Arabic letters ({shown})", "write Persian ی U+06CC / ک U+06A9" + _how(auto), auto, ref
 
 
-# ---------------------------------------------------------------- checks
+@rule("W003", "mixed-scripts", WARNING, "a term mixes scripts (Latin + Arabic, or Cyrillic lookalikes)", TERM)
+def _mixed(info: EntryInfo, ref: TermRef) -> Iterator[Found]:
+    mixed = _mixed_scripts(ref.text)
+    if mixed:
+        yield "W003", f"{_what(info, ref)} mixes scripts ({mixed})", "retype the term in one script", False, ref
 
 
-def lint_glossary(path: str | Path) -> LintReport:
-    """Every finding for one glossary file. Raises GlossaryError only when the file cannot be read at all."""
-    name = str(path)
-    text, load_error = _read(path)
-    findings: list[Finding] = []
-    if load_error is not None and "duplicate id" not in load_error.message:
-        code = (
-            "E002"
-            if " term" in load_error.message and " is empty" in load_error.message
-            else "E004"
-            if "control character" in load_error.message
-            else "E000"
-        )
-        findings.append(
-            Finding(
-                code,
-                load_error.message,
-                name,
-                load_error.line,
-                load_error.column,
-                fix=load_error.hint or None,
-            )
-        )
-        return LintReport(name, findings)
-    # Millions of small objects and no cycles: the cyclic collector would only rescan them.
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        declared, has_declared, entries = _walk(text)
-        findings.extend(_check_ids(name, entries))
-        for info in entries:
-            findings.extend(_check_entry(name, info, declared if has_declared else []))
-        findings.extend(_check_conflicts(name, entries))
-    finally:
-        if gc_was_enabled:
-            gc.enable()
-    findings.sort(key=lambda f: (f.line or 0, f.column or 0, f.code))
-    return LintReport(name, findings)
+@rule("W004", "whitespace", WARNING, "leading, trailing or double spaces, NBSP or ZWNJ at a term's edge", TERM)
+def _whitespace(info: EntryInfo, ref: TermRef) -> Iterator[Found]:
+    stripped = ref.text.strip(EDGE_CHARS)
+    if stripped != ref.text or DOUBLE_SPACE_RE.search(ref.text):
+        problem = "leading or trailing space/NBSP/ZWNJ" if stripped != ref.text else "double space"
+        auto = auto_fixable(info, ref)
+        yield "W004", f"{_what(info, ref)} has {problem}", "trim it to single spaces" + _how(auto), auto, ref
 
 
-def _check_ids(path: str, entries: list[EntryInfo]) -> list[Finding]:
-    first: dict[str, EntryInfo] = {}
-    out = []
-    for info in entries:
-        if info.id in first:
-            out.append(
-                Finding(
-                    "E001",
-                    f"duplicate id {info.id!r} (first on line {first[info.id].line})",
-                    path,
-                    info.line,
-                    info.column,
-                    entry=info.id,
-                    fix="give each concept its own id, or merge the two entries",
-                )
-            )
-        else:
-            first[info.id] = info
-    return out
+@rule("W006", "not-nfc", WARNING, "a term is not in Unicode NFC", TERM)
+def _not_nfc(info: EntryInfo, ref: TermRef) -> Iterator[Found]:
+    if unicodedata.normalize("NFC", ref.text) != ref.text:
+        auto = auto_fixable(info, ref)
+        yield "W006", f"{_what(info, ref)} is not in Unicode NFC", "normalise it" + _how(auto), auto, ref
 
 
-def _check_entry(path: str, info: EntryInfo, declared: list[str]) -> list[Finding]:
-    out: list[Finding] = []
+# ---------------------------------------------------------------- checks on one entry
 
-    def add(
-        code: str, ref: TermRef, message: str, fix: str, fixable: bool = False
-    ) -> None:
-        out.append(
-            Finding(
-                code,
-                message,
-                path,
-                ref.line,
-                ref.column,
-                info.id,
-                ref.lang,
-                ref.text,
-                fix,
-                fixable,
-            )
-        )
 
+@rule("E002", "empty-term", ERROR, "a term, variant or forbidden form is empty", ENTRY)
+def _empty(info: EntryInfo, declared: list[str]) -> Iterator[Found]:
     for ref in info.terms:
-        what = f"entry {info.id!r} {ref.lang} {_kind_name(ref.kind)} {ref.text!r}"
         if not ref.text.strip():
-            add(
-                "E002",
-                ref,
-                f"entry {info.id!r} has an empty {ref.lang} {_kind_name(ref.kind)}",
-                "write the term or remove it",
-            )
-            continue
-        controls = control_characters(ref.text)
-        if controls:
-            add(
-                "E004",
-                ref,
-                f"{what} contains control character {', '.join(controls)}",
-                "remove it",
-            )
-        if _is_persian(ref.lang) and ref.kind != "forbidden":
-            letters = sorted({c for c in ref.text if c in ARABIC_TO_PERSIAN})
-            siblings = {
-                t.text
-                for t in info.terms
-                if t.lang == ref.lang and t is not ref and t.kind != "forbidden"
-            }
-            # A variant that only spells another form with Arabic letters is reported as I002.
-            if letters and fix_term(ref.text, ref.lang) not in siblings:
-                shown = ", ".join(f"{c} U+{ord(c):04X}" for c in letters)
-                auto = _auto_fixable(info, ref)
-                add(
-                    "W002",
-                    ref,
-                    f"{what} has Arabic letters ({shown})",
-                    "write Persian ی U+06CC / ک U+06A9" + _how(auto),
-                    auto,
-                )
-        mixed = _mixed_scripts(ref.text)
-        if mixed:
-            add(
-                "W003",
-                ref,
-                f"{what} mixes scripts ({mixed})",
-                "retype the term in one script",
-            )
-        stripped = ref.text.strip(_EDGE_CHARS)
-        if stripped != ref.text or _DOUBLE_SPACE_RE.search(ref.text):
-            problem = (
-                "leading or trailing space/NBSP/ZWNJ"
-                if stripped != ref.text
-                else "double space"
-            )
-            auto = _auto_fixable(info, ref)
-            add(
-                "W004",
-                ref,
-                f"{what} has {problem}",
-                "trim it to single spaces" + _how(auto),
-                auto,
-            )
-        if unicodedata.normalize("NFC", ref.text) != ref.text:
-            auto = _auto_fixable(info, ref)
-            add(
-                "W006",
-                ref,
-                f"{what} is not in Unicode NFC",
-                "normalise it" + _how(auto),
-                auto,
-            )
-    # E003: a forbidden form that is also accepted (after normalisation) contradicts itself.
+            message = f"entry {info.id!r} has an empty {ref.lang} {_kind_name(ref.kind)}"
+            yield "E002", message, "write the term or remove it", False, ref
+
+
+def _accepted(info: EntryInfo) -> tuple[dict[str, dict[str, TermRef]], list[tuple[TermRef, TermRef]]]:
+    """Per language, each accepted form by its matching key; and the forms that repeat an earlier one."""
     by_lang: dict[str, dict[str, TermRef]] = defaultdict(dict)
+    repeats = []
     for ref in info.terms:
         if ref.kind != "forbidden" and ref.text.strip():
             key = fold_case(normalize_term(ref.text))
             if key in by_lang[ref.lang]:
-                other = by_lang[ref.lang][key]
-                add(
-                    "I002",
-                    ref,
-                    f"entry {info.id!r} {ref.lang} variant {ref.text!r} is the same as {other.text!r} when matching",
-                    "remove the variant (matching treats them alike)",
-                )
+                repeats.append((ref, by_lang[ref.lang][key]))
             else:
                 by_lang[ref.lang][key] = ref
+    return by_lang, repeats
+
+
+@rule("I002", "redundant-variant", INFO, "a variant matches like another form of the entry", ENTRY)
+def _redundant_variant(info: EntryInfo, declared: list[str]) -> Iterator[Found]:
+    for ref, other in _accepted(info)[1]:
+        message = f"entry {info.id!r} {ref.lang} variant {ref.text!r} is the same as {other.text!r} when matching"
+        yield "I002", message, "remove the variant (matching treats them alike)", False, ref
+
+
+@rule("E003", "forbidden-equals-preferred", ERROR, "a forbidden form is also an accepted form of the entry", ENTRY)
+def _forbidden_accepted(info: EntryInfo, declared: list[str]) -> Iterator[Found]:
+    if not any(ref.kind == "forbidden" for ref in info.terms):
+        return
+    by_lang = _accepted(info)[0]
     for ref in info.terms:
         if ref.kind == "forbidden" and ref.text.strip():
-            key = fold_case(normalize_term(ref.text))
-            accepted = by_lang[ref.lang].get(key)
+            accepted = by_lang[ref.lang].get(fold_case(normalize_term(ref.text)))
             if accepted is not None:
-                add(
-                    "E003",
-                    ref,
-                    f"entry {info.id!r} {ref.lang} forbidden term {ref.text!r} equals its {_kind_name(accepted.kind)} {accepted.text!r}",
-                    "remove one of them",
+                message = (
+                    f"entry {info.id!r} {ref.lang} forbidden term {ref.text!r} equals its "
+                    f"{_kind_name(accepted.kind)} {accepted.text!r}"
                 )
+                yield "E003", message, "remove one of them", False, ref
+
+
+@rule("W005", "missing-language", WARNING, "an entry has no term in a language the glossary declares", ENTRY)
+def _missing_language(info: EntryInfo, declared: list[str]) -> Iterator[Found]:
     if declared and not info.dnt:
         missing = [code for code in declared if code not in info.langs]
         if missing:
-            out.append(
-                Finding(
-                    "W005",
-                    f"entry {info.id!r} has no {', '.join(missing)} term",
-                    path,
-                    info.line,
-                    info.column,
-                    info.id,
-                    fix=f"add {', '.join(f'{m}=...' for m in missing)} (or mark it dnt: true if it is never translated)",
-                )
-            )
+            fix = f"add {', '.join(f'{m}=...' for m in missing)} (or mark it dnt: true if it is never translated)"
+            yield "W005", f"entry {info.id!r} has no {', '.join(missing)} term", fix, False, info
+
+
+@rule("I001", "draft", INFO, "an entry is a draft (not enforced without --use-drafts)", ENTRY)
+def _draft(info: EntryInfo, declared: list[str]) -> Iterator[Found]:
     if info.status == "draft":
-        out.append(
-            Finding(
-                "I001",
-                f"entry {info.id!r} is a draft",
-                path,
-                info.line,
-                info.column,
-                info.id,
-                fix="review it and set status: approved",
+        yield "I001", f"entry {info.id!r} is a draft", "review it and set status: approved", False, info
+
+
+# ---------------------------------------------------------------- checks on the whole file
+
+
+@rule("E001", "duplicate-id", ERROR, "two entries share an id", FILE)
+def _duplicate_ids(entries: list[EntryInfo]) -> Iterator[tuple[EntryInfo, Found]]:
+    first: dict[str, EntryInfo] = {}
+    for info in entries:
+        if info.id in first:
+            message = f"duplicate id {info.id!r} (first on line {first[info.id].line})"
+            yield info, ("E001", message, "give each concept its own id, or merge the two entries", False, info)
+        else:
+            first[info.id] = info
+
+
+@rule("W001", "source-term-conflict", WARNING, "one term in two entries that render it differently", FILE)
+def _conflicts(entries: list[EntryInfo]) -> Iterator[tuple[EntryInfo, Found]]:
+    """W001: the same term (after normalisation) in two entries whose preferred terms differ in another language."""
+    owners: dict[tuple[str, str], list[tuple[EntryInfo, TermRef]]] = defaultdict(list)
+    for info in entries:
+        seen: set[tuple[str, str]] = set()
+        for ref in info.terms:
+            if ref.kind == "forbidden" or not ref.text.strip():
+                continue
+            key = (ref.lang, fold_case(normalize_term(ref.text)))
+            if key not in seen:
+                seen.add(key)
+                owners[key].append((info, ref))
+    reported: set[tuple[str, str]] = set()
+    for (lang, _key), holders in owners.items():
+        if len(holders) < 2:
+            continue
+        first_info, first_ref = holders[0]
+        for info, ref in holders[1:]:
+            if info.id == first_info.id or (first_info.id, info.id) in reported:
+                continue
+            differing = [
+                code
+                for code in info.langs
+                if code != lang
+                and code in first_info.langs
+                and info.preferred(code) != first_info.preferred(code)
+            ]
+            if not differing:
+                continue
+            reported.add((first_info.id, info.id))
+            code = differing[0]
+            message = (
+                f"{lang} term {ref.text!r} is in entries {first_info.id!r} (line {first_ref.line}) and {info.id!r}, "
+                f"which render it in {code} as {first_info.preferred(code)!r} and {info.preferred(code)!r}"
             )
-        )
-    return out
-
-
-def _auto_fixable(info: EntryInfo, ref: TermRef) -> bool:
-    """Would --fix change this term? Not when the result equals another form of the same language."""
-    after = (
-        _fix_forbidden(ref.text)
-        if ref.kind == "forbidden"
-        else fix_term(ref.text, ref.lang)
-    )
-    return (
-        after != ref.text
-        and bool(after)
-        and after
-        not in {t.text for t in info.terms if t.lang == ref.lang and t is not ref}
-    )
-
-
-def _how(auto: bool) -> str:
-    return (
-        " (--fix does it)"
-        if auto
-        else " (not by --fix: the result would equal another form of this entry)"
-    )
+            fix = "make one entry, or make the terms differ (a short form is its own entry with its own term)"
+            yield info, ("W001", message, fix, False, ref)
 
 
 def _kind_name(kind: str) -> str:
@@ -564,63 +358,63 @@ def _mixed_scripts(text: str) -> str | None:
     return " + ".join(scripts)
 
 
-def _check_conflicts(path: str, entries: list[EntryInfo]) -> list[Finding]:
-    """W001: the same term (after normalisation) in two entries whose preferred terms differ in another language."""
-    owners: dict[tuple[str, str], list[tuple[EntryInfo, TermRef]]] = defaultdict(list)
-    for info in entries:
-        seen: set[tuple[str, str]] = set()
-        for ref in info.terms:
-            if ref.kind == "forbidden" or not ref.text.strip():
-                continue
-            key = (ref.lang, fold_case(normalize_term(ref.text)))
-            if key not in seen:
-                seen.add(key)
-                owners[key].append((info, ref))
-    out = []
-    reported: set[tuple[str, str]] = set()
-    for (lang, _key), holders in owners.items():
-        if len(holders) < 2:
-            continue
-        first_info, first_ref = holders[0]
-        for info, ref in holders[1:]:
-            if info.id == first_info.id or (first_info.id, info.id) in reported:
-                continue
-            differing = [
-                code
-                for code in info.langs
-                if code != lang
-                and code in first_info.langs
-                and info.preferred(code) != first_info.preferred(code)
-            ]
-            if not differing:
-                continue
-            reported.add((first_info.id, info.id))
-            code = differing[0]
-            out.append(
-                Finding(
-                    "W001",
-                    f"{lang} term {ref.text!r} is in entries {first_info.id!r} (line {first_ref.line}) and {info.id!r}, "
-                    f"which render it in {code} as {first_info.preferred(code)!r} and {info.preferred(code)!r}",
-                    path,
-                    ref.line,
-                    ref.column,
-                    info.id,
-                    lang,
-                    ref.text,
-                    "make one entry, or make the terms differ (a short form is its own entry with its own term)",
-                )
-            )
-    return out
+# ---------------------------------------------------------------- running the checks
+
+
+def _finding(path: str, info: EntryInfo, found: Found) -> Finding:
+    code, message, fix, fixable, where = found
+    if isinstance(where, TermRef):
+        return Finding(code, message, path, where.line, where.column, info.id, where.lang, where.text, fix, fixable)
+    return Finding(code, message, path, where.line, where.column, info.id, fix=fix, fixable=fixable)
+
+
+def lint_glossary(path: str | Path) -> LintReport:
+    """Every finding for one glossary file. Raises GlossaryError only when the file cannot be read at all."""
+    name = str(path)
+    text, load_error = read_glossary_text(path)
+    findings: list[Finding] = []
+    if load_error is not None and load_error.rule != "E001":
+        # The loader's first error, with the rule it breaks (empty term, control character) or E000.
+        code = load_error.rule if load_error.rule in RULES else "E000"
+        findings.append(Finding(code, load_error.message, name, load_error.line, load_error.column, fix=load_error.hint or None))
+        return LintReport(name, findings)
+    term_rules = [r for r in RULES.values() if r.scope == TERM and r.check is not None]
+    entry_rules = [r for r in RULES.values() if r.scope == ENTRY and r.check is not None]
+    file_rules = [r for r in RULES.values() if r.scope == FILE and r.check is not None]
+    # Millions of small objects and no cycles: the cyclic collector would only rescan them.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        declared, has_declared, entries = walk(text)
+        for file_rule in file_rules:
+            assert file_rule.check is not None
+            findings.extend(_finding(name, owner, found) for owner, found in file_rule.check(entries))
+        for info in entries:
+            for entry_rule in entry_rules:
+                assert entry_rule.check is not None
+                findings.extend(_finding(name, info, f) for f in entry_rule.check(info, declared if has_declared else []))
+            for ref in info.terms:
+                if not ref.text.strip():
+                    continue  # E002 says so; the other term checks need a term
+                for term_rule in term_rules:
+                    assert term_rule.check is not None
+                    findings.extend(_finding(name, info, f) for f in term_rule.check(info, ref))
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    findings.sort(key=lambda f: (f.line or 0, f.column or 0, f.code))
+    return LintReport(name, findings)
 
 
 # ---------------------------------------------------------------- fixing
 
 
 def fix_glossary(path: str | Path) -> list[dict[str, Any]]:
-    """Apply the safe fixes in place (see :func:`dragoman.glossary.lint_fix.fix_glossary`)."""
-    from dragoman.glossary.lint_fix import fix_glossary as fix
+    """Apply the safe fixes in place (see :func:`dragoman.glossary.lint_fix.fix_glossary`, which imports nothing
+    of this module: imported here only for --fix, it costs plain linting nothing)."""
+    from dragoman.glossary.lint_fix import fix_glossary as apply_fixes
 
-    return fix(path)
+    return apply_fixes(path)
 
 
 def lint_and_fix(path: str | Path, fix: bool = False) -> LintReport:

@@ -9,14 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from dragoman.errors import GlossaryError
-from dragoman.glossary.lint import (
-    TermRef,
-    _auto_fixable,
-    _fix_forbidden,
-    _read,
-    _walk,
-    fix_term,
-)
+from dragoman.glossary.termfix import auto_fixable, fixed_form
+from dragoman.glossary.yamlwalk import TermRef, read_glossary_text, walk
 
 _PLAIN_RE = re.compile(r"""^[^\s\-?:,\[\]{}#&*!|>'"%@`][^\n]*$""")
 _RESERVED = frozenset(
@@ -59,7 +53,7 @@ def fix_glossary(path: str | Path) -> list[dict[str, Any]]:
 
     name = str(path)
     data = Path(path).read_bytes() if Path(path).is_file() else b""
-    text, load_error = _read(path)
+    text, load_error = read_glossary_text(path)
     if load_error is not None:
         raise GlossaryError(
             load_error.message,
@@ -71,7 +65,7 @@ def fix_glossary(path: str | Path) -> list[dict[str, Any]]:
     gc_was_enabled = gc.isenabled()
     gc.disable()  # see lint_glossary
     try:
-        _declared, _has, entries = _walk(text)
+        _declared, _has, entries = walk(text)
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -82,13 +76,9 @@ def fix_glossary(path: str | Path) -> list[dict[str, Any]]:
         for ref in info.terms:
             current.setdefault(ref.lang, set()).add(ref.text)
         for ref in info.terms:
-            if not _auto_fixable(info, ref):
+            if not auto_fixable(info, ref):
                 continue
-            after = (
-                _fix_forbidden(ref.text)
-                if ref.kind == "forbidden"
-                else fix_term(ref.text, ref.lang)
-            )
+            after = fixed_form(ref)
             written = _scalar(after, ref)
             if written is None or after in current[ref.lang]:
                 continue

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from dragoman.glossary.match import TermMatcher
 from dragoman.glossary.model import Entry, Glossary, LangTerms
 from dragoman.glossary.normalize import normalize_term
+from dragoman.glossary.schema import id_slug, unique_id
 
 if TYPE_CHECKING:
     from dragoman.engines.base import Engine
@@ -454,9 +455,8 @@ def prefill(candidates: Sequence[Candidate], engine: Engine, source: str, target
 
 
 def slug(text: str) -> str:
-    """An entry id from a term: 'Anwar Ibrahim' -> 'anwar-ibrahim'."""
-    ascii_text = re.sub(r"[^a-z0-9]+", "-", normalize_term(text).lower()).strip("-")
-    return ascii_text or "term"
+    """An entry id from a term: 'Anwar Ibrahim' -> 'anwar-ibrahim' (schema.id_slug; 'term' without Latin letters)."""
+    return id_slug(normalize_term(text)) or "term"
 
 
 def draft_entries(
@@ -467,10 +467,7 @@ def draft_entries(
     out: list[Entry] = []
 
     def new_id(text: str) -> str:
-        base = slug(text)
-        entry_id, n = base, 2
-        while entry_id in used:
-            entry_id, n = f"{base}-{n}", n + 1
+        entry_id = unique_id(slug(text), used)
         used.add(entry_id)
         return entry_id
 

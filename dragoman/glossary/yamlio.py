@@ -25,10 +25,16 @@ from dragoman.glossary.model import (
     Origin,
 )
 from dragoman.languages import validate_code
+from dragoman.glossary.schema import ID_RE  # re-exported; the one definition is in schema.py
 
 # The C loader is several times faster; composing (not constructing) keeps every node's
 # line and column, which the messages need.
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _empty_rule(what: str) -> str | None:
+    """E002 (empty-term) when the empty value is a term, variant or forbidden form."""
+    return "E002" if " term" in f" {what}" else None
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc]
@@ -68,7 +74,6 @@ def _tag_is(node: yaml.Node, tag: str) -> bool:
 TOP_KEYS = ("version", "name", "description", "languages", "entries")
 ENTRY_KEYS = ("id", "type", "terms", "dnt", "case", "status", "note", "source")
 TERM_KEYS = ("term", "variants", "forbidden")
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
 _STR = "tag:yaml.org,2002:str"
 _BOOL = "tag:yaml.org,2002:bool"
@@ -185,7 +190,12 @@ def _load_text(text: str, name: str, with_layout: bool = False) -> Any:
         column = position - (text.rfind("\n", 0, position) + 1) + 1
         code = ord(bad.group()) if bad else 0
         raise GlossaryError(
-            f"control character U+{code:04X} is not allowed in YAML", name, line, column, hint="remove it (or write it as an escape in double quotes)"
+            f"control character U+{code:04X} is not allowed in YAML",
+            name,
+            line,
+            column,
+            hint="remove it (or write it as an escape in double quotes)",
+            rule="E004",
         ) from None
     except yaml.YAMLError as err:
         first = str(err).splitlines()[0] if str(err) else type(err).__name__
@@ -204,9 +214,9 @@ class _Validator:
         self.path = path
         self.layout = Layout()
 
-    def fail(self, node: yaml.Node, message: str, hint: str) -> NoReturn:
+    def fail(self, node: yaml.Node, message: str, hint: str, rule: str | None = None) -> NoReturn:
         mark = node.start_mark
-        raise GlossaryError(message, self.path, mark.line + 1, mark.column + 1, hint=hint)
+        raise GlossaryError(message, self.path, mark.line + 1, mark.column + 1, hint=hint, rule=rule)
 
     def mapping(self, node: yaml.Node, what: str, known: tuple[str, ...]) -> dict[str, tuple[yaml.Node, yaml.Node]]:
         if not isinstance(node, yaml.MappingNode):
@@ -232,11 +242,11 @@ class _Validator:
         if not isinstance(node, yaml.ScalarNode):
             self.fail(node, f"{what} must be a text, found {_kind(node)}", "write it as a single value (quote it if needed)")
         if _tag_is(node, _NULL):
-            self.fail(node, f"{what} is empty", "write a value or remove the key")
+            self.fail(node, f"{what} is empty", "write a value or remove the key", _empty_rule(what))
         # A number or yes/no is still text here ("1984", "no"): keep exactly what was written.
         value = str(node.value)
         if not allow_empty and not value.strip():
-            self.fail(node, f"{what} is empty", "write a value or remove the key")
+            self.fail(node, f"{what} is empty", "write a value or remove the key", _empty_rule(what))
         return value
 
     def boolean(self, node: yaml.Node, what: str) -> bool:
@@ -313,7 +323,12 @@ class _Validator:
             entry = self.entry(item, declared_set)
             if entry.id in entries:
                 first = entries[entry.id].origin.line
-                self.fail(item, f"duplicate id {entry.id!r} (first on line {first})", "give each concept its own id, or merge the two entries")
+                self.fail(
+                    item,
+                    f"duplicate id {entry.id!r} (first on line {first})",
+                    "give each concept its own id, or merge the two entries",
+                    "E001",
+                )
             entries[entry.id] = entry
             for code in entry.terms:
                 seen_langs.setdefault(code, None)
@@ -383,7 +398,7 @@ class _Validator:
         if "forbidden" in fields:
             side.forbidden = self.string_list(fields["forbidden"][1], f"the forbidden terms of {what}")
         if side.preferred is None and not side.variants and not side.forbidden:
-            self.fail(node, f"{what} is empty", "write 'term: ...' (and optionally variants/forbidden)")
+            self.fail(node, f"{what} is empty", "write 'term: ...' (and optionally variants/forbidden)", _empty_rule(what))
         return side
 
 

@@ -9,9 +9,11 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from dragoman.enforce.model import APPLIED, FORBIDDEN_FOUND, VARIANT, VIOLATED, SegmentResult
+from dragoman.integrity.model import FLAGGED, REPAIRED
 
 REPORT_VERSION = 1
-SUMMARY_KEYS = ("terms_found", "applied", "variants", "violations", "forbidden_found")
+# "integrity": flagged integrity findings (docs/report.md); the others count glossary occurrences.
+SUMMARY_KEYS = ("terms_found", "applied", "variants", "violations", "forbidden_found", "integrity")
 # Lines of detail the stderr summary shows before pointing at the JSON report.
 MAX_DETAIL_LINES = 12
 
@@ -52,9 +54,10 @@ def _rendering(result: SegmentResult, start: int | None, end: int | None) -> str
 
 
 def document_report(doc: DocumentRecord) -> dict[str, Any]:
-    """One document's part of the report: its summary, every occurrence, consistency findings."""
+    """One document's part of the report: its summary, every occurrence, consistency and integrity findings."""
     summary = empty_summary()
     occurrences: list[dict[str, Any]] = []
+    integrity: list[dict[str, Any]] = []
     renderings: dict[str, Counter[str]] = {}
     shown: dict[str, dict[str, str]] = {}
     names: dict[str, Counter[str]] = {}
@@ -94,6 +97,22 @@ def document_report(doc: DocumentRecord) -> dict[str, Any]:
             shown.setdefault(occ.entry_id, {}).setdefault(target_text.casefold(), target_text)
         for name, rendering in result.name_renderings.items():
             names.setdefault(name, Counter())[rendering] += 1
+        for outcome in result.integrity:
+            finding = outcome.finding
+            where = offset + finding.source_start if finding.source_start is not None else offset
+            line, column = _line_col(doc.source_text, where)
+            integrity.append(
+                {
+                    "segment": index,
+                    "line": line,
+                    "column": column,
+                    "check": finding.check,
+                    "detail": finding.detail,
+                    "action": outcome.action,
+                }
+            )
+            if outcome.action == FLAGGED:
+                summary["integrity"] += 1
     consistency_terms = [
         {
             "entry_id": entry_id,
@@ -120,6 +139,7 @@ def document_report(doc: DocumentRecord) -> dict[str, Any]:
         "summary": summary,
         "occurrences": occurrences,
         "consistency": {"terms": consistency_terms, "names": suggestions},
+        "integrity": integrity,
     }
 
 
@@ -151,6 +171,34 @@ def _counts(summary: dict[str, int]) -> str:
     if summary["forbidden_found"]:
         parts.append(f"{summary['forbidden_found']} forbidden found")
     return ", ".join(parts)
+
+
+def integrity_counts(report: dict[str, Any]) -> tuple[int, int]:
+    """(flagged, repaired) integrity findings over the whole report."""
+    flagged = repaired = 0
+    for doc in report.get("documents", []):
+        for item in doc.get("integrity", []):
+            flagged += item["action"] == FLAGGED
+            repaired += item["action"] == REPAIRED
+    return flagged, repaired
+
+
+def format_integrity(report: dict[str, Any], max_lines: int = MAX_DETAIL_LINES) -> str:
+    """The stderr lines about integrity: 'integrity: 2 flagged, 3 repaired' then each flagged finding."""
+    flagged, repaired = integrity_counts(report)
+    lines = [f"integrity: {flagged} flagged, {repaired} repaired"]
+    details: list[str] = []
+    for doc in report.get("documents", []):
+        name = doc["path"] or "<stdin>"
+        for item in doc.get("integrity", []):
+            if item["action"] != FLAGGED:
+                continue
+            where = name + (f":{item['line']}" if item["line"] is not None else "")
+            details.append(f"    {item['check']}: {where}: {item['detail']}")
+    if len(details) > max_lines:
+        hidden = len(details) - max_lines
+        details = details[:max_lines] + [f"    ... {hidden} more (see the --report JSON)"]
+    return "\n".join(lines + details)
 
 
 def format_summary(report: dict[str, Any], max_lines: int = MAX_DETAIL_LINES) -> str:
@@ -190,9 +238,10 @@ def format_summary(report: dict[str, Any], max_lines: int = MAX_DETAIL_LINES) ->
 
 def has_problems(report: dict[str, Any]) -> bool:
     summary = report["summary"]
-    return bool(summary["violations"] or summary["forbidden_found"])
+    return bool(summary["violations"] or summary["forbidden_found"] or summary.get("integrity"))
 
 
 def exit_code(report: dict[str, Any], strict: bool) -> int:
-    """What `translate --strict` exits with: 1 when any occurrence is violated or a forbidden term remains."""
+    """What `translate --strict` exits with: 1 when any occurrence is violated, a forbidden term remains or an
+    integrity finding is flagged."""
     return 1 if strict and has_problems(report) else 0

@@ -58,7 +58,7 @@ def plan_route(engine: Engine, source: str, target: str, pairs: list[tuple[str, 
     pivot = PIVOT_LANGUAGE
     if pivot not in (source, target) and (source, pivot) in have and (pivot, target) in have:
         return Route(source, target, ((source, pivot), (pivot, target)))
-    if engine.name != "argos":
+    if not engine.installs_missing_pairs:
         hint = engine.missing_hint(source, target)
         how = f"{hint}; " if hint else ""
         raise EngineError(

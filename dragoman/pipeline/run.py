@@ -14,10 +14,11 @@ from dragoman.cache import TranslationMemory
 from dragoman.engines.base import Engine
 from dragoman.errors import DragomanError, InputError
 from dragoman.pipeline.routes import MissingModelError, Route, plan_route
-from dragoman.pipeline.translator import CHUNK_SEGMENTS, CountingEngine, Progress, RunStats, Translator
+from dragoman.enforce.model import SegmentResult
+from dragoman.pipeline.translator import CHUNK_SEGMENTS, CountingEngine, Marks, Progress, RunStats, Translator
 
 if TYPE_CHECKING:
-    from dragoman.formats import Document
+    from dragoman.formats import Document, Segment, SegmentOutput
     from dragoman.glossary.model import Glossary
 
 
@@ -46,7 +47,7 @@ class Output:
     path: Path | None
     text: str
     segments: int
-    results: list[Any] = field(default_factory=list)  # SegmentResult per segment (glossary runs)
+    results: list[SegmentResult] = field(default_factory=list)  # one per segment, in document order
 
 
 @dataclass
@@ -78,6 +79,9 @@ class TranslateJob:
     use_memory: bool = True
     digits: str = "keep"  # keep | native | latin (dragoman.digits.DIGIT_MODES)
     include_drafts: bool = False  # enforce draft glossary entries too (`--use-drafts`)
+    # Integrity checks on every segment: "repair" (check, repair what fails, report the rest), "check" (report
+    # only), "off" (benchmarks measure what the checks cost).
+    integrity: str = "repair"
     format_options: dict[str, Any] = field(default_factory=dict)  # formats.FORMAT_OPTIONS (cue width, fields)
     subdirs: dict[str, Path] = field(default_factory=dict)  # walked input -> its folder under outdir (-r)
 
@@ -234,13 +238,13 @@ def translate_job(
     sources = [doc.source for doc in docs if doc.document is not None and doc.source]
     for attempt in range(3):
         try:
-            plan_routes(counting, sources, job.targets)
+            routes = plan_routes(counting, sources, job.targets)
             break
         except MissingModelError as err:
             if install_missing is None or attempt == 2:
                 raise
             install_missing(err)
-    return docs, run(job, counting, memory=memory, progress=progress, docs=docs)
+    return docs, run(job, counting, memory=memory, progress=progress, docs=docs, routes=routes)
 
 
 def run(
@@ -249,6 +253,7 @@ def run(
     memory: TranslationMemory | None = None,
     progress: Progress | None = None,
     docs: list[InputDoc] | None = None,
+    routes: dict[tuple[str, str], Route] | None = None,
 ) -> RunResult:
     """Translate every good input into every target; collect one-line errors for the bad ones.
 
@@ -261,9 +266,15 @@ def run(
         docs = prepare(job, counting)
     good = [doc for doc in docs if doc.document is not None and doc.source is not None]
     errors = [doc.error for doc in docs if doc.error is not None]
-    routes = plan_routes(counting, [doc.source for doc in good if doc.source], job.targets)
+    if routes is None:  # translate_job planned them already (once, before any work)
+        routes = plan_routes(counting, [doc.source for doc in good if doc.source], job.targets)
     translator = Translator(
-        counting, memory if job.use_memory else None, job.glossary, progress, include_drafts=job.include_drafts
+        counting,
+        memory if job.use_memory else None,
+        job.glossary,
+        progress,
+        include_drafts=job.include_drafts,
+        integrity=job.integrity,
     )
 
     notes = [
@@ -276,7 +287,7 @@ def run(
     planned_paths: dict[Path, str] = {}
     for (source, target), route in routes.items():
         group = [doc for doc in good if doc.source == source]
-        segments = [segment for doc in group for segment in doc.document.segments]  # type: ignore[union-attr]
+        segments = [segment for doc in group if doc.document is not None for segment in doc.document.segments]
         translated = _translate_route(translator, segments, route)
         position = 0
         for doc in group:
@@ -320,12 +331,12 @@ def run(
                     path=path,
                     text=rendered,
                     segments=count,
-                    results=[v for v in values if not isinstance(v, str)],
+                    results=values,
                 )
             )
     translator.stats.engine_calls = counting.calls
     translator.stats.seconds = round(time.perf_counter() - started, 3)
-    enforced = any(getattr(value, "occurrences", None) for out in outputs for value in out.results)
+    enforced = any(value.occurrences for out in outputs for value in out.results)
     if job.glossary is not None and translator.stats.translated and enforced:
         for route in routes.values():
             s, t = route.legs[-1]
@@ -336,54 +347,48 @@ def run(
                     "(once) measures which form it copies, so that enforcement needs fewer retries"
                 )
     route_labels = {f"{s}->{t}": r.label for (s, t), r in routes.items()}
-    report = build_report(job, docs, outputs, errors, route_labels, translator.stats)
-    report["notes"] = notes
+    report = build_report(job, docs, outputs, errors, route_labels, translator.stats, notes)
     return RunResult(
         outputs=outputs, errors=errors, routes=route_labels, stats=translator.stats, report=report, notes=notes
     )
 
 
-def _with_digits(value: Any, target: str, mode: str) -> Any:
+def _with_digits(value: SegmentResult, target: str, mode: str) -> SegmentResult:
     """``--digits``: after enforcement, before rendering; digits map one to one, so spans stay valid."""
     from dragoman.digits import apply_digit_mode
 
-    if isinstance(value, str):
-        return apply_digit_mode(value, target, mode)
     return dataclasses.replace(value, text=apply_digit_mode(value.text, target, mode))
 
 
-def _inline_marks(segment: Any) -> tuple[tuple[int, int, bool], ...]:
+def _inline_marks(segment: Segment) -> Marks:
     """(start, end, verbatim) of each inline mark that covers words; atoms (images, <br>) are placed by the format."""
     return tuple((mark.start, mark.end, not mark.translate) for mark in segment.inline if mark.start < mark.end)
 
 
-def _translate_route(translator: Translator, segments: Sequence[Any], route: Route) -> list[Any]:
+def _translate_route(translator: Translator, segments: Sequence[Segment], route: Route) -> list[SegmentResult]:
     """Plain segments in one batch; segments with inline markup through enforcement, which finds where each
     mark's words landed and copies inline code verbatim (else the format would have to guess the place)."""
     marks = [_inline_marks(segment) for segment in segments]
-    values: list[Any] = [None] * len(segments)
+    values: list[SegmentResult | None] = [None] * len(segments)
     for marked in (False, True):
         indexes = [i for i, m in enumerate(marks) if bool(m) == marked]
         if not indexes:
             continue
         texts = [segments[i].text for i in indexes]
-        if marked:
-            out = translator.translate_with_markup(texts, [marks[i] for i in indexes], route)
-        else:
-            out = translator.translate(texts, route)
+        out = translator.translate(texts, route, marks=[marks[i] for i in indexes] if marked else None)
         for i, value in zip(indexes, out):
             values[i] = value
-    return values
+    return [value for value in values if value is not None]
 
 
-def _segment_output(value: Any, segment: Any) -> Any:
+def _segment_output(value: SegmentResult, segment: Segment) -> SegmentOutput:
     """What the format renders: the text and, per inline mark, where its words are (None: the format guesses)."""
     from dragoman.formats import SegmentOutput
 
-    if isinstance(value, str):
-        return SegmentOutput(value, None)
-    mark_spans = iter(getattr(value, "mark_spans", None) or [])
-    kept_spans = iter(getattr(value, "kept_spans", None) or [])
+    if value.mark_spans is None and value.kept_spans is None:
+        return SegmentOutput(value.text, None)
+    mark_spans = iter(value.mark_spans or [])
+    kept_spans = iter(value.kept_spans or [])
     spans: list[tuple[int, int] | None] = []
     for mark in segment.inline:
         if mark.start >= mark.end:
@@ -392,7 +397,7 @@ def _segment_output(value: Any, segment: Any) -> Any:
             spans.append(next(kept_spans if not mark.translate else mark_spans, None))
     findings = [
         f"glossary {o.entry_id}: {o.status} ({o.source_text or o.found!s} -> {o.required or 'not ' + str(o.found)})"
-        for o in getattr(value, "violations", [])
+        for o in value.violations
     ]
     return SegmentOutput(value.text, spans, findings)
 
@@ -427,30 +432,30 @@ def build_report(
     errors: Sequence[str],
     routes: dict[str, str],
     stats: RunStats,
+    notes: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """The --report JSON: H7's per-occurrence report when a glossary is used, plus the run's facts."""
-    report: dict[str, Any] = {}
-    if job.glossary is not None:
-        from dragoman.pipeline import report as term_report
+    """The --report JSON (docs/report.md, dragoman/schemas/report-v1.json): per document every glossary occurrence
+    and every integrity finding, plus the run's facts."""
+    from dragoman.pipeline import report as term_report
 
-        records = []
-        by_name = {doc.name: doc for doc in docs}
-        for out in outputs:
-            doc = by_name[out.input]
-            label = routes.get(f"{doc.source}->{out.target}")
-            offsets = segment_offsets(doc)
-            records.append(
-                term_report.DocumentRecord(
-                    path=out.input,
-                    source=doc.source or "",
-                    target=out.target,
-                    segments=list(zip(offsets, out.results)),
-                    pivot=label.split("->")[1] if label and label.count("->") > 1 else None,
-                    source_text=doc.text,
-                    output=str(out.path) if out.path else None,
-                )
+    records = []
+    by_name = {doc.name: doc for doc in docs}
+    for out in outputs:
+        doc = by_name[out.input]
+        label = routes.get(f"{doc.source}->{out.target}")
+        offsets = segment_offsets(doc)
+        records.append(
+            term_report.DocumentRecord(
+                path=out.input,
+                source=doc.source or "",
+                target=out.target,
+                segments=list(zip(offsets, out.results)),
+                pivot=label.split("->")[1] if label and label.count("->") > 1 else None,
+                source_text=doc.text,
+                output=str(out.path) if out.path else None,
             )
-        report.update(term_report.build_report(records))
+        )
+    report: dict[str, Any] = term_report.build_report(records)
     report["dragoman"] = __version__
     report["routes"] = routes
     report["pivots"] = {pair: label for pair, label in routes.items() if label.count("->") > 1}
@@ -460,6 +465,7 @@ def build_report(
     ]
     report["errors"] = list(errors)
     report["stats"] = stats.to_dict()
+    report["notes"] = list(notes)
     return report
 
 

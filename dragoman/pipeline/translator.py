@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from dragoman.cache import TranslationMemory, make_key
-from dragoman.engines.base import BatchOptions, Engine, Hypothesis
+from dragoman.enforce.model import EnforceOptions, SegmentResult
+from dragoman.engines.base import BatchOptions, Engine, Hypothesis, Span
+from dragoman.integrity.model import (
+    CHECKS_VERSION,
+    FLAGGED,
+    Finding,
+    Outcome,
+    SegmentPair,
+)
 from dragoman.pipeline.routes import Route
 
 if TYPE_CHECKING:
@@ -21,6 +30,7 @@ CHUNK_SEGMENTS = 2048
 
 Progress = Callable[[int, int], None]  # (segments done, segments to translate)
 Marks = tuple[tuple[int, int, bool], ...]  # inline markup of a segment: (start, end, verbatim) spans
+Item = tuple[str, Marks]  # a segment to translate: its text and marks (the unit of deduplication and memory)
 
 
 @dataclass
@@ -31,6 +41,9 @@ class RunStats:
     translated: int = 0
     engine_calls: int = 0
     seconds: float = 0.0
+    retried: int = 0  # segments translated again because their output failed an integrity check
+    repaired: int = 0  # unique segments whose output was repaired (it passes every check now)
+    flagged: int = 0  # unique segments whose output still fails a check (reported)
 
     def to_dict(self) -> dict[str, Any]:
         return dict(vars(self))
@@ -47,15 +60,18 @@ class CountingEngine(Engine):
         self.supports_nbest = inner.supports_nbest  # type: ignore[misc]
         self.supports_attention = inner.supports_attention  # type: ignore[misc]
         self.supports_suppress = inner.supports_suppress  # type: ignore[misc]
-        marked = getattr(inner, "translate_marked", None)
-        if marked is not None:
-            # The markup strategy (engines such as Apertium) is an optional capability found by name:
-            # expose it only when the inner engine has it, and count its calls like translate_batch.
-            def translate_marked(*args: Any, **kwargs: Any) -> Any:
-                self.calls += 1
-                return marked(*args, **kwargs)
+        self.supports_markup = inner.supports_markup  # type: ignore[misc]
+        self.installs_missing_pairs = inner.installs_missing_pairs  # type: ignore[misc]
+        self.supports_decoding_controls = inner.supports_decoding_controls  # type: ignore[misc]
 
-            self.translate_marked = translate_marked
+    def translate_marked(
+        self, segments: Sequence[str], marks: Sequence[Sequence[Span]], source: str, target: str
+    ) -> list[tuple[str, list[Span | None]]]:
+        self.calls += 1  # the markup strategy's calls count like translate_batch's
+        return self.inner.translate_marked(segments, marks, source, target)
+
+    def set_progress(self, callback: Callable[[int], None] | None) -> None:
+        self.inner.set_progress(callback)
 
     def __getattr__(self, attr: str) -> Any:
         return getattr(self.inner, attr)
@@ -104,10 +120,10 @@ def _enforced_translate(
     texts: list[str],
     route: Route,
     glossary: Glossary | None,
-    options: Any,
+    options: EnforceOptions,
     marks: list[list[tuple[int, int]]] | None = None,
     keep: list[list[tuple[int, int]]] | None = None,
-) -> list[Any]:
+) -> list[SegmentResult]:
     """SegmentResults through every leg of the route, the glossary enforced in each.
 
     Through a pivot, the first leg's enforced spans are forced occurrences of the second. With inline markup
@@ -155,7 +171,7 @@ def _through(
     return [None if span is None else next(later, None) for span in (first or [])]
 
 
-def _result_from_memory(text: str, metadata: dict[str, Any] | None) -> Any:
+def _result_from_memory(text: str, metadata: dict[str, Any] | None) -> SegmentResult | None:
     """A SegmentResult rebuilt from the memory, or None when the stored record cannot be read (then the
     segment is simply translated again)."""
     from dragoman import enforce
@@ -182,7 +198,7 @@ def _stored_spans(value: Any) -> list[tuple[int, int] | None] | None:
     return [(int(span[0]), int(span[1])) if span else None for span in value]
 
 
-def _result_metadata(result: Any) -> dict[str, Any]:
+def _result_metadata(result: SegmentResult) -> dict[str, Any]:
     data = dict(result.to_dict())
     data.pop("text", None)
     data.pop("engine_calls", None)
@@ -209,8 +225,49 @@ class _ChunkProgress:
         self.report(self.start + min(units, self.size), self.total)
 
 
+def _plain_results(engine: Engine, texts: list[str], route: Route) -> list[SegmentResult]:
+    return [SegmentResult(text=text, engine_calls=len(route.legs)) for text in _plain_translate(engine, texts, route)]
+
+
+class _SaferEngine(CountingEngine):
+    """The engine with the decoding controls of a safer re-translation added to every call (only for engines that
+    declare supports_decoding_controls; calls are counted by the engine it wraps)."""
+
+    def __init__(self, inner: Engine, retry: Retry) -> None:
+        super().__init__(inner)
+        self.retry = retry
+
+    def translate_batch(
+        self, segments: Sequence[str], source: str, target: str, options: BatchOptions | None = None
+    ) -> list[list[Hypothesis]]:
+        controlled = dataclasses.replace(
+            options or BatchOptions(),
+            no_repeat_ngram_size=self.retry.no_repeat_ngram_size,
+            repetition_penalty=self.retry.repetition_penalty,
+            max_length_ratio=self.retry.max_length_ratio,
+            max_length_margin=self.retry.max_length_margin,
+        )
+        return self.inner.translate_batch(segments, source, target, controlled)
+
+
+@dataclass(frozen=True)
+class Retry:
+    """The settings of one safer re-translation of segments that failed an integrity check."""
+
+    no_repeat_ngram_size: int
+    repetition_penalty: float
+    max_length_ratio: float
+    max_length_margin: int = 5
+
+
+INTEGRITY_MODES = ("repair", "check", "off")
+# Tried in order on what still fails: every term in context (no placeholders) and loops blocked, then harder.
+RETRIES = (Retry(3, 1.2, 2.0, 8), Retry(2, 1.5, 1.5, 4))
+
+
 class Translator:
-    """Translates the segments of one route, through the translation memory, in a few engine calls."""
+    """Translates the segments of one route, through the translation memory, in a few engine calls; checks every
+    result's integrity, re-translates what fails with safer settings and records what still fails."""
 
     def __init__(
         self,
@@ -219,17 +276,23 @@ class Translator:
         glossary: Glossary | None = None,
         progress: Progress | None = None,
         include_drafts: bool = False,
+        integrity: str = "repair",
     ) -> None:
         self.engine = engine
         self.include_drafts = include_drafts  # `translate --use-drafts`: draft glossary entries are enforced too
         self.memory = memory
         self.glossary = glossary if glossary is not None and len(glossary) else None
         self.progress = progress
+        if integrity not in INTEGRITY_MODES:
+            raise ValueError(f"integrity must be one of {', '.join(INTEGRITY_MODES)}, not {integrity!r}")
+        # "repair": check every segment and repair what fails; "check": only report (what a clean run costs, for
+        # benchmarks on random weights, where every output fails); "off": neither.
+        self.integrity = integrity
         self.stats = RunStats()
         self._reported = 0
-        self._enforce_options: dict[tuple[str, str], Any] = {}
+        self._enforce_options: dict[tuple[str, str], EnforceOptions] = {}
 
-    def enforce_options(self, route: Route) -> Any:
+    def enforce_options(self, route: Route) -> EnforceOptions:
         key = (route.source, route.target)
         if key not in self._enforce_options:
             from dragoman import calibration
@@ -241,31 +304,52 @@ class Translator:
             self._enforce_options[key] = options
         return self._enforce_options[key]
 
-    def translate(self, texts: Sequence[str], route: Route) -> list[Any]:
-        """Texts -> translations (str) without a glossary, SegmentResult with one; order kept."""
-        unique = list(dict.fromkeys(texts))
+    def translate(
+        self, texts: Sequence[str], route: Route, marks: Sequence[Marks] | None = None
+    ) -> list[SegmentResult]:
+        """One SegmentResult per text, order kept; the same text (with the same marks) is translated once.
+
+        ``marks[i]`` (optional) lists (start, end, verbatim) spans of inline markup over ``texts[i]``: the results'
+        ``mark_spans`` then say where each translatable mark's words landed and ``kept_spans`` where each verbatim
+        span (inline code, translate="no") was copied. The memory key includes the marks (the verbatim spans change
+        what is sent), and the spans are stored with the text, so a re-run renders exactly as the first. Through a
+        pivot each leg aligns the marks the previous one located.
+        """
+        marked = marks is not None
+        keyed = list(zip(texts, (tuple(m) for m in marks) if marks is not None else ((),) * len(texts)))
+        items: list[Item] = list(dict.fromkeys(keyed))
         self.stats.segments += len(texts)
-        self.stats.unique += len(unique)
+        self.stats.unique += len(items)
+        # Without a glossary and without marks a result is its text alone (its record holds no term metadata).
+        rich = self.glossary is not None or marked
         signature = route_signature(self.engine, route)
-        keys = [make_key(signature, text, self._key_material(text, route)) for text in unique]
-        done: dict[str, Any] = {}
-        misses: list[tuple[str, str]] = []
-        if self.glossary is None:
-            found = self.memory.get_many(keys) if self.memory else {}
-            for text, key in zip(unique, keys):
-                if key in found:
-                    done[text] = found[key]
-                else:
-                    misses.append((text, key))
-        else:
-            entries = self.memory.get_entries(keys) if self.memory else {}
-            for text, key in zip(unique, keys):
-                result = _result_from_memory(*entries[key]) if key in entries else None
-                if result is not None:
-                    done[text] = result
-                else:
-                    misses.append((text, key))
-        self.stats.memory_hits += len(unique) - len(misses)
+        keys = {item: self._key(signature, item, route, marked) for item in items}
+        done: dict[Item, SegmentResult] = {}
+        # Memory hits whose text passed these checks when it was stored: checking them again would find the same.
+        known_clean: set[Item] = set()
+        misses: list[Item] = []
+        entries = self.memory.get_entries(list(keys.values())) if self.memory else {}
+        for item in items:
+            key = keys[item]
+            if key not in entries:
+                misses.append(item)
+                continue
+            text, metadata = entries[key]
+            result = _result_from_memory(text, metadata) if rich else SegmentResult(text=text)
+            if result is None or (marked and (result.mark_spans is None or result.kept_spans is None)):
+                misses.append(item)
+                continue
+            done[item] = result
+            if metadata is not None and metadata.get("checked") == CHECKS_VERSION:
+                known_clean.add(item)
+        self.stats.memory_hits += len(items) - len(misses)
+        if self.integrity != "off":
+            unchecked = {item: result for item, result in done.items() if item not in known_clean}
+            if unchecked:
+                self._verify(unchecked, route)
+                done.update(unchecked)
+                # Recorded as checked (and repaired ones replaced), so that the next run need not check them again.
+                self._store({keys[item]: result for item, result in unchecked.items() if _clean(result)}, rich)
         # Length-sorted before chunking so that every call gets sentences of similar length.
         misses.sort(key=lambda item: len(item[0]))
         total = len(misses)
@@ -273,96 +357,183 @@ class Translator:
         self._reported = 0
         if self.progress and total:
             self.progress(0, total)
-        set_progress = getattr(self.engine, "set_progress", None) if self.progress else None
         for start in range(0, total, CHUNK_SEGMENTS):
             chunk = misses[start : start + CHUNK_SEGMENTS]
-            chunk_texts = [text for text, _ in chunk]
-            if set_progress is not None:
-                set_progress(_ChunkProgress(self._report, start, len(chunk), total, len(route.legs)))
+            if self.progress:
+                self.engine.set_progress(_ChunkProgress(self._report, start, len(chunk), total, len(route.legs)))
             try:
-                if self.glossary is None:
-                    translated: list[Any] = _plain_translate(self.engine, chunk_texts, route)
-                    stored = {key: text for (_, key), text in zip(chunk, translated)}
-                    metadata = None
-                else:
-                    translated = _enforced_translate(
-                        self.engine, chunk_texts, route, self.glossary, self.enforce_options(route)
-                    )
-                    stored = {key: result.text for (_, key), result in zip(chunk, translated)}
-                    metadata = {key: _result_metadata(result) for (_, key), result in zip(chunk, translated)}
+                results = dict(zip(chunk, self._translate_chunk(self.engine, chunk, route, marked)))
             finally:
-                if set_progress is not None:
-                    set_progress(None)
-            if self.memory is not None:
-                self.memory.put_many(stored, metadata)
-            for (text, _), value in zip(chunk, translated):
-                done[text] = value
+                if self.progress:
+                    self.engine.set_progress(None)
+            if self.integrity != "off":
+                self._verify(results, route)
+            self._store({keys[item]: result for item, result in results.items()}, rich)
+            done.update(results)
             finished += len(chunk)
             self.stats.translated += len(chunk)
             self._report(finished, total)
         self._scan_forbidden(done.values(), route)
-        return [done[text] for text in texts]
+        return [done[item] for item in keyed]
 
-    def translate_with_markup(self, texts: Sequence[str], marks: Sequence[Marks], route: Route) -> list[Any]:
-        """Segments with inline markup: SegmentResults whose ``mark_spans`` say where each translatable mark's
-        words landed and ``kept_spans`` where each verbatim span (inline code, translate="no") was copied.
+    def _key(self, signature: str, item: Item, route: Route, marked: bool) -> str:
+        text, item_marks = item
+        material = self._key_material(text, route)
+        if marked:
+            material += "\x1fmarks:" + repr(list(item_marks))
+        return make_key(signature, text, material)
 
-        ``marks[i]`` lists (start, end, verbatim) over ``texts[i]``. The memory key includes the marks (the
-        verbatim spans change what is sent), and the spans are stored with the text, so a re-run renders
-        exactly as the first. Through a pivot each leg aligns the marks the previous one located.
-        """
-        from dragoman.enforce.model import EnforceOptions
+    def _translate_chunk(
+        self, engine: Engine, chunk: Sequence[Item], route: Route, marked: bool, options: EnforceOptions | None = None
+    ) -> list[SegmentResult]:
+        texts = [text for text, _ in chunk]
+        if self.glossary is None and not marked and options is None:
+            return _plain_results(engine, texts, route)
+        if options is None:
+            options = self.enforce_options(route) if self.glossary is not None else EnforceOptions()
+        return _enforced_translate(
+            engine,
+            texts,
+            route,
+            self.glossary,
+            options,
+            marks=[[(s, e) for s, e, verbatim in m if not verbatim] for _, m in chunk] if marked else None,
+            keep=[[(s, e) for s, e, verbatim in m if verbatim] for _, m in chunk] if marked else None,
+        )
 
-        items = list(dict.fromkeys(zip(texts, (tuple(m) for m in marks))))
-        self.stats.segments += len(texts)
-        self.stats.unique += len(items)
-        signature = route_signature(self.engine, route)
-        keys = [
-            make_key(signature, text, self._key_material(text, route) + "\x1fmarks:" + repr(list(item_marks)))
-            for text, item_marks in items
-        ]
-        entries = self.memory.get_entries(keys) if self.memory else {}
-        done: dict[tuple[str, Marks], Any] = {}
-        misses: list[tuple[tuple[str, Marks], str]] = []
-        for item, key in zip(items, keys):
-            result = _result_from_memory(*entries[key]) if key in entries else None
-            if result is not None and result.mark_spans is not None and result.kept_spans is not None:
-                done[item] = result
-            else:
-                misses.append((item, key))
-        self.stats.memory_hits += len(items) - len(misses)
-        misses.sort(key=lambda miss: len(miss[0][0]))
-        options = self.enforce_options(route) if self.glossary is not None else None
-        options = options or EnforceOptions()
-        total, finished = len(misses), 0
-        self._reported = 0
-        if self.progress and total:
-            self.progress(0, total)
-        for start in range(0, total, CHUNK_SEGMENTS):
-            chunk = misses[start : start + CHUNK_SEGMENTS]
-            results = _enforced_translate(
-                self.engine,
-                [text for (text, _), _ in chunk],
-                route,
-                self.glossary,
-                options,
-                marks=[[(s, e) for s, e, verbatim in item_marks if not verbatim] for (_, item_marks), _ in chunk],
-                keep=[[(s, e) for s, e, verbatim in item_marks if verbatim] for (_, item_marks), _ in chunk],
+    def _store(self, results: dict[str, SegmentResult], rich: bool) -> None:
+        """Into the memory: the text, the term metadata (rich results) and whether it passed the integrity checks."""
+        if self.memory is None or not results:
+            return
+        texts = {key: result.text for key, result in results.items()}
+        metadata: dict[str, dict[str, Any]] = {}
+        for key, result in results.items():
+            data = _result_metadata(result) if rich else {}
+            if self.integrity != "off" and _clean(result):
+                data["checked"] = CHECKS_VERSION
+            if data:
+                metadata[key] = data
+        self.memory.put_many(texts, metadata or None)
+
+    # -- integrity --------------------------------------------------------------------------------------------
+
+    def _pair(self, item: Item, result: SegmentResult, route: Route) -> SegmentPair:
+        from dragoman.enforce import DEFAULT_FORM
+        from dragoman.integrity import SegmentPair
+
+        text, item_marks = item
+        exclude = [(o.source_start, o.source_end) for o in result.occurrences
+                   if o.source_start is not None and o.source_end is not None]  # fmt: skip
+        verbatim = [text[s:e] for s, e, keep in item_marks if keep]
+        exclude += [(s, e) for s, e, keep in item_marks if keep]
+        # The family placeholders were (or would have been) sent in: pieces of it are never right in an output.
+        form = (self.enforce_options(route).placeholder_form if self.glossary is not None else None) or DEFAULT_FORM
+        return SegmentPair(
+            source=text,
+            output=result.text,
+            source_lang=route.source,
+            target_lang=route.target,
+            placeholder_forms=(form,),
+            exclude=tuple(exclude),
+            verbatim=tuple(verbatim),
+        )
+
+    def _verify(self, done: dict[Item, SegmentResult], route: Route) -> list[Item]:
+        """Check every result; repair what fails (debris removed, else translated again with safer settings);
+        record on each result what was found and done (``done`` is updated in place). Returns the items whose
+        result was replaced."""
+        from dragoman.integrity import FLAGGED, check_pair
+
+        found: dict[Item, list[Finding]] = {}
+        for item, result in done.items():
+            findings = check_pair(self._pair(item, result, route))
+            result.integrity = [Outcome(f, FLAGGED) for f in findings]
+            if findings:
+                found[item] = findings
+        if not found or self.integrity == "check":
+            self.stats.flagged += len(found)
+            return []
+        repaired: list[Item] = []
+        for item in list(found):
+            cleaned = self._without_debris(item, done[item], route)
+            if cleaned is not None:
+                self._accept(done, item, cleaned, found.pop(item), [])
+                repaired.append(item)
+        marked = any(item_marks for _, item_marks in found)
+        for retry in RETRIES:
+            candidates = [item for item in found if self._can_retry(done[item])]
+            if not candidates:
+                break
+            engine: Engine = _SaferEngine(self.engine, retry) if self.engine.supports_decoding_controls else self.engine
+            options = dataclasses.replace(
+                self.enforce_options(route) if self.glossary is not None else EnforceOptions(), placeholders=False
             )
-            if self.memory is not None:
-                self.memory.put_many(
-                    {key: result.text for (_, key), result in zip(chunk, results)},
-                    {key: _result_metadata(result) for (_, key), result in zip(chunk, results)},
-                )
-            for (item, _), result in zip(chunk, results):
-                done[item] = result
-            finished += len(chunk)
-            self.stats.translated += len(chunk)
-            self._report(finished, total)
-        self._scan_forbidden(done.values(), route)
-        return [done[(text, tuple(item_marks))] for text, item_marks in zip(texts, marks)]
+            results = self._translate_chunk(engine, candidates, route, marked, options)
+            for item, result in zip(candidates, results):
+                self.stats.retried += 1
+                findings = check_pair(self._pair(item, result, route))
+                if not findings and len(result.violations) <= len(done[item].violations):
+                    self._accept(done, item, result, found.pop(item), findings)
+                    repaired.append(item)
+            if not self.engine.supports_decoding_controls:
+                break  # the same settings again would give the same output
+        self.stats.repaired += len(repaired)
+        self.stats.flagged += len(found)
+        return repaired
 
-    def _scan_forbidden(self, values: Iterable[Any], route: Route) -> None:
+    @staticmethod
+    def _accept(
+        done: dict[Item, SegmentResult], item: Item, result: SegmentResult, before: list[Finding], after: list[Finding]
+    ) -> None:
+        from dragoman.integrity import FLAGGED, REPAIRED
+
+        result.integrity = [Outcome(f, REPAIRED) for f in before] + [Outcome(f, FLAGGED) for f in after]
+        done[item] = result
+
+    def _can_retry(self, result: SegmentResult) -> bool:
+        """Whether a safer re-translation can come out differently: the engine takes decoding controls, or the
+        first translation sent placeholders (the retry sends none)."""
+        from dragoman.enforce import PLACEHOLDER
+
+        return self.engine.supports_decoding_controls or any(o.strategy == PLACEHOLDER for o in result.occurrences)
+
+    def _without_debris(self, item: Item, result: SegmentResult, route: Route) -> SegmentResult | None:
+        """The result with its placeholder debris cut out (spans moved accordingly) when what is left passes every
+        check; None when it holds no debris or the rest is not sound."""
+        from dragoman.enforce.align import shift_through
+        from dragoman.integrity import check_pair, debris_spans
+
+        pair = self._pair(item, result, route)
+        spans = debris_spans(pair)
+        if not spans:
+            return None
+        edits = [(start, end, 0) for start, end in _widen(result.text, spans)]
+        text = result.text
+        for start, end, _ in reversed(edits):
+            text = text[:start] + text[end:]
+        if check_pair(dataclasses.replace(pair, output=text)):
+            return None
+
+        def move(span: tuple[int, int] | None) -> tuple[int, int] | None:
+            return None if span is None else (shift_through(span[0], edits), shift_through(span[1], edits))
+
+        occurrences = [
+            dataclasses.replace(
+                o,
+                target_start=None if o.target_start is None else shift_through(o.target_start, edits),
+                target_end=None if o.target_end is None else shift_through(o.target_end, edits),
+            )
+            for o in result.occurrences
+        ]
+        return dataclasses.replace(
+            result,
+            text=text,
+            occurrences=occurrences,
+            mark_spans=None if result.mark_spans is None else [move(s) for s in result.mark_spans],
+            kept_spans=None if result.kept_spans is None else [move(s) for s in result.kept_spans],
+        )
+
+    def _scan_forbidden(self, values: Iterable[SegmentResult], route: Route) -> None:
         """After the memory, against this run's glossary: record forbidden forms no source term asked for."""
         if self.glossary is None:
             return
@@ -386,4 +557,33 @@ class Translator:
         return str(enforce.tm_key_material(text, self.glossary, route.source, route.target, self.enforce_options(route)))
 
 
-__all__ = ["CHUNK_SEGMENTS", "CountingEngine", "RunStats", "Translator", "route_signature"]
+def _clean(result: SegmentResult) -> bool:
+    """The result passes every integrity check (as it came or once repaired)."""
+    return not any(outcome.action == FLAGGED for outcome in result.integrity)
+
+
+_SOFT_PUNCT = ",،;؛"
+_END_PUNCT = ".!?؟…"
+
+
+def _widen(text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Debris spans widened so that cutting them leaves a tidy sentence: the space before (or after, at the start)
+    goes too, and a comma stranded before another mark ("Pezeshkian, ZXQ,." -> "Pezeshkian.")."""
+    widened: list[tuple[int, int]] = []
+    for start, end in spans:
+        if start > 0 and text[start - 1].isspace():
+            start -= 1
+        elif end < len(text) and text[end].isspace():
+            end += 1
+        while start > 0 and text[start - 1] in _SOFT_PUNCT and end < len(text) and text[end] in _SOFT_PUNCT + _END_PUNCT:
+            start -= 1
+        while end < len(text) - 1 and text[end] in _SOFT_PUNCT and text[end + 1] in _END_PUNCT:
+            end += 1
+        if widened and start <= widened[-1][1]:
+            widened[-1] = (widened[-1][0], max(end, widened[-1][1]))
+        else:
+            widened.append((start, end))
+    return widened
+
+
+__all__ = ["CHUNK_SEGMENTS", "INTEGRITY_MODES", "RETRIES", "CountingEngine", "Item", "Marks", "Retry", "RunStats", "Translator", "route_signature"]

@@ -158,4 +158,4 @@ def test_translate_cli_with_glossary_and_report(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.stdout == EXPECTED[2] + "\n"
     summary = json.loads(report.read_text(encoding="utf-8"))["summary"]
-    assert summary == {"terms_found": 3, "applied": 3, "variants": 0, "violations": 0, "forbidden_found": 0}
+    assert summary == {"terms_found": 3, "applied": 3, "variants": 0, "violations": 0, "forbidden_found": 0, "integrity": 0}

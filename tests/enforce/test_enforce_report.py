@@ -49,7 +49,7 @@ def doc_record() -> DocumentRecord:
 
 def test_report_json_shape_and_counts() -> None:
     report = build_report([doc_record()])
-    assert report["summary"] == {"terms_found": 4, "applied": 2, "variants": 1, "violations": 1, "forbidden_found": 1}
+    assert report["summary"] == {"terms_found": 4, "applied": 2, "variants": 1, "violations": 1, "forbidden_found": 1, "integrity": 0}
     assert tuple(report["summary"]) == SUMMARY_KEYS
     [doc] = report["documents"]
     assert doc["summary"] == report["summary"]
@@ -113,7 +113,7 @@ def test_end_to_end_with_fake_engine_never_silent() -> None:
     results = translate_segments(FakeEngine(faults=[Fault("drop", "#1")], attention=False), segments, "en", "zz", glossary)
     offsets = [0, 26, 54]
     report = build_report([DocumentRecord(None, "en", "zz", list(zip(offsets, results)), source_text=" ".join(segments))])
-    assert report["summary"] == {"terms_found": 3, "applied": 1, "variants": 0, "violations": 2, "forbidden_found": 0}
+    assert report["summary"] == {"terms_found": 3, "applied": 1, "variants": 0, "violations": 2, "forbidden_found": 0, "integrity": 0}
     statuses = [(o["entry_id"], o["status"], o["target_text"]) for o in report["documents"][0]["occurrences"]]
     assert statuses == [("gov", "applied", "Pemerintah"), ("anwar", "violated", None), ("anwar", "violated", None)]
     assert [r.text for r in results] == ["Pemerintah bertemu Onwor.", "Officials berkata Onwor spoke.", "Nothing here."]

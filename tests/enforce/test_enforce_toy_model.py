@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-from helpers.toy import DATA, toy_cases, unpack_toy
+from helpers.toy import DATA, assert_probe_finds_the_trained_family, toy_cases, unpack_toy
 
 from dragoman import calibration
 from dragoman.enforce import EnforceOptions, translate_segments
@@ -82,7 +82,7 @@ def test_glossary_overrides_respelled_names_and_terms(engine: ArgosEngine) -> No
             assert r.text[o.target_start : o.target_end].casefold() == o.required.casefold()  # type: ignore[union-attr]
         assert count_form(r.text, "kerajaan", "zz") == 0  # the forbidden form is gone
     report = build_report([DocumentRecord("a.txt", "en", "zz", [(0, r) for r in results])])
-    assert report["summary"] == {"terms_found": 6, "applied": 6, "variants": 0, "violations": 0, "forbidden_found": 0}
+    assert report["summary"] == {"terms_found": 6, "applied": 6, "variants": 0, "violations": 0, "forbidden_found": 0, "integrity": 0}
 
 
 def test_one_engine_call_per_round_with_nbest_attention_and_suppress(engine: ArgosEngine) -> None:
@@ -140,19 +140,12 @@ def test_uncopied_placeholder_form_falls_back_to_term_in_context(engine: ArgosEn
 
 
 def test_probe_calibrates_the_copied_family(engine: ArgosEngine) -> None:
+    """The probe picks the family the model was trained to copy, ahead of the rest by a margin (figures vary by CPU)."""
     result = calibration.probe(engine, "en", "zz")
-    assert result.form == "ZXQ{n}"
     rates = {r.form: (r.exact, r.tolerant, r.nbest) for r in result.rates}
-    assert rates == {
-        "ZXQ{n}": (0.8, 0.8, 0.8),
-        "XTERM{n}X": (0.0, 0.0, 0.0),
-        "__T{n}__": (0.0, 0.0, 0.0),
-        "⟦{n}⟧": (0.0, 0.0, 0.0),
-        "[[{n}]]": (0.0, 0.0, 0.0),
-        "#{n}#": (0.0, 0.0, 0.0),
-        "<{n}>": (0.0, 0.0, 0.0),
-        "947{n}": (0.5, 0.5, 0.6),
-    }
+    assert list(rates) == list(calibration.CANDIDATE_FORMS)
+    assert_probe_finds_the_trained_family(result.form, rates)
+    assert result.rate == rates[result.form][2]  # the stored rate is the chosen form's n-best rate
 
 
 def test_beam_1_riders_come_out_as_without_a_glossary(toy_dir: Path) -> None:

@@ -59,9 +59,33 @@ def _write(tmp_path: Path, text: str, name: str = "desk.yaml") -> Path:
 def test_every_rule_has_a_code_name_and_severity() -> None:
     assert {code[0] for code in RULES} == {"E", "W", "I"}
     assert all(
-        RULES[code][1] == {"E": "error", "W": "warning", "I": "info"}[code[0]]
+        RULES[code].severity == {"E": "error", "W": "warning", "I": "info"}[code[0]]
         for code in RULES
     )
+    for code, rule in RULES.items():
+        assert rule.code == code and rule.name and rule.help
+        # Every rule but the loader's E000 is a registered check of one term, one entry or the file.
+        assert (rule.check is None) == (code == "E000") and rule.scope in ("term", "entry", "file")
+
+
+def test_lint_help_lists_every_rule_from_the_registry() -> None:
+    from click.testing import CliRunner
+
+    from dragoman.cli import cli
+
+    result = CliRunner().invoke(cli, ["glossary", "lint", "--help"])
+    assert result.exit_code == 0
+    for rule in RULES.values():
+        assert f"{rule.code} {rule.name}" in result.output
+        assert f"{rule.severity}: {rule.help}" in result.output
+
+
+def test_lint_and_fix_do_not_import_each_other() -> None:
+    """lint imports lint_fix only inside fix_glossary; lint_fix imports only the shared walker and fixes."""
+    import dragoman.glossary.lint_fix as lint_fix
+
+    source = Path(lint_fix.__file__).read_text(encoding="utf-8")
+    assert "glossary.lint import" not in source and "from dragoman.glossary import lint" not in source
 
 
 def test_findings_exact(tmp_path: Path) -> None:

@@ -25,3 +25,27 @@ def unpack_toy(root: Path) -> Path:
         archive.extractall(root)
     (package_dir,) = [p for p in root.iterdir() if (p / "metadata.json").is_file()]
     return package_dir
+
+
+# What the tests guarantee about `models probe` on the toy model, on any CPU. int8 decoding differs across CPUs
+# in its last digits (x86 with and without VNNI, arm64), and with 10 probe sentences one flipped decode moves a
+# rate by 10 points: on one machine ZXQ{n} copies 0.8/0.8/0.8 (exact/recognised/n-best) and 947{n} 0.5/0.5/0.6,
+# on another 0.7/0.7/0.8 and 0.4/0.4/0.6. Pinned: the trained family wins, by a margin, and forms the model never
+# saw are not copied. README.md's probe table states these bounds.
+TRAINED_FORM = "ZXQ{n}"
+TRAINED_MIN_NBEST = 0.7  # the trained family survives in the 4-best of at least 7 of the 10 probe sentences
+TRAINED_MIN_EXACT = 0.6  # ... and as the best hypothesis, byte for byte, in at least 6
+TRAINED_MARGIN = 0.1  # its n-best rate leads every other form's by at least 10 points
+UNSEEN_MAX = 0.1  # bracketed forms never seen in training (<{n}>, [[{n}]], ...) survive in at most 1 of 10
+UNSEEN_FORMS = ("XTERM{n}X", "__T{n}__", "⟦{n}⟧", "[[{n}]]", "#{n}#", "<{n}>")
+
+
+def assert_probe_finds_the_trained_family(form: str, rates: dict[str, tuple[float, float, float]]) -> None:
+    """``rates``: form -> (exact, recognised, n-best) as `models probe` measured them on the toy model."""
+    assert form == TRAINED_FORM
+    exact, _, nbest = rates[TRAINED_FORM]
+    assert nbest >= TRAINED_MIN_NBEST and exact >= TRAINED_MIN_EXACT, rates
+    runner_up = max(r[2] for f, r in rates.items() if f != TRAINED_FORM)
+    assert nbest - runner_up >= TRAINED_MARGIN - 1e-9, rates
+    for unseen in UNSEEN_FORMS:
+        assert max(rates[unseen]) <= UNSEEN_MAX + 1e-9, (unseen, rates[unseen])

@@ -117,8 +117,8 @@ def test_xliff_unit_with_an_unenforced_term_needs_review_with_the_finding_as_not
 def test_folder_walk_mirrors_the_tree_under_the_output_folder(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
+    from dragoman import engines
     from dragoman.cli import cli
-    from dragoman.commands import translate_cmd
 
     desk = tmp_path / "desk"
     (desk / "world" / "asia").mkdir(parents=True)
@@ -132,7 +132,7 @@ def test_folder_walk_mirrors_the_tree_under_the_output_folder(tmp_path: Path) ->
     import pytest
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(translate_cmd, "_engine", lambda *args, **kwargs: engine)
+        patch.setattr(engines, "create_engine", lambda name, **options: engine)
         out = tmp_path / "out"
         result = CliRunner().invoke(cli, ["translate", str(desk), "-r", "--to", "ms", "-o", str(out), "-q", "--no-memory"])
         assert result.exit_code == 0, result.output
@@ -149,3 +149,17 @@ def test_folder_walk_mirrors_the_tree_under_the_output_folder(tmp_path: Path) ->
 
         no_r = CliRunner().invoke(cli, ["translate", str(desk), "--to", "ms", "-q"])
         assert no_r.exit_code == 1 and f"{desk}: is a directory, not a file" in no_r.output
+
+
+def test_cli_refuses_a_binary_format_on_stdin_and_names_unknown_extensions(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from dragoman.cli import cli
+
+    stdin = CliRunner().invoke(cli, ["translate", "--to", "ms", "--format", "docx"], input="text")
+    assert stdin.exit_code == 2 and "docx is read from a file, not stdin; give the file" in stdin.output
+    rst = tmp_path / "notes.rst"
+    rst.write_text("Some text.\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["translate", str(rst), "--to", "ms"])
+    assert result.exit_code == 1
+    assert f"error: {rst}: no reader for this extension (.rst) — choose one with --format (" in result.output

@@ -91,4 +91,4 @@ def test_marks_follow_their_words_through_a_pivot(tmp_path: Path) -> None:
     assert (tmp_path / "post.zz.md").read_text(encoding="utf-8") == (
         "**Pemerintah baru** bertemu `ZXQ1` di [Gaza](https://example.org/Gaza).\n"
     )
-    assert result.report["summary"] == {"terms_found": 2, "applied": 2, "variants": 0, "violations": 0, "forbidden_found": 0}
+    assert result.report["summary"] == {"terms_found": 2, "applied": 2, "variants": 0, "violations": 0, "forbidden_found": 0, "integrity": 0}

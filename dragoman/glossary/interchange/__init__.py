@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import importlib
-import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from dragoman.errors import GlossaryError
 from dragoman.glossary.model import Glossary
+from dragoman.glossary.schema import id_from_terms, is_valid_id, unique_id
 from dragoman.languages import is_valid_code
 
 # name -> "module:attribute" of a Format object; adding TMX later is one new module and one line here.
@@ -26,7 +25,6 @@ _EXTENSIONS = {
     ".tbx": "tbx",
     ".xml": "tbx",
 }
-_ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
 
 @dataclass
@@ -151,34 +149,16 @@ class IdMaker:
         self.counter = 0
 
     def make(self, terms: list[tuple[str, str]], wanted: str | None = None) -> str:
-        if wanted and _ID_RE.match(wanted) and wanted not in self.taken:
+        if wanted and is_valid_id(wanted) and wanted not in self.taken:
             self.taken.add(wanted)
             return wanted
-        base = None
-        for _lang, text in sorted(terms, key=lambda pair: pair[0] != "en"):
-            ascii_text = (
-                unicodedata.normalize("NFKD", text)
-                .encode("ascii", "ignore")
-                .decode("ascii")
-            )
-            slug = (
-                re.sub(r"[^a-z0-9]+", "-", ascii_text.lower())
-                .strip("-")[:60]
-                .strip("-")
-            )
-            if slug:
-                base = slug
-                break
+        base = id_from_terms(terms, max_length=60)
         if base is None:
             self.counter += 1
             base = f"term-{self.counter}"
             while base in self.taken:
                 self.counter += 1
                 base = f"term-{self.counter}"
-        candidate = base
-        number = 2
-        while candidate in self.taken:
-            candidate = f"{base}-{number}"
-            number += 1
+        candidate = unique_id(base, self.taken)
         self.taken.add(candidate)
         return candidate

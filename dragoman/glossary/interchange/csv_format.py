@@ -16,6 +16,7 @@ from dragoman.glossary.interchange import (
 )
 from dragoman.glossary.model import ENTRY_TYPES, STATUSES, Entry, Glossary, LangTerms, Origin
 from dragoman.glossary.normalize import control_characters
+from dragoman.glossary.schema import ID_HINT, is_valid_id
 from dragoman.languages import is_valid_code
 
 # A cell that a spreadsheet would run as a formula (OWASP "CSV injection"). Export prefixes
@@ -271,14 +272,14 @@ class DelimitedFormat:
                 )
             wanted = cells.get("entry_id", "").strip() or None
             if wanted is not None and (
-                wanted in glossary or not re.match(r"^[a-z0-9][a-z0-9._-]*$", wanted)
+                wanted in glossary or not is_valid_id(wanted)
             ):
                 problem = "duplicate id" if wanted in glossary else "bad id"
                 raise GlossaryError(
                     f"{problem} {wanted!r}",
                     path,
                     line,
-                    hint="use a unique id of lowercase letters, digits, '.', '_', '-'",
+                    hint=ID_HINT,
                 )
             entry = Entry(
                 id=ids.make([(c, t.preferred or "") for c, t in terms.items()], wanted),

@@ -23,7 +23,6 @@ never fetched; errors name the file and line.
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
@@ -50,7 +49,6 @@ from dragoman.glossary.model import (
 
 TBX_NS = "urn:iso:std:iso:30042:ed-2"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-_ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 STATUS_PREFERRED = "preferredTerm-admn-sts"
 STATUS_ADMITTED = "admittedTerm-admn-sts"
 STATUS_DEPRECATED = "deprecatedTerm-admn-sts"
