@@ -9,7 +9,8 @@ A sentence that runs over several cues is one segment; its translation is cut ba
 proportion to how much of the sentence each held, at word boundaries, and every cue's text is reflowed
 to at most ``line_length`` characters a line on ``lines`` lines (42 and 2, the usual broadcast limits;
 a cue whose text cannot fit gets more lines rather than losing words). ``<i>``, ``<b>``, ``<u>``,
-``<font>`` and WebVTT's ``<c.class>``, ``<v Speaker>``, ``<lang>`` spans are inline marks.
+``<font>`` and WebVTT's ``<c.class>``, ``<v Speaker>``, ``<lang>`` spans are inline marks. Subtitle
+lines have no direction attribute, so a right-to-left target's lines start with U+200F RIGHT-TO-LEFT MARK.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from dragoman.formats.base import (
     SegmentOutput,
     resolve_spans,
 )
+from dragoman.languages import is_rtl
 from dragoman.segment import split_sentences
 
 LINE_LENGTH = 42
@@ -204,7 +206,7 @@ class SubtitleDocument(Document):
             if index not in changed:
                 continue
             parts.append(self.source[cursor:cue.start])
-            parts.append(self._cue_markup(cue, pieces.get(index, [])))
+            parts.append(self._cue_markup(cue, pieces.get(index, []), is_rtl(target_lang)))
             cursor = cue.end
         parts.append(self.source[cursor:])
         return "".join(parts)
@@ -245,7 +247,7 @@ class SubtitleDocument(Document):
             result.append((cue, piece.strip(), piece_marks))
         return result
 
-    def _cue_markup(self, cue: _Cue, pieces: list[tuple[str, list[tuple[int, int, _Mark]]]]) -> str:
+    def _cue_markup(self, cue: _Cue, pieces: list[tuple[str, list[tuple[int, int, _Mark]]]], rtl: bool) -> str:
         text = ""
         marks: list[tuple[int, int, _Mark]] = []
         for piece, piece_marks in pieces:
@@ -263,11 +265,14 @@ class SubtitleDocument(Document):
             if mark.close:
                 closes.setdefault(max(s, e), []).insert(0, mark.close)
         escape = self.format_name == "vtt"
-        out: list[str] = [cue.prefix]
+        # Subtitle lines have no direction attribute: a right-to-left line starts with RIGHT-TO-LEFT MARK so that
+        # players lay it out right to left even when it begins with a Latin name or a digit.
+        rlm = "\u200f" if rtl else ""
+        out: list[str] = [cue.prefix, rlm]
         for position in range(len(text) + 1):
             out.extend(closes.get(position, []))
             if position in breaks:
-                out.append("\n")  # the space a line break replaces
+                out.append("\n" + rlm)  # the space a line break replaces
             out.extend(opens.get(position, []))
             if position < len(text) and position not in breaks:
                 char = text[position]

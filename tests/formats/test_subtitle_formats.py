@@ -127,3 +127,12 @@ def test_ten_thousand_cues_with_one_bad_timing_is_refused_quickly(tmp_path: Path
     cues[7000] = "7001\n00:00:01 --> soon\nLine.\n"
     with pytest.raises(InputError, match=r"^clip.srt:28001: cue 7001 has no valid timing line"):
         parse("\n".join(cues), "srt", "en", "clip.srt")
+
+
+def test_right_to_left_lines_start_with_a_right_to_left_mark() -> None:
+    document = parse(SRT, "srt", "en", "clip.srt")
+    cues = list(srt.parse(document.render(tagged(document.segments), "fa")))
+    lines = [line for cue in cues for line in cue.content.split("\n")]
+    assert lines and all(line.startswith("\u200f") for line in lines)
+    ltr = list(srt.parse(document.render(tagged(document.segments), "ms")))
+    assert not any("\u200f" in cue.content for cue in ltr)
