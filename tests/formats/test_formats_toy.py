@@ -63,7 +63,7 @@ ENFORCED = "Pentadbiran baru membincangkan perbincangan sukar."
 
 
 def _srt() -> str:
-    return f"1\n00:00:01,000 --> 00:00:02,000\nThe new <i>government</i>\ndiscussed\n\n2\n00:00:02,000 --> 00:00:04,000\nthe difficult talks.\n"
+    return "1\n00:00:01,000 --> 00:00:02,000\nThe new <i>government</i>\ndiscussed\n\n2\n00:00:02,000 --> 00:00:04,000\nthe difficult talks.\n"
 
 
 def _vtt() -> str:
@@ -118,7 +118,7 @@ def test_xliff_targets_are_translated_and_reviewed_per_glossary_outcome(tmp_path
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"><file original="a" source-language="en" '
         'datatype="plaintext"><body>'
-        f'<trans-unit id="1"><source>The new <g id="1">government</g> discussed the difficult talks.</source></trans-unit>'
+        '<trans-unit id="1"><source>The new <g id="1">government</g> discussed the difficult talks.</source></trans-unit>'
         '</body></file></xliff>\n', encoding="utf-8")
     ok = CliRunner().invoke(cli, ["translate", str(tmp_path / "job.xlf"), "--to", "zz", "-g", str(tmp_path / "desk.yaml"),
                                   "-o", str(tmp_path / "ok")])
