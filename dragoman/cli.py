@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "models": "dragoman.commands.models_cmd:models",
     "cache": "dragoman.commands.cache_cmd:cache",
     "serve": "dragoman.commands.serve_cmd:serve",
+    "xliff": "dragoman.commands.xliff_cmd:xliff",
 }
 
 SHORT_HELP: dict[str, str] = {
@@ -32,6 +33,7 @@ SHORT_HELP: dict[str, str] = {
     "models": "List, find, install and remove translation models.",
     "cache": "Inspect or clear the translation memory.",
     "serve": "Serve a LibreTranslate-compatible HTTP API and web page.",
+    "xliff": "Hand documents to a translator as XLIFF and merge the translations back.",
 }
 
 

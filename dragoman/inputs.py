@@ -155,22 +155,26 @@ def decode_text(data: bytes, name: str) -> str:
 
 def read_text_file(path: str | Path) -> str:
     """Read a document for translation; InputError (file:line:col, fix) if it cannot be used."""
+    return decode_text(read_input_bytes(path), str(path))
+
+
+def read_input_bytes(path: str | Path) -> bytes:
+    """The bytes of an input file (a DOCX/ODT container is read this way); InputError if unreadable."""
     name = str(path)
     try:
-        data = read_limited(path)
+        return read_limited(path)
     except InputTooLarge as err:
         raise InputError(err.message, name, hint=_LIMIT_HINT) from None
     except FileNotFoundError:
         raise InputError("file not found", name, hint="check the path") from None
     except IsADirectoryError:
         raise InputError("is a directory, not a file", name,
-                         hint="give the files inside it, e.g. DIR/*.md") from None
+                         hint="give the files inside it, e.g. DIR/*.md, or translate the folder with -r") from None
     except PermissionError:
         raise InputError("cannot be read: permission denied", name,
                          hint="check the file's permissions") from None
     except OSError as err:
         raise InputError(f"cannot be read: {err.strerror or err}", name) from None
-    return decode_text(data, name)
 
 
 def read_stdin(stream: BinaryIO | None = None, name: str = "<stdin>") -> str:

@@ -202,6 +202,16 @@ class _Bar:
               help="Directory for the translations (default: next to each input).")
 @click.option("--format", "format_name", type=click.Choice(format_choices()),
               help="Input format (default: from the file extension; stdin: txt).")
+@click.option("--cue-width", type=click.IntRange(10, 200), default=42, show_default=True,
+              help="Subtitles (SRT, WebVTT): most characters on a line of a translated cue.")
+@click.option("--cue-lines", type=click.IntRange(1, 10), default=2, show_default=True,
+              help="Subtitles: lines a translated cue is reflowed to (more only when the words cannot fit).")
+@click.option("--recursive", "-r", is_flag=True, help="Translate the files of each FILE that is a folder, and of its subfolders.")
+@click.option("--include", "include", multiple=True, metavar="PATTERN",
+              help="With -r: only files matching PATTERN ('*.docx', 'news/*.md'); repeat for several. "
+                   "Default: every file a reader knows.")
+@click.option("--field", "fields", multiple=True, metavar="NAME[,NAME...]",
+              help="JSON lines: the fields of each record to translate (comma-separated or repeated).")
 @click.option("--engine", "-e", "engine_name", type=EngineName(), default="argos", show_default=True,
               help="Translation engine.")
 @click.option("--engine-option", "engine_option_pairs", multiple=True, metavar="KEY=VALUE",
@@ -242,6 +252,11 @@ def translate(
     glossaries: tuple[Path, ...],
     outdir: Path | None,
     format_name: str | None,
+    cue_width: int,
+    cue_lines: int,
+    fields: tuple[str, ...],
+    recursive: bool,
+    include: tuple[str, ...],
     engine_name: str,
     engine_option_pairs: tuple[str, ...],
     beam: int | None,
@@ -264,7 +279,8 @@ def translate(
     """Translate articles offline, enforcing the glossary.
 
     Each FILE is written as STEM.LANG.EXT next to it (or in --outdir); with no FILE, stdin is
-    translated to stdout. Formats: plain text, Markdown and HTML keep their structure.
+    translated to stdout. Formats (by extension or --format): plain text, Markdown, HTML, DOCX, ODT,
+    SRT, WebVTT, XLIFF and JSON lines keep their structure; see docs/formats.md.
 
     \b
     Examples:
@@ -273,6 +289,8 @@ def translate(
       cat article.md | dragoman translate --to ms --format markdown > article.ms.md
       dragoman translate article.ms.txt --from ms --to fa      # pivots through English
       dragoman translate article.txt --from auto --to fa --install-missing
+      dragoman translate desk/ -r --include '*.docx' --to fa -o out/
+      dragoman translate archive.jsonl --field title,text --to ms
       dragoman translate archive/*.txt --to ms,fa -o out/ --cluster tcp://scheduler:8786
     """
     from dragoman.errors import DragomanError, LanguageError
@@ -317,6 +335,10 @@ def translate(
             )
         if sys.stdin.isatty():
             raise click.UsageError("no input: give FILE... or pipe text into dragoman translate")
+        from dragoman.formats import is_binary
+
+        if format_name and is_binary(format_name):
+            raise click.BadParameter(f"{format_name} is read from a file, not stdin; give the file", param_hint="'--format'")
         from dragoman.inputs import read_stdin
 
         stdin_text = read_stdin()
@@ -327,11 +349,18 @@ def translate(
     from dragoman.pipeline.job import prepare_job
     from dragoman.pipeline.run import ARCHIVE_WINDOW, InputDoc, translate_job
 
+    from dragoman.pipeline.folders import expand_inputs
+
+    if include and not recursive:
+        raise click.BadParameter("--include selects files of folders walked with -r; add -r", param_hint="'--include'")
+    walked = expand_inputs(list(files), recursive, include, outdir)
+    if files and not walked.files:
+        raise click.UsageError("no file to translate in the folders given (check --include)")
     try:
         prepared = prepare_job(
             source=source,
             targets=target_list,
-            inputs=list(files),
+            inputs=walked.files,
             stdin_text=stdin_text,
             glossary=list(glossaries),
             engine=engine_name,
@@ -351,6 +380,12 @@ def translate(
     except EngineError as err:
         raise click.BadParameter(str(err), param_hint="'--engine'" if not engine_option_pairs else "'--engine-option'") from None
     job, engine, glossary = prepared.job, prepared.engine, prepared.job.glossary
+    job.subdirs = walked.subdirs
+    job.format_options = {
+        "line_length": cue_width,
+        "lines": cue_lines,
+        "fields": [name.strip() for item in fields for name in item.split(",") if name.strip()],
+    }
 
     def print_bad_inputs(docs: Sequence[InputDoc]) -> None:
         for doc in docs:

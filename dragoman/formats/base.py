@@ -51,6 +51,9 @@ class SegmentOutput:
 
     text: str
     mark_spans: list[Span | None] | None = None
+    # Glossary problems left in this translation, one line each (formats that carry review state, such
+    # as XLIFF, mark the unit for review and attach them as notes); empty when all terms were enforced.
+    findings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -79,7 +82,13 @@ def _identity(text: str) -> str:
 
 
 class Document:
-    """A parsed document: ``segments`` to translate and ``render`` to put translations back."""
+    """A parsed document: ``segments`` to translate and ``render`` to put translations back.
+
+    ``render`` gives text; ``render_bytes`` gives the file to write (the UTF-8 of ``render`` here,
+    the rebuilt container for a ContainerDocument, whose ``binary`` is True).
+    """
+
+    binary = False
 
     def __init__(self, format_name: str, source_lang: str, source: str,
                  segments: list[Segment], regions: list[Region]) -> None:
@@ -103,6 +112,10 @@ class Document:
                 f"render got {len(outputs)} translations for {len(self.segments)} segments",
                 "pass exactly one SegmentOutput per Document.segments item, in order")
         return self._emit(0, len(self.source), outputs, target_lang)
+
+    def render_bytes(self, outputs: Sequence[SegmentOutput], target_lang: str) -> bytes:
+        """The translated file's bytes."""
+        return self.render(outputs, target_lang).encode("utf-8")
 
     def _emit(self, start: int, end: int, outputs: Sequence[SegmentOutput], target: str,
               inside: Region | None = None) -> str:
@@ -247,3 +260,33 @@ def resolve_spans(segment: Segment, output: SegmentOutput) -> list[Span]:
                 end = max(end, start)
         spans[index] = (start, end)
     return spans
+
+
+class ContainerDocument(Document):
+    """A document stored as bytes (a zip of XML parts: DOCX, ODT): ``render_bytes`` is the file.
+
+    ``render`` gives a text view (each segment's output on its own line) for previews, stdout and
+    reports; subclasses implement ``build`` to write the translated container.
+    """
+
+    binary = True
+
+    def __init__(self, format_name: str, source_lang: str, segments: list[Segment]) -> None:
+        super().__init__(format_name, source_lang, "", segments, [])
+
+    def _check(self, outputs: Sequence[SegmentOutput]) -> None:
+        if len(outputs) != len(self.segments):
+            raise DragomanError(
+                f"render got {len(outputs)} translations for {len(self.segments)} segments",
+                "pass exactly one SegmentOutput per Document.segments item, in order")
+
+    def render(self, outputs: Sequence[SegmentOutput], target_lang: str) -> str:
+        self._check(outputs)
+        return "".join(f"{output.text}\n" for output in outputs)
+
+    def render_bytes(self, outputs: Sequence[SegmentOutput], target_lang: str) -> bytes:
+        self._check(outputs)
+        return self.build(outputs, target_lang)
+
+    def build(self, outputs: Sequence[SegmentOutput], target_lang: str) -> bytes:
+        raise NotImplementedError

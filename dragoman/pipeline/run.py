@@ -46,6 +46,7 @@ class InputDoc:
     path: Path | None
     text: str | None = None
     format_name: str = "txt"
+    data: bytes | None = None  # the file's bytes for a binary format (DOCX, ODT); text stays None
     source: str | None = None
     document: Document | None = None
     error: str | None = None
@@ -98,6 +99,8 @@ class TranslateJob:
     # only), "off" (benchmarks measure what the checks cost).
     integrity: str = "repair"
     force: bool = False  # replace an existing file of another kind (a glossary, a report) with a translation
+    format_options: dict[str, Any] = field(default_factory=dict)  # formats.FORMAT_OPTIONS (cue width, fields)
+    subdirs: dict[str, Path] = field(default_factory=dict)  # walked input -> its folder under outdir (-r)
 
 
 # -- reading ------------------------------------------------------------------------------------
@@ -105,8 +108,8 @@ class TranslateJob:
 
 def read_inputs(job: TranslateJob) -> list[InputDoc]:
     """Read and check every input before any translation starts; bad ones carry a one-line error."""
-    from dragoman.formats import format_for_path
-    from dragoman.inputs import read_text_file
+    from dragoman.formats import format_for_path, is_binary
+    from dragoman.inputs import read_input_bytes, read_text_file
 
     docs: list[InputDoc] = []
     if not job.inputs:
@@ -118,7 +121,10 @@ def read_inputs(job: TranslateJob) -> list[InputDoc]:
         doc = InputDoc(name=str(path), path=Path(path))
         try:
             doc.format_name = format_for_path(path, job.format_name)
-            doc.text = read_text_file(path)
+            if is_binary(doc.format_name):
+                doc.data = read_input_bytes(path)
+            else:
+                doc.text = read_text_file(path)
         except DragomanError as err:
             doc.error = str(err)
         docs.append(doc)
@@ -139,12 +145,19 @@ def detect_sources(docs: Sequence[InputDoc], source: str, engine: Engine) -> Non
         from dragoman.pipeline.langdetect import detect_language
 
         try:
-            doc.source = detect_language(doc.text or "", candidates, doc.name).language
+            sample = doc.text or ""
+            if doc.data is not None:
+                from dragoman.formats import plain_text
+
+                sample = plain_text(doc.data, doc.format_name, doc.name)
+            doc.source = detect_language(sample, candidates, doc.name).language
         except DragomanError as err:
             doc.error = str(err)
 
 
-def parse_inputs(docs: Sequence[InputDoc], chunk_large: bool = False) -> None:
+def parse_inputs(
+    docs: Sequence[InputDoc], chunk_large: bool = False, format_options: dict[str, Any] | None = None
+) -> None:
     """Parse every readable input; with ``chunk_large`` a large plain-text file is left to be parsed piece by
     piece while it is translated (pipeline/chunked.py: memory does not grow with its size)."""
     from dragoman.formats import parse
@@ -153,14 +166,15 @@ def parse_inputs(docs: Sequence[InputDoc], chunk_large: bool = False) -> None:
     for doc in docs:
         if doc.error is not None or doc.source is None:
             continue
-        if not (doc.text or "").strip():
+        if doc.data is None and not (doc.text or "").strip():
             doc.error = InputError("the input is empty", doc.path or doc.name).format()
             continue
         if chunk_large and doc.path is not None and is_large_text(doc.text or "", doc.format_name):
             doc.document = ChunkedText(doc.source, doc.text or "")
             continue
         try:
-            doc.document = parse(doc.text or "", doc.format_name, doc.source)
+            data = doc.data if doc.data is not None else doc.text or ""
+            doc.document = parse(data, doc.format_name, doc.source, doc.name, format_options)
         except InputError as err:
             if err.path is None:  # a format knows the line, not the file (Markdown nested too deep)
                 err = InputError(err.message, doc.path or doc.name, err.line, err.column, hint=err.hint)
@@ -201,21 +215,25 @@ def possible_output_paths(
     return paths
 
 
-def write_atomic(path: Path, text: str) -> bool:
+def write_atomic(path: Path, text: str | bytes) -> bool:
     """Write a translation or report so that readers never see half a file (temp file + rename).
 
     A file that already holds exactly ``text`` is left alone: a re-run rewrites nothing, keeps the
     files' times (make and rsync see no change) and skips an fsync per file.
     """
-    from dragoman.fsutil import atomic_write_text
+    from dragoman.fsutil import atomic_write_text, atomic_writer
 
-    data = text.encode("utf-8")
+    data = text.encode("utf-8") if isinstance(text, str) else text
     try:
         if path.stat().st_size == len(data) and path.read_bytes() == data:
             return False  # unchanged (the CLI says "unchanged PATH", not "wrote")
     except OSError:
         pass  # missing, a directory or unreadable: the write below says what is wrong
     path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):  # a container (DOCX, ODT)
+        with atomic_writer(path) as handle:
+            handle.write(text)
+        return True
     atomic_write_text(path, text)
     return True
 
@@ -238,7 +256,7 @@ def prepare(job: TranslateJob, engine: Engine) -> list[InputDoc]:
     """Read, detect and parse every input (no translation)."""
     docs = read_inputs(job)
     detect_sources(docs, job.source, engine)
-    parse_inputs(docs, chunk_large=job.write)
+    parse_inputs(docs, chunk_large=job.write, format_options=job.format_options)
     return docs
 
 
@@ -354,10 +372,17 @@ def run(
             position += count
             if job.digits != "keep":
                 values = [_with_digits(v, target, job.digits) for v in values]
-            rendered = doc.document.render(
-                [_segment_output(v, segment) for v, segment in zip(values, doc.document.segments)], target
-            )
-            path = output_path(doc, target, job.outdir) if doc.path is not None else None
+            segment_outputs = [_segment_output(v, segment) for v, segment in zip(values, doc.document.segments)]
+            rendered = doc.document.render(segment_outputs, target)
+            payload: str | bytes = rendered
+            if doc.document.binary:
+                try:
+                    payload = doc.document.render_bytes(segment_outputs, target)
+                except DragomanError as err:
+                    errors.append(str(err))
+                    continue
+            outdir = job.outdir / job.subdirs[doc.name] if job.outdir and doc.name in job.subdirs else job.outdir
+            path = output_path(doc, target, outdir) if doc.path is not None else None
             changed = True
             if path is not None and job.write:
                 try:  # never over an input or an earlier output (by inode and resolved path), nor another kind
@@ -366,7 +391,7 @@ def run(
                     errors.append(str(err))
                     continue
                 try:
-                    changed = write_atomic(path, rendered)
+                    changed = write_atomic(path, payload)
                 except DragomanError as err:
                     errors.append(str(err))
                     continue
@@ -549,7 +574,11 @@ def _segment_output(value: SegmentResult, segment: Segment) -> SegmentOutput:
             spans.append(None)
         else:
             spans.append(next(kept_spans if not mark.translate else mark_spans, None))
-    return SegmentOutput(value.text, spans)
+    findings = [
+        f"glossary {o.entry_id}: {o.status} ({o.source_text or o.found!s} -> {o.required or 'not ' + str(o.found)})"
+        for o in value.violations
+    ]
+    return SegmentOutput(value.text, spans, findings)
 
 
 def segment_offsets(doc: InputDoc) -> list[int]:
