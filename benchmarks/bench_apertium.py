@@ -105,7 +105,9 @@ def main() -> None:
         rows.append(("(d) translate_segments, glossary", seconds, detail))
 
     base = rows[2][1]
-    print(f"Apertium eng-spa on NTREX English: {n} sentences; pipeline start-up {startup * 1000:.0f} ms (not in the rates)")
+    print(
+        f"Apertium eng-spa on NTREX English: {n} sentences; pipeline start-up {startup * 1000:.0f} ms (not in the rates)"
+    )
     print(f"{'system':46} {'seconds':>8} {'sent/s':>8} {'vs (c)':>7}")
     for label, secs, _ in rows:
         print(f"{label:46} {secs:8.2f} {n / secs:8.0f} {secs / base:6.2f}x")

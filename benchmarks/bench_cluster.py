@@ -107,8 +107,13 @@ def model_sections(args: argparse.Namespace, work: Path) -> dict[str, float]:
 
     package = build_shape_model.build()
     install_file(build_shape_model.archive_path(package.parent))
-    options = {"intra_threads": 1, "inter_threads": 1, "beam_size": args.beam,
-               "decoding_length_ratio": 1.0, "decoding_length_step": 8}
+    options = {
+        "intra_threads": 1,
+        "inter_threads": 1,
+        "beam_size": args.beam,
+        "decoding_length_ratio": 1.0,
+        "decoding_length_step": 8,
+    }
     warm = _write_articles(work / "warm", _sentences(4))
     paths = _write_articles(work / "in", _sentences(args.sentences))
     figures: dict[str, float] = {}
@@ -143,8 +148,9 @@ def archive_section(args: argparse.Namespace, work: Path) -> dict[str, float]:
     sys.path.insert(0, str(plugin_dir))  # the LocalCluster's worker processes start with this process's sys.path
     sentences = _sentences(1997)
     figures: dict[str, float] = {}
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                       dashboard_address=":0", silence_logs=40)
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=40
+    )
     try:
         for count in args.archive:
             folder = work / f"archive-{count}"
@@ -152,17 +158,33 @@ def archive_section(args: argparse.Namespace, work: Path) -> dict[str, float]:
             for i in range(count):
                 body = [f"{sentences[(3 * i + k) % len(sentences)]} ({i})" for k in range(3)]
                 (folder / f"n{i:06d}.en.txt").write_text("\n".join(body) + "\n", encoding="utf-8")
-            cmd = [sys.executable, "-m", "dragoman", "translate", "--to", "zz", "--engine", "bench-copy",
-                   "-o", str(work / f"archive-out-{count}"), "--no-memory", "-q",
-                   "--cluster", str(cluster.scheduler_address)]
+            cmd = [
+                sys.executable,
+                "-m",
+                "dragoman",
+                "translate",
+                "--to",
+                "zz",
+                "--engine",
+                "bench-copy",
+                "-o",
+                str(work / f"archive-out-{count}"),
+                "--no-memory",
+                "-q",
+                "--cluster",
+                str(cluster.scheduler_address),
+            ]
             # Many files: through xargs-like batches would change the client; one command with every path.
             started = time.perf_counter()
-            proc = subprocess.Popen([*cmd, *map(str, sorted(folder.iterdir()))], env=env,
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            proc = subprocess.Popen(
+                [*cmd, *map(str, sorted(folder.iterdir()))], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+            )
             _, status, usage = os.wait4(proc.pid, 0)
             seconds = time.perf_counter() - started
             if status != 0:
-                raise SystemExit(f"archive run of {count} failed: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}")
+                raise SystemExit(
+                    f"archive run of {count} failed: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}"
+                )
             rss_mb = usage.ru_maxrss / 1024
             figures[f"archive_{count}_rss_mb"] = rss_mb
             figures[f"archive_{count}_s"] = seconds

@@ -28,7 +28,7 @@ def paragraphs(pages: int) -> list[list[str]]:
     lines = [line.strip() for line in NTREX.read_text(encoding="utf-8").splitlines() if line.strip()]
     wanted = pages * SENTENCES_PER_PAGE
     lines = (lines * (wanted // len(lines) + 1))[:wanted]
-    return [lines[i:i + 4] for i in range(0, len(lines), 4)]
+    return [lines[i : i + 4] for i in range(0, len(lines), 4)]
 
 
 def write_docx(path: Path, paras: list[list[str]]) -> None:
@@ -86,8 +86,12 @@ def main() -> None:
     from dragoman.pipeline.run import TranslateJob, run
 
     package = build_shape_model.build()
-    engine = ArgosEngine(beam_size=args.beam, decoding_length_ratio=args.ratio, decoding_length_step=args.step,
-                         packages={("en", "fa"): package})
+    engine = ArgosEngine(
+        beam_size=args.beam,
+        decoding_length_ratio=args.ratio,
+        decoding_length_step=args.step,
+        packages={("en", "fa"): package},
+    )
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         paras = paragraphs(args.pages)
@@ -114,8 +118,10 @@ def main() -> None:
                 best[name] = min(best.get(name, elapsed), elapsed)
                 calls[name] = result.stats.engine_calls
     ratio = best["docx"] / best["txt"]
-    print(f"{args.pages} pages, {len(docx_segments)} sentences ({len({s.text for s in docx_segments})} unique), "
-          f"beam {args.beam}, shape model en->fa int8")
+    print(
+        f"{args.pages} pages, {len(docx_segments)} sentences ({len({s.text for s in docx_segments})} unique), "
+        f"beam {args.beam}, shape model en->fa int8"
+    )
     print(f"plain text: {best['txt']:.2f} s ({calls['txt']} engine calls)")
     print(f"docx:       {best['docx']:.2f} s ({calls['docx']} engine calls)")
     print(f"docx / txt: {ratio:.3f}  (target <= 1.10: {'met' if ratio <= 1.10 else 'MISSED'})")

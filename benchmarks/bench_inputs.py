@@ -36,8 +36,12 @@ def _sentences() -> list[str]:
 def _run(args: list[str], env: dict[str, str]) -> tuple[float, float, int]:
     """(seconds, peak RSS in MiB, exit status) of one dragoman command in its own process."""
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "dragoman", "translate", *args], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dragoman", "translate", *args],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     _pid, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - started
     assert proc.stderr is not None
@@ -74,8 +78,10 @@ def large(sizes: list[float], env: dict[str, str], work: Path) -> None:
         megabytes = path.stat().st_size / 1_000_000
         seconds, rss, code = _run([str(path), "--to", "zz", "--no-memory", "-q", "--max-input-size", "1G"], env)
         extra = rss - base
-        print(f"{megabytes:6.1f}MB {seconds:8.1f} {rss:8.0f} MB {extra:9.0f} MB {extra / megabytes:10.1f}x"
-              + ("" if code == 0 else "  (failed)"))
+        print(
+            f"{megabytes:6.1f}MB {seconds:8.1f} {rss:8.0f} MB {extra:9.0f} MB {extra / megabytes:10.1f}x"
+            + ("" if code == 0 else "  (failed)")
+        )
         path.unlink()
         for out in work.glob("article-*.zz.txt"):
             out.unlink()
@@ -106,8 +112,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="dragoman-bench-inputs-") as tmp:
         work = Path(tmp)
         env = dict(os.environ, DRAGOMAN_HOME=str(work / "home"))
-        subprocess.run([sys.executable, "-m", "dragoman", "models", "install", str(TOY_PACKAGE)], env=env,
-                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, "-m", "dragoman", "models", "install", str(TOY_PACKAGE)],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         if "large" not in skip:
             large([float(s) for s in args.sizes.split(",")], env, work)
         if "deep" not in skip:

@@ -40,8 +40,9 @@ def main() -> None:
     from dragoman.pipeline.routes import Route
     from dragoman.pipeline.translator import Translator
 
-    built = subprocess.run([sys.executable, str(REPO / "benchmarks" / "build_shape_model.py")], capture_output=True,
-                           text=True, check=True)
+    built = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "build_shape_model.py")], capture_output=True, text=True, check=True
+    )
     package = Path(built.stdout.strip().splitlines()[-1])
     folder = Path("/tmp") / "dragoman-bench-integrity"
     _, lines = write_articles(folder, args.articles)
@@ -82,9 +83,13 @@ def main() -> None:
     print(f"{len(segments)} segments ({args.articles} articles), beam {args.beam}, {args.pairs} alternating pairs")
     print(f"checks off: cpu {off_cpu:.2f} s, wall {off_wall:.2f} s (medians)")
     print(f"checks on : cpu {on_cpu:.2f} s, wall {on_wall:.2f} s (medians)")
-    print(f"overhead  : cpu {(on_cpu / off_cpu - 1) * 100:+.1f}%, wall {(on_wall / off_wall - 1) * 100:+.1f}%  (target <= 10%)")
-    print(f"the checks alone: {checks_cpu:.3f} s cpu = {checks_cpu / len(segments) * 1000:.2f} ms a segment = "
-          f"{checks_cpu / off_cpu * 100:.1f}% of the translation's cpu")
+    print(
+        f"overhead  : cpu {(on_cpu / off_cpu - 1) * 100:+.1f}%, wall {(on_wall / off_wall - 1) * 100:+.1f}%  (target <= 10%)"
+    )
+    print(
+        f"the checks alone: {checks_cpu:.3f} s cpu = {checks_cpu / len(segments) * 1000:.2f} ms a segment = "
+        f"{checks_cpu / off_cpu * 100:.1f}% of the translation's cpu"
+    )
 
 
 if __name__ == "__main__":

@@ -94,10 +94,14 @@ def main(argv: list[str] | None = None) -> int:
     real = _real_phrases(text, 2000)
     news = load_glossary(NEWS) if NEWS.exists() and not args.no_news else None
     print(f"text: {text_path.name}, {len(text.split())} words, {len(lines)} lines, {len(text)} chars")
-    print(f"glossary: generated (first {len(real)} entries are capitalised phrases from the text)"
-          + (f" + {NEWS.relative_to(REPO)} ({len(news)} entries)" if news else ""))
+    print(
+        f"glossary: generated (first {len(real)} entries are capitalised phrases from the text)"
+        + (f" + {NEWS.relative_to(REPO)} ({len(news)} entries)" if news else "")
+    )
     print(f"goals: build < {GOAL_BUILD_S:.0f} s, match < {GOAL_MATCH_S:.0f} s, flat in glossary size\n")
-    print(f"{'entries':>8} {'load s':>7} {'layer s':>8} {'build s':>8} {'match s':>8} {'per-line s':>10} {'matches':>8}")
+    print(
+        f"{'entries':>8} {'load s':>7} {'layer s':>8} {'build s':>8} {'match s':>8} {'per-line s':>10} {'matches':>8}"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         for size in (int(s) for s in args.sizes.split(",")):
             path = Path(tmp) / f"g{size}.yaml"

@@ -123,8 +123,22 @@ def load(base: str, texts: list[str], clients: int, target: str) -> dict[str, An
 def run_dragoman_server(home: Path, texts: list[str], clients: int, wait_ms: float) -> dict[str, Any]:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    command = [sys.executable, str(CHILD), "--ratio", str(RATIO), "--step", str(STEP), "--", "serve", "--port",
-               str(port), "--no-memory", "-q", "--batch-wait-ms", str(wait_ms)]
+    command = [
+        sys.executable,
+        str(CHILD),
+        "--ratio",
+        str(RATIO),
+        "--step",
+        str(STEP),
+        "--",
+        "serve",
+        "--port",
+        str(port),
+        "--no-memory",
+        "-q",
+        "--batch-wait-ms",
+        str(wait_ms),
+    ]
     with subprocess.Popen(command, env=env_for(home), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) as process:
         try:
             wait_up(base + "/health", process)
@@ -175,10 +189,27 @@ def run_libretranslate(venv: Path, home: Path, package: Path, texts: list[str], 
         copies.append(str(copy))
     install = "import sys, argostranslate.package as p\nfor f in sys.argv[1:]: p.install_from_path(f)"
     subprocess.run([str(python), "-c", install, *copies], env=env, check=True, timeout=600)
-    command = [str(python), str(HERE / "libretranslate_child.py"), "--ratio", str(RATIO), "--step", str(STEP), "--",
-               "--host", "127.0.0.1", "--port", str(port), "--load-only", "en,fa", "--disable-web-ui",
-               "--disable-files-translation"]
-    with open(home / "lt.log", "wb") as log, subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT) as process:
+    command = [
+        str(python),
+        str(HERE / "libretranslate_child.py"),
+        "--ratio",
+        str(RATIO),
+        "--step",
+        str(STEP),
+        "--",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--load-only",
+        "en,fa",
+        "--disable-web-ui",
+        "--disable-files-translation",
+    ]
+    with (
+        open(home / "lt.log", "wb") as log,
+        subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT) as process,
+    ):
         try:
             wait_up(base + "/languages", process)
             post(base + "/translate", {"q": "Warm-up.", "source": "en", "target": "fa"})
@@ -202,8 +233,14 @@ def main() -> None:
     args = parser.parse_args()
 
     archive = Path(
-        subprocess.run([sys.executable, str(HERE / "build_shape_model.py"), "--archive"], capture_output=True,
-                       text=True, check=True).stdout.strip().splitlines()[-1]
+        subprocess.run(
+            [sys.executable, str(HERE / "build_shape_model.py"), "--archive"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
     )
     texts = sentences(args.sentences)
     figures: dict[str, Any] = {"sentences": len(texts), "clients": args.clients}
@@ -213,8 +250,20 @@ def main() -> None:
         source = home / "sentences.txt"
         source.write_text("\n".join(texts) + "\n", encoding="utf-8")
         started = time.perf_counter()
-        cli = dragoman(home, "translate", str(source), "--from", "en", "--to", "fa", "-o", str(home / "out"),
-                       "--no-memory", "-q", "--json")
+        cli = dragoman(
+            home,
+            "translate",
+            str(source),
+            "--from",
+            "en",
+            "--to",
+            "fa",
+            "-o",
+            str(home / "out"),
+            "--no-memory",
+            "-q",
+            "--json",
+        )
         cli_wall = time.perf_counter() - started
         stats = json.loads(cli.stdout)["stats"]
         figures["cli"] = {
@@ -227,19 +276,29 @@ def main() -> None:
         figures["serve_vs_cli"] = round(figures["serve"]["per_s"] / figures["cli"]["per_s"], 3)
         if args.libretranslate:
             figures["libretranslate"] = run_libretranslate(args.libretranslate, home, archive, texts, args.clients)
-            figures["serve_vs_libretranslate"] = round(figures["serve"]["per_s"] / figures["libretranslate"]["per_s"], 2)
+            figures["serve_vs_libretranslate"] = round(
+                figures["serve"]["per_s"] / figures["libretranslate"]["per_s"], 2
+            )
     cli_row, serve_row = figures["cli"], figures["serve"]
-    print(f"{len(texts)} NTREX sentences, en->fa shape model, {args.clients} concurrent clients, one sentence per request")
-    print(f"  dragoman translate (one batched run): {cli_row['per_s']:8.2f} sentences/s "
-          f"({cli_row['seconds']} s, {cli_row['engine_calls']} engine calls)")
-    print(f"  dragoman serve:                       {serve_row['per_s']:8.2f} sentences/s "
-          f"(p50 {serve_row['p50_ms']} ms, p95 {serve_row['p95_ms']} ms, {serve_row['engine_calls']} engine calls "
-          f"in {serve_row['batches']} batches)")
+    print(
+        f"{len(texts)} NTREX sentences, en->fa shape model, {args.clients} concurrent clients, one sentence per request"
+    )
+    print(
+        f"  dragoman translate (one batched run): {cli_row['per_s']:8.2f} sentences/s "
+        f"({cli_row['seconds']} s, {cli_row['engine_calls']} engine calls)"
+    )
+    print(
+        f"  dragoman serve:                       {serve_row['per_s']:8.2f} sentences/s "
+        f"(p50 {serve_row['p50_ms']} ms, p95 {serve_row['p95_ms']} ms, {serve_row['engine_calls']} engine calls "
+        f"in {serve_row['batches']} batches)"
+    )
     print(f"  serve / CLI: {figures['serve_vs_cli']:.2f} (target >= 0.8)")
     if "libretranslate" in figures:
         lt = figures["libretranslate"]
-        print(f"  LibreTranslate:                       {lt['per_s']:8.2f} sentences/s "
-              f"(p50 {lt['p50_ms']} ms, p95 {lt['p95_ms']} ms)")
+        print(
+            f"  LibreTranslate:                       {lt['per_s']:8.2f} sentences/s "
+            f"(p50 {lt['p50_ms']} ms, p95 {lt['p95_ms']} ms)"
+        )
         print(f"  serve / LibreTranslate: {figures['serve_vs_libretranslate']:.2f}")
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")

@@ -1,7 +1,7 @@
 """Start-up time, install footprint and matching figures for bench_translate.py (also runnable on its own).
 
-    .venv/bin/python benchmarks/bench_system.py            # start-up + footprint + matching
-    .venv/bin/python benchmarks/bench_system.py --no-footprint
+.venv/bin/python benchmarks/bench_system.py            # start-up + footprint + matching
+.venv/bin/python benchmarks/bench_system.py --no-footprint
 """
 
 from __future__ import annotations
@@ -92,7 +92,9 @@ def footprint(python3: str = "python3") -> dict[str, object]:
         t0 = time.perf_counter()
         # A copy of the source tree, so that pip's build leaves nothing in the repository.
         src = Path(tmp) / "src"
-        shutil.copytree(REPO, src, ignore=shutil.ignore_patterns(".venv", ".git", "*.egg-info", "build", "__pycache__", "tests"))
+        shutil.copytree(
+            REPO, src, ignore=shutil.ignore_patterns(".venv", ".git", "*.egg-info", "build", "__pycache__", "tests")
+        )
         proc = subprocess.run(
             [str(venv / "bin" / "pip"), "install", "-q", str(src)], capture_output=True, text=True, check=False
         )
@@ -105,7 +107,11 @@ def footprint(python3: str = "python3") -> dict[str, object]:
         installed = startup(str(venv / "bin" / "python"), runs=5)
         site = next((venv / "lib").glob("python*/site-packages"))
         biggest = sorted(
-            ((du_mb(p), p.name) for p in site.iterdir() if p.is_dir() and not p.name.endswith((".dist-info", "__pycache__"))),
+            (
+                (du_mb(p), p.name)
+                for p in site.iterdir()
+                if p.is_dir() and not p.name.endswith((".dist-info", "__pycache__"))
+            ),
             reverse=True,
         )[:4]
     return {"venv_mb": total, "empty_venv_mb": empty, "install_s": seconds, "biggest": biggest, "startup": installed}
@@ -137,7 +143,9 @@ def matching(sizes: tuple[int, ...] = (10_000, 100_000)) -> list[dict[str, float
             t2 = time.perf_counter()
             found = matcher.find(text)
             t3 = time.perf_counter()
-            rows.append({"entries": size, "load_s": t1 - t0, "build_s": t2 - t1, "match_s": t3 - t2, "matches": len(found)})
+            rows.append(
+                {"entries": size, "load_s": t1 - t0, "build_s": t2 - t1, "match_s": t3 - t2, "matches": len(found)}
+            )
     return rows
 
 

@@ -164,8 +164,11 @@ def _write(pkg: Path, work: Path) -> None:
     try:
         write_sentence_splitter(pkg, "en")
     except ImportError:
-        print("note: the onnx package is missing, so no minisbd/ sentence splitter was written "
-              "(argostranslate >= 1.10 would then download one)", file=sys.stderr)
+        print(
+            "note: the onnx package is missing, so no minisbd/ sentence splitter was written "
+            "(argostranslate >= 1.10 would then download one)",
+            file=sys.stderr,
+        )
     (pkg / "build-stamp.json").write_text(json.dumps(_stamp(), sort_keys=True) + "\n", encoding="utf-8")
 
 

@@ -48,8 +48,11 @@ def main() -> None:
                 kwargs.pop("min_decoding_length", None)
                 kwargs.pop("max_decoding_length", None)
                 out = self._inner.translate_batch(
-                    [source[i] for i in idx], target_prefix=prefix,
-                    min_decoding_length=length, max_decoding_length=length, **kwargs,
+                    [source[i] for i in idx],
+                    target_prefix=prefix,
+                    min_decoding_length=length,
+                    max_decoding_length=length,
+                    **kwargs,
                 )
                 for i, r in zip(idx, out):
                     results[i] = r

@@ -46,7 +46,6 @@ class Translation:
             if occ.get("status") not in ("applied", "variant")
         ]
 
-
     @property
     def integrity(self) -> list[dict[str, Any]]:
         """Every integrity finding, ``{segment, line, column, check, detail, action}`` (docs/report.md)."""

@@ -119,9 +119,7 @@ class CommitCadence:
 
 # Each migration brings the schema from version i to i + 1 (index 0: empty file -> 1).
 _MIGRATIONS: list[tuple[str, ...]] = [
-    (
-        "CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, translation TEXT NOT NULL)",
-    ),
+    ("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, translation TEXT NOT NULL)",),
     (
         # 2: optional JSON metadata per entry and the time it was stored (for pruning later).
         "ALTER TABLE entries ADD COLUMN metadata TEXT",
@@ -265,7 +263,9 @@ class TranslationMemory:
                 try:
                     problem = health.integrity_problem(self.path, BUSY_TIMEOUT_S)
                 except sqlite3.Error as unknown:
-                    self._warn(self._cause(health.classify(unknown, self.path), unknown, "using a temporary one for this run"))
+                    self._warn(
+                        self._cause(health.classify(unknown, self.path), unknown, "using a temporary one for this run")
+                    )
                     return None
                 if problem is None:
                     return self._open_file()
@@ -274,7 +274,11 @@ class TranslationMemory:
                 conn = self._open_file()
         except (OSError, sqlite3.Error, DragomanError) as again:
             kind = health.classify(again, self.path) if not isinstance(again, DragomanError) else health.UNAVAILABLE
-            self._warn(self._cause(kind, again, f"it was damaged ({err}) and could not be replaced; using a temporary one for this run"))
+            self._warn(
+                self._cause(
+                    kind, again, f"it was damaged ({err}) and could not be replaced; using a temporary one for this run"
+                )
+            )
             return None
         if result.entries:
             self._warn(
@@ -369,9 +373,7 @@ class TranslationMemory:
             (
                 key,
                 text,
-                json.dumps(metadata[key], ensure_ascii=False, sort_keys=True)
-                if metadata and key in metadata
-                else None,
+                json.dumps(metadata[key], ensure_ascii=False, sort_keys=True) if metadata and key in metadata else None,
                 now,
                 json.dumps(self.provenance.record(metadata.get(key) if metadata else None), ensure_ascii=False)
                 if self.provenance is not None
@@ -421,7 +423,13 @@ class TranslationMemory:
                     try:
                         return operation(recovered)
                     except sqlite3.Error as again:
-                        self._warn(self._cause(health.classify(again, self.path), again, "using a temporary one for the rest of this run"))
+                        self._warn(
+                            self._cause(
+                                health.classify(again, self.path),
+                                again,
+                                "using a temporary one for the rest of this run",
+                            )
+                        )
                 self.close()
                 self._db = self._open_memory()
             else:
@@ -526,7 +534,9 @@ def inspect_memory(path: str | Path | None = None) -> CacheStats:
         free = health.free_bytes(target)
         if free is not None and free < health.LOW_SPACE_BYTES:
             state = "full"
-            problem = f"the disk holding it has {free} bytes free, so new translations are not remembered - free some space"
+            problem = (
+                f"the disk holding it has {free} bytes free, so new translations are not remembered - free some space"
+            )
     return CacheStats(
         str(target), entries, size, version, False, state=state, problem=problem, set_aside=_set_aside(target)
     )
@@ -580,14 +590,18 @@ def clear_memory(path: str | Path | None = None) -> tuple[int | None, str | None
                 "run 'dragoman cache clear' again when it has finished",
             ) from None
         if kind not in (health.CORRUPT, health.FULL):
-            raise health.CacheError(f"cannot clear the translation memory {target} ({err})", "check the file's permissions") from None
+            raise health.CacheError(
+                f"cannot clear the translation memory {target} ({err})", "check the file's permissions"
+            ) from None
     # Damaged, or no space to write the emptied pages: deleting the file is what clearing means.
     try:
         with file_lock(target):
             for part in [target, *health.sidecars(target)]:
                 part.unlink(missing_ok=True)
     except (OSError, DragomanError) as err:
-        raise health.CacheError(f"cannot delete the translation memory {target} ({err})", "check the folder's permissions") from None
+        raise health.CacheError(
+            f"cannot delete the translation memory {target} ({err})", "check the folder's permissions"
+        ) from None
     reason = "was damaged" if kind == health.CORRUPT else "could not be emptied on a full disk"
     return None, f"the file {reason} ({failure}), so it was deleted; a new one is made when next needed"
 

@@ -254,8 +254,12 @@ def _recover_with_cli(
         [tool, str(damaged), ".recover"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL
     ) as dump:
         loader = subprocess.run(
-            [tool, str(building)], stdin=dump.stdout, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            timeout=RECOVER_TIMEOUT_S, check=False,
+            [tool, str(building)],
+            stdin=dump.stdout,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=RECOVER_TIMEOUT_S,
+            check=False,
         )
         if dump.stdout is not None:
             dump.stdout.close()

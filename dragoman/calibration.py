@@ -121,7 +121,9 @@ class Calibration:
             )
             PlaceholderForm(cal.form)
         except (KeyError, TypeError, ValueError) as err:
-            raise DragomanError(f"{where}: not a dragoman calibration file ({err})", "run 'dragoman models probe' again") from None
+            raise DragomanError(
+                f"{where}: not a dragoman calibration file ({err})", "run 'dragoman models probe' again"
+            ) from None
         return cal
 
 

@@ -41,8 +41,12 @@ class TermScore:
         return self.rendered / self.occurrences if self.occurrences else None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"occurrences": self.occurrences, "rendered": self.rendered, "variants": self.variants,
-                "success_rate": _round(self.rate)}
+        return {
+            "occurrences": self.occurrences,
+            "rendered": self.rendered,
+            "variants": self.variants,
+            "success_rate": _round(self.rate),
+        }
 
 
 @dataclass
@@ -59,8 +63,12 @@ class Consistency:
         return self.consistent / self.repeated if self.repeated else None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"repeated_terms": self.repeated, "consistent_terms": self.consistent, "rate": _round(self.rate),
-                "inconsistent": self.inconsistent_terms}
+        return {
+            "repeated_terms": self.repeated,
+            "consistent_terms": self.consistent,
+            "rate": _round(self.rate),
+            "inconsistent": self.inconsistent_terms,
+        }
 
 
 @dataclass
@@ -107,8 +115,9 @@ def read_lines(path: str | Path, role: str) -> list[str]:
         text = read_text_file(path)
     except InputError as err:
         if _is_blank(path):
-            raise InputError(f"is empty: nothing to evaluate as the {role}", path,
-                             hint=f"give the {role} file, one segment a line") from None
+            raise InputError(
+                f"is empty: nothing to evaluate as the {role}", path, hint=f"give the {role} file, one segment a line"
+            ) from None
         raise err from None
     # Lines as sacrebleu reads a file (universal newlines), not str.splitlines, which also breaks at \x0c or \u2028.
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
@@ -135,8 +144,10 @@ def corpus_scores(hypothesis: list[str], reference: list[str], target_lang: str)
         bleu = BLEU(trg_lang=target_lang)
     except RuntimeError:
         # sacrebleu's Japanese and Korean tokenizers need its extras (MeCab).
-        raise DragomanError(f"BLEU for '{target_lang}' needs sacrebleu's tokenizer for that language",
-                            f"run: pip install 'sacrebleu[{target_lang}]'") from None
+        raise DragomanError(
+            f"BLEU for '{target_lang}' needs sacrebleu's tokenizer for that language",
+            f"run: pip install 'sacrebleu[{target_lang}]'",
+        ) from None
     chrf = CHRF()
     scores = []
     for metric in (chrf, bleu):
@@ -164,8 +175,9 @@ def evaluate_lines(
     validate_code(source_lang)
     validate_code(target_lang)
     chrf, bleu = corpus_scores(hypothesis, reference, target_lang)
-    evaluation = Evaluation(hypothesis_path, reference_path, source_path, source_lang, target_lang,
-                            len(hypothesis), chrf, bleu)
+    evaluation = Evaluation(
+        hypothesis_path, reference_path, source_path, source_lang, target_lang, len(hypothesis), chrf, bleu
+    )
     if source is None:
         return evaluation
     report = check_alignment(
@@ -209,8 +221,15 @@ def evaluate_files(
         source = read_lines(source_path, "source")
         _same_length(hypothesis_path, hypothesis, source_path, source, "source")
     return evaluate_lines(
-        hypothesis, reference, source, source_lang, target_lang, glossary,
-        include_drafts=include_drafts, hypothesis_path=str(hypothesis_path), reference_path=str(reference_path),
+        hypothesis,
+        reference,
+        source,
+        source_lang,
+        target_lang,
+        glossary,
+        include_drafts=include_drafts,
+        hypothesis_path=str(hypothesis_path),
+        reference_path=str(reference_path),
         source_path=str(source_path) if source_path is not None else None,
     )
 
@@ -219,7 +238,8 @@ def _same_length(hyp_path: str | Path, hyp: list[str], other_path: str | Path, o
     if len(hyp) == len(other):
         return
     raise InputError(
-        f"has {len(other):,} lines but the hypothesis {hyp_path} has {len(hyp):,}", other_path,
+        f"has {len(other):,} lines but the hypothesis {hyp_path} has {len(hyp):,}",
+        other_path,
         line=min(len(hyp), len(other)) + 1,
         hint=f"evaluate compares line N with line N: give a {role} with one line per hypothesis line",
     )

@@ -190,7 +190,9 @@ def atomic_writer(path: str | Path, *, overwrite: bool = True) -> Iterator[IO[by
     try:
         fd, tmp_name = _make_temp(directory, target.name)
     except OSError as err:
-        raise FileWriteError(f"{shown}: cannot write: {err.strerror}", "check that the directory exists and is writable") from None
+        raise FileWriteError(
+            f"{shown}: cannot write: {err.strerror}", "check that the directory exists and is writable"
+        ) from None
     try:
         handle: IO[bytes]
         with os.fdopen(fd, "wb") as handle:
@@ -204,14 +206,18 @@ def atomic_writer(path: str | Path, *, overwrite: bool = True) -> Iterator[IO[by
             try:
                 os.link(tmp_name, target)
             except FileExistsError:
-                raise FileWriteError(f"{shown}: already exists", "choose another name or remove the file first") from None
+                raise FileWriteError(
+                    f"{shown}: already exists", "choose another name or remove the file first"
+                ) from None
             finally:
                 os.unlink(tmp_name)
         _fsync_dir(directory)
     except OSError as err:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
-        raise FileWriteError(f"{shown}: cannot write: {err.strerror}", "check the path, free space and permissions") from None
+        raise FileWriteError(
+            f"{shown}: cannot write: {err.strerror}", "check the path, free space and permissions"
+        ) from None
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
@@ -262,7 +268,9 @@ def file_lock(path: str | Path) -> Iterator[Path]:
         try:
             fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as err:
-            raise FileWriteError(f"{lock}: cannot create the lock file: {err.strerror}", "check that the directory is writable") from None
+            raise FileWriteError(
+                f"{lock}: cannot create the lock file: {err.strerror}", "check that the directory is writable"
+            ) from None
         try:
             if fcntl is not None:
                 fcntl.flock(fd, fcntl.LOCK_EX)
@@ -397,9 +405,7 @@ class WriteGuard:
         for earlier, earlier_id, earlier_what in self._outputs:
             if self._matches(identity, earlier_id):
                 same = "" if str(earlier) == str(target) else f" ({earlier})"
-                raise WriteRefused(
-                    f"{target}: {what} would overwrite {earlier_what}{same}", "use different names"
-                )
+                raise WriteRefused(f"{target}: {what} would overwrite {earlier_what}{same}", "use different names")
         if kind is None or self.force or identity[1] is None:
             return
         existing = file_kind(target)

@@ -27,7 +27,9 @@ _READ_CHUNK = 1024 * 1024
 _limit: contextvars.ContextVar[int | None] = contextvars.ContextVar("dragoman_max_input_size", default=None)
 _SIZE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?\s*$", re.IGNORECASE)
 _SIZE_UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
-_LIMIT_HINT = "pass --max-input-size (e.g. --max-input-size 1G; env DRAGOMAN_MAX_INPUT_SIZE) if it is one document, or split it"
+_LIMIT_HINT = (
+    "pass --max-input-size (e.g. --max-input-size 1G; env DRAGOMAN_MAX_INPUT_SIZE) if it is one document, or split it"
+)
 
 
 def parse_size(text: str) -> int:
@@ -128,29 +130,35 @@ def _line_column(data: bytes, offset: int) -> tuple[int, int]:
 def decode_text(data: bytes, name: str) -> str:
     """The text of ``data``: UTF-8, one leading BOM removed, newlines exactly as they are."""
     if data.startswith(_UTF16_BOMS) and not data.startswith(_UTF8_BOM):
-        raise InputError("is UTF-16, not UTF-8", name, hint=_CONVERT.replace(
-            "WINDOWS-1252", "UTF-16"))
+        raise InputError("is UTF-16, not UTF-8", name, hint=_CONVERT.replace("WINDOWS-1252", "UTF-16"))
     data = data.removeprefix(_UTF8_BOM)
     if not data or data.isspace():  # (not strip(): no copy of a large input)
-        raise InputError("is empty: nothing to translate", name,
-                         hint="give a file with text in it")
+        raise InputError("is empty: nothing to translate", name, hint="give a file with text in it")
     nul = data.find(b"\x00")
     if nul >= 0:
         line, column = _line_column(data, nul)
-        raise InputError("looks binary (NUL byte), not a text document", name, line, column,
-                         hint="give a UTF-8 text, Markdown or HTML file")
+        raise InputError(
+            "looks binary (NUL byte), not a text document",
+            name,
+            line,
+            column,
+            hint="give a UTF-8 text, Markdown or HTML file",
+        )
     sample = data[:_SNIFF_BYTES]
-    controls = sum(1 for byte in sample if (byte < 0x20 or byte == 0x7F)
-                   and byte not in _TEXT_CONTROLS)
+    controls = sum(1 for byte in sample if (byte < 0x20 or byte == 0x7F) and byte not in _TEXT_CONTROLS)
     if controls > _CONTROL_RATIO * len(sample):
-        raise InputError("looks binary (mostly control characters), not a text document", name,
-                         hint="give a UTF-8 text, Markdown or HTML file")
+        raise InputError(
+            "looks binary (mostly control characters), not a text document",
+            name,
+            hint="give a UTF-8 text, Markdown or HTML file",
+        )
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as err:
         line, column = _line_column(data, err.start)
-        raise InputError(f"is not valid UTF-8 (byte 0x{data[err.start]:02x})", name, line,
-                         column, hint=_CONVERT) from None
+        raise InputError(
+            f"is not valid UTF-8 (byte 0x{data[err.start]:02x})", name, line, column, hint=_CONVERT
+        ) from None
 
 
 def read_text_file(path: str | Path) -> str:
@@ -168,11 +176,13 @@ def read_input_bytes(path: str | Path) -> bytes:
     except FileNotFoundError:
         raise InputError("file not found", name, hint="check the path") from None
     except IsADirectoryError:
-        raise InputError("is a directory, not a file", name,
-                         hint="give the files inside it, e.g. DIR/*.md, or translate the folder with -r") from None
+        raise InputError(
+            "is a directory, not a file",
+            name,
+            hint="give the files inside it, e.g. DIR/*.md, or translate the folder with -r",
+        ) from None
     except PermissionError:
-        raise InputError("cannot be read: permission denied", name,
-                         hint="check the file's permissions") from None
+        raise InputError("cannot be read: permission denied", name, hint="check the file's permissions") from None
     except OSError as err:
         raise InputError(f"cannot be read: {err.strerror or err}", name) from None
 

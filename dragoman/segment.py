@@ -25,27 +25,140 @@ _CANDIDATE_RE = re.compile(rf"[{re.escape(_TERMINALS)}][{re.escape(_CLOSERS)}]*\
 _MAX_CHUNK = 600
 _SAFE_CUT_RE = re.compile(
     rf"[a-z\u0620-\u064A\u067E-\u06CC]{{4}}[.!?؟][{re.escape(_CLOSERS)}]*(\s+)"
-    r"(?=[\"“‘'«A-Z\u0620-\u064A\u067E-\u06CC])")
+    r"(?=[\"“‘'«A-Z\u0620-\u064A\u067E-\u06CC])"
+)
 # pysbd treats a line break as a sentence end; line structure is the formats' business.
-_LINE_BREAKS = str.maketrans({"\n": " ", "\r": " ", "\x0b": " ", "\x0c": " ", "\x85": " ",
-                              "\u2028": " ", "\u2029": " "})
+_LINE_BREAKS = str.maketrans(
+    {"\n": " ", "\r": " ", "\x0b": " ", "\x0c": " ", "\x85": " ", "\u2028": " ", "\u2029": " "}
+)
 
 # Malay news abbreviations that end with a full stop: titles and ranks (Dr., Hj., Kol.), addresses
 # (Jln., Tmn., Kg.), companies (Sdn. Bhd.), months (Ogo., Dis.) and the like (dll., dsb.).
 _MALAY_ABBREVIATIONS = {
-    "dr", "prof", "en", "pn", "cik", "hj", "hjh", "dt", "dto", "tn", "y.b", "y.bhg", "y.a.b",
-    "y.a.m", "y.m", "tpr", "kol", "lt", "kpt", "mej", "sjn", "kpl", "ins", "supt", "asp", "dsp",
-    "acp", "sac", "dcp", "sdn", "jln", "lrg", "tmn", "kg", "sg", "tg", "bt", "bkt", "pt", "bdr",
-    "jab", "kem", "bhg", "ust", "ustz", "dsb", "dll", "spt", "tel", "faks", "bil", "no", "tkt",
-    "ms", "m.s", "bhd", "mac", "ogo", "okt", "dis", "jan", "feb", "apr", "jun", "jul", "sep",
-    "sept", "nov", "hlm", "jld", "sdr", "sdri", "tdk", "ybhg",
+    "dr",
+    "prof",
+    "en",
+    "pn",
+    "cik",
+    "hj",
+    "hjh",
+    "dt",
+    "dto",
+    "tn",
+    "y.b",
+    "y.bhg",
+    "y.a.b",
+    "y.a.m",
+    "y.m",
+    "tpr",
+    "kol",
+    "lt",
+    "kpt",
+    "mej",
+    "sjn",
+    "kpl",
+    "ins",
+    "supt",
+    "asp",
+    "dsp",
+    "acp",
+    "sac",
+    "dcp",
+    "sdn",
+    "jln",
+    "lrg",
+    "tmn",
+    "kg",
+    "sg",
+    "tg",
+    "bt",
+    "bkt",
+    "pt",
+    "bdr",
+    "jab",
+    "kem",
+    "bhg",
+    "ust",
+    "ustz",
+    "dsb",
+    "dll",
+    "spt",
+    "tel",
+    "faks",
+    "bil",
+    "no",
+    "tkt",
+    "ms",
+    "m.s",
+    "bhd",
+    "mac",
+    "ogo",
+    "okt",
+    "dis",
+    "jan",
+    "feb",
+    "apr",
+    "jun",
+    "jul",
+    "sep",
+    "sept",
+    "nov",
+    "hlm",
+    "jld",
+    "sdr",
+    "sdri",
+    "tdk",
+    "ybhg",
 }
 # Those written before a name, so that a capital after them does not start a sentence.
 _MALAY_PREPOSITIVE = {
-    "dr", "prof", "en", "pn", "cik", "hj", "hjh", "dt", "dto", "tn", "y.b", "y.bhg", "y.a.b",
-    "y.a.m", "y.m", "tpr", "kol", "lt", "kpt", "mej", "sjn", "kpl", "ins", "supt", "asp", "dsp",
-    "acp", "sac", "dcp", "sdn", "jln", "lrg", "tmn", "kg", "sg", "tg", "bt", "bkt", "pt", "bdr",
-    "jab", "kem", "ust", "ustz", "sdr", "sdri", "ybhg",
+    "dr",
+    "prof",
+    "en",
+    "pn",
+    "cik",
+    "hj",
+    "hjh",
+    "dt",
+    "dto",
+    "tn",
+    "y.b",
+    "y.bhg",
+    "y.a.b",
+    "y.a.m",
+    "y.m",
+    "tpr",
+    "kol",
+    "lt",
+    "kpt",
+    "mej",
+    "sjn",
+    "kpl",
+    "ins",
+    "supt",
+    "asp",
+    "dsp",
+    "acp",
+    "sac",
+    "dcp",
+    "sdn",
+    "jln",
+    "lrg",
+    "tmn",
+    "kg",
+    "sg",
+    "tg",
+    "bt",
+    "bkt",
+    "pt",
+    "bdr",
+    "jab",
+    "kem",
+    "ust",
+    "ustz",
+    "sdr",
+    "sdri",
+    "ybhg",
 }
 _MALAY_NUMBER = {"no", "bil", "tkt", "hlm", "jld", "tel", "faks", "ms", "m.s"}
 _MALAY_STARTERS = (
@@ -105,22 +218,23 @@ def _language(lang: str) -> Any:
 
     base = lang.split("-")[0].lower()
     if base == "fa":
+
         class PersianRules(Persian):  # type: ignore[misc]
             # pysbd ends Persian sentences at ':' too; a colon introduces a quote or a list
             # there, as in English. The ellipsis character ends a sentence.
             Punctuations = ["?", "!", ".", "؟", "…"]
             SENTENCE_BOUNDARY_REGEX = r".*?[\.!\?؟…]|.*?\Z|.*?$"
-            BetweenPunctuation = _between_punctuation(
-                frozenset(Persian.Abbreviation.ABBREVIATIONS))
+            BetweenPunctuation = _between_punctuation(frozenset(Persian.Abbreviation.ABBREVIATIONS))
 
         return PersianRules
     if base == "ms":
+
         class MalayAbbreviation(Standard.Abbreviation):  # type: ignore[misc]
             ABBREVIATIONS = sorted(set(Standard.Abbreviation.ABBREVIATIONS) | _MALAY_ABBREVIATIONS)
             PREPOSITIVE_ABBREVIATIONS = sorted(
-                set(Standard.Abbreviation.PREPOSITIVE_ABBREVIATIONS) | _MALAY_PREPOSITIVE)
-            NUMBER_ABBREVIATIONS = sorted(
-                set(Standard.Abbreviation.NUMBER_ABBREVIATIONS) | _MALAY_NUMBER)
+                set(Standard.Abbreviation.PREPOSITIVE_ABBREVIATIONS) | _MALAY_PREPOSITIVE
+            )
+            NUMBER_ABBREVIATIONS = sorted(set(Standard.Abbreviation.NUMBER_ABBREVIATIONS) | _MALAY_NUMBER)
 
         class MalayReplacer(English.AbbreviationReplacer):  # type: ignore[misc]
             SENTENCE_STARTERS = English.AbbreviationReplacer.SENTENCE_STARTERS + _MALAY_STARTERS
@@ -139,8 +253,7 @@ def _language(lang: str) -> Any:
         return base_rules  # the language has its own quote rules
 
     class Rules(base_rules):  # type: ignore[misc, valid-type]
-        BetweenPunctuation = _between_punctuation(
-            frozenset(base_rules.Abbreviation.ABBREVIATIONS))
+        BetweenPunctuation = _between_punctuation(frozenset(base_rules.Abbreviation.ABBREVIATIONS))
 
     return Rules
 
@@ -205,7 +318,8 @@ _PERSIAN_QUOTE_END_RE = re.compile(r"[.!?؟…][»”\"’']+(\s+)(?=[«“\"\u0
 _TIME_RE = re.compile(r"\b[ap]\.m\.$", re.IGNORECASE)
 _TIME_ZONES = frozenset(
     "ET EST EDT CT CST CDT MT MST MDT PT PST PDT GMT BST UTC CET CEST AEST AEDT IST WIB MYT "
-    "Eastern Central Mountain Pacific local".split())
+    "Eastern Central Mountain Pacific local".split()
+)
 
 
 def _continues(previous: str, piece: str) -> bool:
@@ -223,7 +337,7 @@ def _merge_fragments(text: str, spans: list[tuple[int, int]]) -> list[tuple[int,
     """Join the pieces that pysbd cut off but that cannot stand alone as a sentence."""
     merged: list[tuple[int, int]] = []
     for span in spans:
-        if merged and _continues(text[merged[-1][0]:merged[-1][1]], text[span[0]:span[1]]):
+        if merged and _continues(text[merged[-1][0] : merged[-1][1]], text[span[0] : span[1]]):
             merged[-1] = (merged[-1][0], span[1])
         else:
             merged.append(span)
@@ -303,8 +417,7 @@ def _sentences(text: str, lang: str) -> list[tuple[int, int]]:
         if _CANDIDATE_RE.search(text, chunk_start, chunk_end):
             cuts.extend(_boundaries(text, chunk_start, chunk_end, rules))
     if lang.split("-")[0].lower() == "fa":
-        cuts = sorted(set(cuts).union(
-            m.start(1) for m in _PERSIAN_QUOTE_END_RE.finditer(text, whole[0], whole[1])))
+        cuts = sorted(set(cuts).union(m.start(1) for m in _PERSIAN_QUOTE_END_RE.finditer(text, whole[0], whole[1])))
     spans: list[tuple[int, int]] = []
     previous = whole[0]
     for cut in [*cuts, whole[1]]:

@@ -101,9 +101,7 @@ class FakeEngine(Engine):
         text = unicodedata.normalize("NFKC", text)
         return re.findall(f"{self.copy_pattern}|\\w+|[^\\w\\s]", text)
 
-    def _render(
-        self, word: str, index: int, in_sentence: bool, hyp: int, suppress: Sequence[str]
-    ) -> list[_Tok]:
+    def _render(self, word: str, index: int, in_sentence: bool, hyp: int, suppress: Sequence[str]) -> list[_Tok]:
         if self._copy.fullmatch(word):
             return [_Tok(word, index, True)]
         if "_" in word:
@@ -144,11 +142,7 @@ class FakeEngine(Engine):
                 lowered[i] in self.adjectives
                 and i + 1 < len(words)
                 and words[i + 1].isalnum()
-                or (
-                    lowered[i] in self.adjectives
-                    and i + 1 < len(words)
-                    and self._copy.fullmatch(words[i + 1])
-                )
+                or (lowered[i] in self.adjectives and i + 1 < len(words) and self._copy.fullmatch(words[i + 1]))
             ):
                 out += self._render(words[i + 1], i + 1, in_sentence, hyp, suppress)
                 out += self._render(words[i], i, in_sentence, hyp, suppress)
@@ -176,9 +170,7 @@ class FakeEngine(Engine):
             if not fault.target.startswith("#"):
                 continue
             number = fault.target[1:]
-            where = [
-                k for k, t in enumerate(toks) if t.is_placeholder and re.sub(r"\D", "", t.text) == number
-            ]
+            where = [k for k, t in enumerate(toks) if t.is_placeholder and re.sub(r"\D", "", t.text) == number]
             if not where:
                 continue
             k = where[0]

@@ -51,7 +51,14 @@ def test_translate_enforces_the_glossary_and_reports_each_occurrence(desk: Path)
     )
     result = translate(text, source="en", target="zz", glossary=[desk])
     assert result.text == "Presiden Pezeshkian bertemu Perdana Menteri Onwor Ibrohim di Kuala Lumpur."
-    assert result.summary == {"terms_found": 2, "applied": 2, "variants": 0, "violations": 0, "forbidden_found": 0, "integrity": 0}
+    assert result.summary == {
+        "terms_found": 2,
+        "applied": 2,
+        "variants": 0,
+        "violations": 0,
+        "forbidden_found": 0,
+        "integrity": 0,
+    }
     occurrences = result.report["documents"][0]["occurrences"]
     assert [(o["entry_id"], o["source_start"], o["source_end"], o["status"]) for o in occurrences] == [
         ("pezeshkian", 10, 20, "applied"),

@@ -146,8 +146,9 @@ def test_parse_size_refuses(text: str) -> None:
         parse_size(text)
 
 
-@pytest.mark.parametrize("args", [("glossary", "lint", "/dev/zero"),
-                                  ("glossary", "add", "/dev/zero", "--term", "en=x", "--term", "zz=y")])
+@pytest.mark.parametrize(
+    "args", [("glossary", "lint", "/dev/zero"), ("glossary", "add", "/dev/zero", "--term", "en=x", "--term", "zz=y")]
+)
 def test_glossary_commands_on_dev_zero(args: tuple[str, ...]) -> None:
     result = _bounded(*args, stdin=subprocess.DEVNULL)
     assert result.returncode == 1

@@ -48,9 +48,7 @@ def test_put_and_get_many_round_trip_with_metadata(tmp_path: Path) -> None:
         assert memory.get_metadata(make_key("s", "sentence 8")) is None
         assert memory.stats().entries == 3000
     with TranslationMemory(path) as again:
-        assert again.get_many([make_key("s", "sentence 2999")]) == {
-            make_key("s", "sentence 2999"): "ayat 2999"
-        }
+        assert again.get_many([make_key("s", "sentence 2999")]) == {make_key("s", "sentence 2999"): "ayat 2999"}
 
 
 def test_default_path_is_under_dragoman_home_and_uses_wal(isolated_home: Path) -> None:

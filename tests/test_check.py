@@ -60,7 +60,14 @@ def codes(report):
 def test_compliant_line_has_no_findings(small) -> None:
     r = check_translation("The Prime Minister of Malaysia spoke.", "نخست‌وزیر مالزی سخن گفت.", small, "en", "fa")
     assert r.findings == []
-    assert r.summary() == {"terms_found": 2, "applied": 2, "variants": 0, "violations": 0, "forbidden_found": 0, "integrity": 0}
+    assert r.summary() == {
+        "terms_found": 2,
+        "applied": 2,
+        "variants": 0,
+        "violations": 0,
+        "forbidden_found": 0,
+        "integrity": 0,
+    }
     assert r.exit_code() == 0
 
 
@@ -218,7 +225,14 @@ def test_cli_json(files) -> None:
     result = run("check", files["src"], files["bad"], "-f", "en", "-t", "fa", "-g", files["g"], "--json")
     assert result.exit_code == 1
     data = json.loads(result.stdout)
-    assert data["summary"] == {"terms_found": 3, "applied": 1, "variants": 1, "violations": 1, "forbidden_found": 0, "integrity": 0}
+    assert data["summary"] == {
+        "terms_found": 3,
+        "applied": 1,
+        "variants": 1,
+        "violations": 1,
+        "forbidden_found": 0,
+        "integrity": 0,
+    }
     assert data["alignment"] == "segment"
     assert [(f["severity"], f["code"], f["line"]) for f in data["findings"]] == [
         ("error", "missing", 1),
@@ -288,11 +302,13 @@ def test_cli_without_a_glossary_runs_the_integrity_checks(files, tmp_path: Path)
         "checked segment by segment (2 segments): no glossary, 0 integrity findings; 0 errors, 0 warnings"
     )
     copied = tmp_path / "copied.txt"
-    copied.write_text("The President spoke about the economy of Malaysia today.\nMalaysia agreed with 12 nations.\n",
-                      encoding="utf-8")
+    copied.write_text(
+        "The President spoke about the economy of Malaysia today.\nMalaysia agreed with 12 nations.\n", encoding="utf-8"
+    )
     src = tmp_path / "src.txt"
-    src.write_text("The President spoke about the economy of Malaysia today.\nMalaysia agreed with 13 nations.\n",
-                   encoding="utf-8")
+    src.write_text(
+        "The President spoke about the economy of Malaysia today.\nMalaysia agreed with 13 nations.\n", encoding="utf-8"
+    )
     result = run("check", src, copied, "-f", "en", "-t", "fa")
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
@@ -302,22 +318,32 @@ def test_cli_without_a_glossary_runs_the_integrity_checks(files, tmp_path: Path)
         f"{copied}:2: error: [untranslated] the output is in Latin script, not Arabic (fa)",
     ]
     assert "2 integrity findings" not in result.stderr and "4 integrity findings (numbers 2, untranslated 2)" in (
-        result.stderr)
+        result.stderr
+    )
     skipped = run("check", src, copied, "-f", "en", "-t", "fa", "--skip", "untranslated,numbers")
     assert skipped.exit_code == 0 and "0 integrity findings" in skipped.stderr
     data = json.loads(run("check", src, copied, "-f", "en", "-t", "fa", "--json", "--skip", "numbers").stdout)
-    assert data["integrity_counts"] == {"placeholder-debris": 0, "repetition": 0, "empty": 0, "untranslated": 2,
-                                 "length": 0, "markup": 0}
-    assert data["findings"][0] == {"severity": "error", "code": "untranslated", "line": 1, "file": str(copied),
-                                   "source_line": 1,
-                                   "message": "6 of 6 source words copied into the output"}
+    assert data["integrity_counts"] == {
+        "placeholder-debris": 0,
+        "repetition": 0,
+        "empty": 0,
+        "untranslated": 2,
+        "length": 0,
+        "markup": 0,
+    }
+    assert data["findings"][0] == {
+        "severity": "error",
+        "code": "untranslated",
+        "line": 1,
+        "file": str(copied),
+        "source_line": 1,
+        "message": "6 of 6 source words copied into the output",
+    }
     bad = run("check", src, copied, "-f", "en", "-t", "fa", "--skip", "spelling")
     assert bad.exit_code == 1 and "unknown integrity check(s): spelling — use one of: " in bad.stderr
 
 
-ARTICLE = (
-    Path(__file__).resolve().parent.parent / "examples" / "pezeshkian-anwar-call.en.txt"
-)
+ARTICLE = Path(__file__).resolve().parent.parent / "examples" / "pezeshkian-anwar-call.en.txt"
 TRANSLATIONS = Path(__file__).resolve().parent / "data" / "check"
 
 
@@ -387,14 +413,25 @@ def test_cli_layered_glossaries_report_conflicts_and_later_wins(tmp_path: Path) 
 
 def test_cli_accepts_the_persian_plural_written_joined(tmp_path: Path) -> None:
     g = tmp_path / "g.yaml"
-    g.write_text("version: 1\nentries:\n  - id: democrats\n    terms: {en: Democrats, fa: دموکرات‌ها}\n", encoding="utf-8")
+    g.write_text(
+        "version: 1\nentries:\n  - id: democrats\n    terms: {en: Democrats, fa: دموکرات‌ها}\n", encoding="utf-8"
+    )
     src = tmp_path / "a.en.txt"
     # NTREX line 394 and its Persian reference, which writes the plural without ZWNJ.
     src.write_text('Trump argued that Democrats are on a mission to "resist and obstruct."\n', encoding="utf-8")
     tgt = tmp_path / "a.fa.txt"
-    tgt.write_text("ترامپ این ادعا را مطرح کرد که ماموریت دموکراتها «ایجاد مقاومت و مانع‌تراشی» است.\n", encoding="utf-8")
+    tgt.write_text(
+        "ترامپ این ادعا را مطرح کرد که ماموریت دموکراتها «ایجاد مقاومت و مانع‌تراشی» است.\n", encoding="utf-8"
+    )
     result = run("check", src, tgt, "--from", "en", "--to", "fa", "-g", g, "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert data["summary"] == {"terms_found": 1, "applied": 1, "variants": 0, "violations": 0, "forbidden_found": 0, "integrity": 0}
+    assert data["summary"] == {
+        "terms_found": 1,
+        "applied": 1,
+        "variants": 0,
+        "violations": 0,
+        "forbidden_found": 0,
+        "integrity": 0,
+    }
     assert data["findings"] == []

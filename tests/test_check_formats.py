@@ -48,9 +48,7 @@ def test_words_in_a_script_or_style_are_not_terms(glossary) -> None:
 def test_a_missing_rendering_is_placed_on_its_segment_line(glossary) -> None:
     broken = HTML_FA.replace("رئیس‌جمهور", "رئیس")
     report = check_translation(HTML_EN, broken, glossary, "en", "fa", source_path="a.html", target_path="a.fa.html")
-    assert [(f.code, f.entry_id, f.line, f.file) for f in report.errors] == [
-        ("missing", "president", 3, "a.html")
-    ]
+    assert [(f.code, f.entry_id, f.line, f.file) for f in report.errors] == [("missing", "president", 3, "a.html")]
 
 
 def test_markdown_structure_pairs_segments() -> None:
@@ -93,13 +91,14 @@ def test_inline_marks_follow_their_text_when_segments_are_joined() -> None:
     result = align(doc, parse("Only one line here.\n", "markdown", "fa"))
     assert result.mode == DOCUMENT
     unit = result.units[0]
-    spans = [unit.source.text[m.start:m.end] for m in unit.source.inline]
+    spans = [unit.source.text[m.start : m.end] for m in unit.source.inline]
     assert spans == ["bold", "a link"]
 
 
 def test_an_empty_translation_line_is_a_unit_with_nothing_in_it(glossary) -> None:
-    report = check_translation("The President spoke.\nMalaysia agreed.\n", "رئیس‌جمهور سخن گفت.\n\n", glossary,
-                               "en", "fa")
+    report = check_translation(
+        "The President spoke.\nMalaysia agreed.\n", "رئیس‌جمهور سخن گفت.\n\n", glossary, "en", "fa"
+    )
     # Trailing blank lines do not count: one line against two, and one segment against two.
     assert report.alignment == DOCUMENT
     assert [(f.code, f.entry_id) for f in report.errors] == [("missing", "malaysia")]
@@ -109,8 +108,17 @@ def test_cli_reads_html_and_says_how_it_paired(tmp_path: Path) -> None:
     (tmp_path / "g.yaml").write_text(GLOSSARY, encoding="utf-8")
     (tmp_path / "a.html").write_text(HTML_EN, encoding="utf-8")
     (tmp_path / "a.fa.html").write_text(HTML_FA, encoding="utf-8")
-    args = ["check", str(tmp_path / "a.html"), str(tmp_path / "a.fa.html"), "-f", "en", "-t", "fa",
-            "-g", str(tmp_path / "g.yaml")]
+    args = [
+        "check",
+        str(tmp_path / "a.html"),
+        str(tmp_path / "a.fa.html"),
+        "-f",
+        "en",
+        "-t",
+        "fa",
+        "-g",
+        str(tmp_path / "g.yaml"),
+    ]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     assert "checked segment by segment (3 segments): 3 terms, 3 applied" in result.stderr
@@ -146,10 +154,14 @@ def test_findings_name_the_line_inside_a_wrapped_paragraph(glossary) -> None:
     assert report.alignment == SEGMENT
     assert [(f.code, f.entry_id, f.line) for f in report.errors] == [("missing", "prime-minister", 4)]
     # HTML: markup, an entity and a link between the words; the term sits on the third line of the <p>.
-    html = ('<body>\n<p>Rain &amp; wind hit the coast.\n  <a href="https://example.org/a">Officials</a> said the\n'
-            '  Prime Minister would visit.</p>\n</body>\n')
-    fa = ('<body>\n<p>باران و باد به ساحل رسید. <a href="https://example.org/a">مقامات</a> گفتند که او بازدید '
-          'خواهد کرد.</p>\n</body>\n')
+    html = (
+        '<body>\n<p>Rain &amp; wind hit the coast.\n  <a href="https://example.org/a">Officials</a> said the\n'
+        "  Prime Minister would visit.</p>\n</body>\n"
+    )
+    fa = (
+        '<body>\n<p>باران و باد به ساحل رسید. <a href="https://example.org/a">مقامات</a> گفتند که او بازدید '
+        "خواهد کرد.</p>\n</body>\n"
+    )
     report = check_translation(html, fa, glossary, "en", "fa", format_name="html")
     assert report.alignment == SEGMENT
     assert [(f.code, f.line) for f in report.errors] == [("missing", 4)]

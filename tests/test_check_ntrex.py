@@ -245,8 +245,11 @@ def test_integrity_findings_on_the_references_are_the_judged_ones(
 def _clean_lines(report: CheckReport, source: list[str], lang_lines: list[str], step: int) -> list[int]:
     """Every ``step``-th line with no finding of any kind and at least 40 characters of source."""
     flagged = {f.line for f in report.findings}
-    lines = [n for n in range(1, report.source_lines + 1) if n not in flagged and len(source[n - 1]) >= 40
-             and lang_lines[n - 1].strip()]
+    lines = [
+        n
+        for n in range(1, report.source_lines + 1)
+        if n not in flagged and len(source[n - 1]) >= 40 and lang_lines[n - 1].strip()
+    ]
     return lines[::step]
 
 
@@ -288,7 +291,9 @@ def test_damage_planted_in_clean_reference_lines_is_found(
     assert min(planted[c] for c in ("numbers", "empty", "untranslated", "repetition", "length")) >= 5, planted
 
 
-def test_markup_lost_from_a_real_line_is_found(glossary: Glossary, source: list[str], refs: dict[str, list[str]]) -> None:
+def test_markup_lost_from_a_real_line_is_found(
+    glossary: Glossary, source: list[str], refs: dict[str, list[str]]
+) -> None:
     # Line 1298 as HTML with a link around "New York Times", kept in Latin letters by the translator.
     n = 1298
     src = source[n - 1].replace("New York Times", '<a href="https://nytimes.com">New York Times</a>')
@@ -296,8 +301,7 @@ def test_markup_lost_from_a_real_line_is_found(glossary: Glossary, source: list[
     assert src != source[n - 1] and tgt != refs["fa"][n - 1]
     ok = check_translation(f"<p>{src}</p>", f"<p>{tgt}</p>", glossary, "en", "fa", format_name="html")
     assert ok.alignment == "segment" and ok.integrity_findings == []
-    lost = check_translation(f"<p>{src}</p>", f"<p>{refs['fa'][n - 1]}</p>", glossary, "en", "fa",
-                             format_name="html")
+    lost = check_translation(f"<p>{src}</p>", f"<p>{refs['fa'][n - 1]}</p>", glossary, "en", "fa", format_name="html")
     assert {f.code for f in lost.integrity_findings} == {"markup"}
     assert any("https://nytimes.com" in f.message for f in lost.integrity_findings)
     assert all(f.line == 1 and f.severity == "error" for f in lost.integrity_findings)

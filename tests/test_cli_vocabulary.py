@@ -65,7 +65,9 @@ def test_command_follows_the_vocabulary(name: str, command: click.Command) -> No
             assert short in documented, f"{name}: {short} is not in docs/cli.md's table"
             if short == "-o" and (name, longs[0]) in OUTPUT_EXCEPTIONS:
                 continue
-            assert set(longs) & documented[short], f"{name}: {short} means {longs}, docs/cli.md says {documented[short]}"
+            assert set(longs) & documented[short], (
+                f"{name}: {short} means {longs}, docs/cli.md says {documented[short]}"
+            )
         if "--json" in longs or "--force" in longs or "--yes" in longs:
             assert option.is_flag, f"{name}: {longs[0]} is a flag"
 

@@ -60,11 +60,19 @@ def test_term_figures_on_the_reference_are_check_s(fa_against_itself: dict) -> N
     from dragoman.check import check_translation
     from dragoman.glossary.yamlio import load_glossary
 
-    report = check_translation(SRC.read_text(encoding="utf-8"), FA.read_text(encoding="utf-8"),
-                               load_glossary(NTREX / "glossary.yaml"), "en", "fa")
+    report = check_translation(
+        SRC.read_text(encoding="utf-8"),
+        FA.read_text(encoding="utf-8"),
+        load_glossary(NTREX / "glossary.yaml"),
+        "en",
+        "fa",
+    )
     terms = fa_against_itself["terms"]
     assert (terms["occurrences"], terms["rendered"], terms["variants"]) == (
-        report.terms_found, report.applied, report.variants)
+        report.terms_found,
+        report.applied,
+        report.variants,
+    )
     assert terms["success_rate"] == pytest.approx(report.applied / report.terms_found, abs=1e-4)
     # The same integrity findings as check's (the reference's slips and the judged false alarms).
     assert fa_against_itself["integrity"] == report.integrity_counts()
@@ -133,15 +141,18 @@ def test_human_output(tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines[0].startswith("chrF2|nrefs:1|") and lines[0].endswith("= 100.00")
     assert lines[1].startswith("BLEU|nrefs:1|") and "= 100.00" in lines[1]
-    assert lines[2] == ("terms: 3 of 4 source occurrences rendered as the glossary says (75.0 %); "
-                        "1 with an admitted variant")
+    assert lines[2] == (
+        "terms: 3 of 4 source occurrences rendered as the glossary says (75.0 %); 1 with an admitted variant"
+    )
     assert lines[3] == "consistency: 0 of 1 repeated terms rendered one way throughout (0.0 %): president vary"
     assert lines[4].startswith("integrity: 0 findings in 2 lines from ")
     # A changed number and a line left in English are counted by check's integrity checks.
-    hyp.write_text("رئیس‌جمهور با رییس‌جمهور مالزی در ۱۲ دیدار کرد.\nTehran agreed to meet them in May.\n",
-                   encoding="utf-8")
-    src.write_text("The President met the President of Malaysia.\nTehran agreed to meet them in May.\n",
-                   encoding="utf-8")
+    hyp.write_text(
+        "رئیس‌جمهور با رییس‌جمهور مالزی در ۱۲ دیدار کرد.\nTehran agreed to meet them in May.\n", encoding="utf-8"
+    )
+    src.write_text(
+        "The President met the President of Malaysia.\nTehran agreed to meet them in May.\n", encoding="utf-8"
+    )
     data = json.loads(run(hyp, "--ref", hyp, "--src", src, "-f", "en", "-t", "fa", "--json").stdout)
     assert data["integrity"]["numbers"] == 1 and data["integrity"]["untranslated"] == 1
     assert sum(data["integrity"].values()) == 2
@@ -151,12 +162,15 @@ def test_human_output(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "make, message",
     [
-        (lambda p: p.write_text("one\ntwo\n", encoding="utf-8"),
-         "ref.txt:2: has 2 lines but the hypothesis"),
-        (lambda p: p.write_text("\n\n", encoding="utf-8"),
-         "ref.txt: is empty: nothing to evaluate as the reference — give the reference file, one segment a line"),
-        (lambda p: p.write_bytes("caf\xe9\n".encode("latin-1")),
-         "ref.txt:1:4: is not valid UTF-8 (byte 0xe9) — convert it to UTF-8 first"),
+        (lambda p: p.write_text("one\ntwo\n", encoding="utf-8"), "ref.txt:2: has 2 lines but the hypothesis"),
+        (
+            lambda p: p.write_text("\n\n", encoding="utf-8"),
+            "ref.txt: is empty: nothing to evaluate as the reference — give the reference file, one segment a line",
+        ),
+        (
+            lambda p: p.write_bytes("caf\xe9\n".encode("latin-1")),
+            "ref.txt:1:4: is not valid UTF-8 (byte 0xe9) — convert it to UTF-8 first",
+        ),
         (lambda p: None, "ref.txt: file not found — check the path"),
     ],
 )
@@ -191,8 +205,9 @@ def test_bad_options(tmp_path: Path) -> None:
     result = run(FA, "--ref", FA, "-t", "fa", "-g", g)
     assert result.exit_code == 2 and "term success needs the source: add --src SRC" in result.stderr
     # A glossary set once in the environment does not stop a plain score.
-    env = CliRunner().invoke(cli, ["evaluate", str(FA), "--ref", str(FA), "-t", "fa", "--json"],
-                             env={"DRAGOMAN_GLOSSARY": str(g)})
+    env = CliRunner().invoke(
+        cli, ["evaluate", str(FA), "--ref", str(FA), "-t", "fa", "--json"], env={"DRAGOMAN_GLOSSARY": str(g)}
+    )
     assert env.exit_code == 0, env.output
     assert json.loads(env.stdout)["terms"] is None
     result = run(FA, "--ref", FA, "-t", "farsi")

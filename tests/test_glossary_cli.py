@@ -41,9 +41,22 @@ def test_new_then_add_then_show(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.stderr == f"created {path} (en, ms, fa)\n"
     result = run(
-        "add", str(path), "--type", "person",
-        "--term", "en=Masoud Pezeshkian", "--term", "ms=Masoud Pezeshkian", "--term", "fa=مسعود پزشکیان",
-        "--variant", "fa=مسعود پزشکيان", "--forbidden", "fa=پزشکیان مسعود", "--note", "President of Iran",
+        "add",
+        str(path),
+        "--type",
+        "person",
+        "--term",
+        "en=Masoud Pezeshkian",
+        "--term",
+        "ms=Masoud Pezeshkian",
+        "--term",
+        "fa=مسعود پزشکیان",
+        "--variant",
+        "fa=مسعود پزشکيان",
+        "--forbidden",
+        "fa=پزشکیان مسعود",
+        "--note",
+        "President of Iran",
     )
     assert result.exit_code == 0, result.output
     assert result.stderr == f"added masoud-pezeshkian in {path}\n"
@@ -79,12 +92,31 @@ def test_new_bad_language(tmp_path: Path) -> None:
 
 
 def test_add_with_options_and_derived_id(basic: Path) -> None:
-    result = run("add", str(basic), "--term", "en=UNICEF", "--dnt", "--case", "sensitive", "--status", "draft",
-                 "--type", "organization", "--source", "desk")
+    result = run(
+        "add",
+        str(basic),
+        "--term",
+        "en=UNICEF",
+        "--dnt",
+        "--case",
+        "sensitive",
+        "--status",
+        "draft",
+        "--type",
+        "organization",
+        "--source",
+        "desk",
+    )
     assert result.exit_code == 0, result.output
     entry = load_glossary(basic).get("unicef")
     assert entry is not None
-    assert (entry.dnt, entry.case, entry.status, entry.type, entry.source) == (True, "sensitive", "draft", "organization", "desk")
+    assert (entry.dnt, entry.case, entry.status, entry.type, entry.source) == (
+        True,
+        "sensitive",
+        "draft",
+        "organization",
+        "desk",
+    )
 
 
 def test_add_duplicate_refused_unless_replace(basic: Path) -> None:
@@ -212,7 +244,12 @@ def test_stats(basic: Path) -> None:
         "dnt": 1,
     }
     result = run("stats", str(basic))
-    assert result.stdout.splitlines()[:4] == ["entries: 6", "approved: 5  draft: 1  dnt: 1", "coverage:", "  en: 6/6 (100%)  variants: 0  forbidden: 0"]
+    assert result.stdout.splitlines()[:4] == [
+        "entries: 6",
+        "approved: 5  draft: 1  dnt: 1",
+        "coverage:",
+        "  en: 6/6 (100%)  variants: 0  forbidden: 0",
+    ]
 
 
 # ------------------------------------------------------------ bad input: one line, exit != 0, file unchanged
@@ -221,19 +258,30 @@ def test_stats(basic: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        (b"version: 1\nentries:\n  - id: x\n    trems: {en: X}\n", ":4:5: unknown key 'trems' in an entry — did you mean 'terms'?"),
+        (
+            b"version: 1\nentries:\n  - id: x\n    trems: {en: X}\n",
+            ":4:5: unknown key 'trems' in an entry — did you mean 'terms'?",
+        ),
         (b"version: 1\nentries: [\n", ":3:1: malformed YAML: "),
-        (b"version: 1\nentries:\n  - id: x\n    terms: {en: caf\xe9}\n", ":4:20: not valid UTF-8 (byte 0xe9) — save the file as UTF-8"),
+        (
+            b"version: 1\nentries:\n  - id: x\n    terms: {en: caf\xe9}\n",
+            ":4:20: not valid UTF-8 (byte 0xe9) — save the file as UTF-8",
+        ),
         (b"\x89PNG\r\n\x1a\n\x00\x00", ":3: this is a binary file, not a YAML glossary — give a UTF-8 YAML file"),
         (b"", ": the glossary file is empty — "),
-        (b"entries:\n  - id: x\n    terms: {english: X}\n", ":3:13: bad language code 'english' in the terms of entry 'x' — "),
+        (
+            b"entries:\n  - id: x\n    terms: {english: X}\n",
+            ":3:13: bad language code 'english' in the terms of entry 'x' — ",
+        ),
         (
             b"entries:\n  - id: x\n    terms: {en: X}\n  - id: x\n    terms: {en: Y}\n",
             ":4:5: duplicate id 'x' (first on line 2) — give each concept its own id, or merge the two entries",
         ),
     ],
 )
-@pytest.mark.parametrize("command", [["list"], ["stats"], ["show", "x"], ["search", "x"], ["add", "--term", "en=Y"], ["remove", "x"]])
+@pytest.mark.parametrize(
+    "command", [["list"], ["stats"], ["show", "x"], ["search", "x"], ["add", "--term", "en=Y"], ["remove", "x"]]
+)
 def test_bad_files(tmp_path: Path, content: bytes, expected: str, command: list[str]) -> None:
     path = tmp_path / "g.yaml"
     path.write_bytes(content)
@@ -252,7 +300,10 @@ def test_missing_file(tmp_path: Path) -> None:
     for command in (["list"], ["add", "--term", "en=X"], ["remove", "x"]):
         result = run(command[0], str(path), *command[1:])
         assert result.exit_code == 1
-        assert result.stderr == f"Error: {path}: glossary file not found — check the path, or create it with 'dragoman glossary new'\n"
+        assert (
+            result.stderr
+            == f"Error: {path}: glossary file not found — check the path, or create it with 'dragoman glossary new'\n"
+        )
     assert not path.exists()
     assert list(tmp_path.iterdir()) == []
 
@@ -336,8 +387,12 @@ def test_glossary_option_layers_and_warns(monkeypatch: pytest.MonkeyPatch) -> No
 def test_lazy_glossary_group_lists_every_command_of_its_modules() -> None:
     from dragoman.commands.glossary_cmd import LAZY_COMMANDS
 
-    modules = ["dragoman.commands.glossary_edit_cmd", "dragoman.commands.glossary_io_cmd",
-               "dragoman.commands.glossary_grow_cmd", "dragoman.commands.glossary_desk_cmd"]
+    modules = [
+        "dragoman.commands.glossary_edit_cmd",
+        "dragoman.commands.glossary_io_cmd",
+        "dragoman.commands.glossary_grow_cmd",
+        "dragoman.commands.glossary_desk_cmd",
+    ]
     declared = {c.name: c for m in modules for c in importlib.import_module(m).COMMANDS}
     assert sorted(LAZY_COMMANDS) == sorted(declared)
     for name, target in LAZY_COMMANDS.items():

@@ -59,7 +59,11 @@ def test_set_changes_one_language_and_keeps_everything_else(news: Path) -> None:
     assert changed_lines(NEWS, text) == (["      ms: Iran"], ["      ms: Republik Islam Iran"])
     entry = load_glossary(news).get("iran")
     assert entry is not None
-    assert (entry.term("ms"), entry.variants_for("en"), entry.note) == ("Republik Islam Iran", ["Iranian"], "the country")
+    assert (entry.term("ms"), entry.variants_for("en"), entry.note) == (
+        "Republik Islam Iran",
+        ["Iranian"],
+        "the country",
+    )
 
 
 def test_set_adds_a_language_variants_and_forbidden_forms(news: Path) -> None:
@@ -139,8 +143,20 @@ def test_unset_refuses_the_only_language(tmp_path: Path) -> None:
 
 
 def test_add_refuses_a_trailing_space_naming_fix_and_fix_normalises(news: Path) -> None:
-    args = ["add", str(news), "--id", "palestine", "--term", "en=Palestine", "--term", "fa=فلسطین ",
-            "--term", "ms=Palestin", "--term", "zz=Palestina"]
+    args = [
+        "add",
+        str(news),
+        "--id",
+        "palestine",
+        "--term",
+        "en=Palestine",
+        "--term",
+        "fa=فلسطین ",
+        "--term",
+        "ms=Palestin",
+        "--term",
+        "zz=Palestina",
+    ]
     before = news.read_bytes()
     refused = run(*args)  # lint's W004, and export would refuse the term: not written
     assert refused.exit_code == 2, refused.output
@@ -232,9 +248,22 @@ def test_diff_of_two_files(tmp_path: Path) -> None:
 def _git(repo: Path, *args: str) -> None:
     env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(repo.parent)}
     subprocess.run(
-        ["git", "-c", "user.name=Desk", "-c", "user.email=desk@example.org", "-c", "init.defaultBranch=main",
-         "-c", "commit.gpgsign=false", *args],
-        cwd=repo, check=True, capture_output=True, env=env,
+        [
+            "git",
+            "-c",
+            "user.name=Desk",
+            "-c",
+            "user.email=desk@example.org",
+            "-c",
+            "init.defaultBranch=main",
+            "-c",
+            "commit.gpgsign=false",
+            *args,
+        ],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+        env=env,
     )
 
 
@@ -265,8 +294,9 @@ def test_diff_between_git_revisions(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 def test_diff_rev_outside_a_git_repository_is_one_line(tmp_path: Path) -> None:
     path = tmp_path / "news.yaml"
     path.write_text(OLD, encoding="utf-8")
-    result = CliRunner().invoke(cli, ["glossary", "diff", str(path), "--rev", "HEAD~1"],
-                                env={"GIT_CEILING_DIRECTORIES": str(tmp_path.parent)})
+    result = CliRunner().invoke(
+        cli, ["glossary", "diff", str(path), "--rev", "HEAD~1"], env={"GIT_CEILING_DIRECTORIES": str(tmp_path.parent)}
+    )
     assert result.exit_code == 1
     assert result.output.strip() == (
         f"Error: {path}: not in a git repository — --rev needs a file in a git work tree; compare two files: OLD NEW"

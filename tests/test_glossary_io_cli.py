@@ -63,10 +63,7 @@ def test_lint_json(messy: Path) -> None:
     assert result.exit_code == 1
     data = json.loads(result.stdout)
     assert data["summary"] == {"error": 1, "warning": 2, "info": 0}
-    assert [
-        (f["code"], f["name"], f["severity"], f["line"], f["fixable"])
-        for f in data["findings"]
-    ] == [
+    assert [(f["code"], f["name"], f["severity"], f["line"], f["fixable"]) for f in data["findings"]] == [
         ("W004", "whitespace", "warning", 5, True),
         ("W002", "arabic-letters-in-persian", "warning", 9, False),
         ("E003", "forbidden-equals-preferred", "error", 9, False),
@@ -94,10 +91,7 @@ def test_lint_fix_on_broken_file_changes_nothing(tmp_path: Path) -> None:
     path.write_text(text, encoding="utf-8")
     result = run("lint", path, "--fix")
     assert result.exit_code == 1
-    assert (
-        result.stderr
-        == "warning: nothing fixed: the glossary does not load; fix the error below first\n"
-    )
+    assert result.stderr == "warning: nothing fixed: the glossary does not load; fix the error below first\n"
     assert result.stdout == (
         f"{path}:3:17: warning W004 whitespace: entry 'a' en term ' A' has leading or trailing space/NBSP/ZWNJ — trim it to single spaces (--fix does it)\n"
         f"{path}:4:5: error E001 duplicate-id: duplicate id 'a' (first on line 2) — give each concept its own id, or merge the two entries\n"
@@ -120,9 +114,7 @@ def test_lint_fix_on_broken_file_changes_nothing(tmp_path: Path) -> None:
         ),
     ],
 )
-def test_lint_unreadable_file(
-    tmp_path: Path, content: bytes | None, message: str
-) -> None:
+def test_lint_unreadable_file(tmp_path: Path, content: bytes | None, message: str) -> None:
     path = tmp_path / "g.yaml"
     if content is not None:
         path.write_bytes(content)
@@ -243,13 +235,8 @@ def test_export_then_import(tmp_path: Path, fmt: str, pair: tuple[str, ...]) -> 
 def test_export_to_stdout_matches_golden() -> None:
     result = run("export", SOURCE, "--format", "csv", "--from", "en", "--to", "fa")
     assert result.exit_code == 0, result.output
-    assert result.stdout == (DATA / "interchange" / "source.en-fa.csv").read_text(
-        encoding="utf-8"
-    )
-    assert (
-        result.stderr
-        == "warning: left out 1 entry without both a en and a fa term: only-forbidden\n"
-    )
+    assert result.stdout == (DATA / "interchange" / "source.en-fa.csv").read_text(encoding="utf-8")
+    assert result.stderr == "warning: left out 1 entry without both a en and a fa term: only-forbidden\n"
 
 
 def test_export_refuses_deepl_violations(tmp_path: Path) -> None:
@@ -288,10 +275,7 @@ def test_import_refuses_to_replace_without_force(tmp_path: Path) -> None:
     out.write_text("# mine\n", encoding="utf-8")
     result = run("import", src, "--from", "en", "--to", "fa", "-o", out)
     assert result.exit_code == 1
-    assert (
-        result.stderr
-        == f"Error: {out}: already exists — choose another name, or pass --force to replace it\n"
-    )
+    assert result.stderr == f"Error: {out}: already exists — choose another name, or pass --force to replace it\n"
     assert out.read_text(encoding="utf-8") == "# mine\n"
     result = run("import", src, "--from", "en", "--to", "fa", "-o", out, "--force")
     assert result.exit_code == 0, result.output
@@ -316,9 +300,7 @@ def test_import_refuses_to_replace_without_force(tmp_path: Path) -> None:
         ),
     ],
 )
-def test_bad_language_options_exit_2(
-    tmp_path: Path, args: tuple[str, ...], message: str
-) -> None:
+def test_bad_language_options_exit_2(tmp_path: Path, args: tuple[str, ...], message: str) -> None:
     result = run("export", SOURCE, "--format", "csv", *args)
     assert result.exit_code == 2
     assert message in result.stderr
@@ -330,10 +312,7 @@ def test_export_unknown_pair_language_and_unknown_extension(tmp_path: Path) -> N
     assert "Invalid value for --from/--to: 'de' is not a language of" in result.stderr
     result = run("export", SOURCE, "-o", tmp_path / "x.txt")
     assert result.exit_code == 2
-    assert (
-        "Invalid value for --format: cannot tell the format; pass --format csv|tsv|tbx"
-        in result.stderr
-    )
+    assert "Invalid value for --format: cannot tell the format; pass --format csv|tsv|tbx" in result.stderr
 
 
 def test_help_has_examples() -> None:

@@ -22,10 +22,22 @@ def test_reads_utf8_exactly_and_strips_one_bom(tmp_path: Path) -> None:
     [
         (b"", "a.txt: is empty: nothing to translate — give a file with text in it"),
         (b"\xef\xbb\xbf \n\t", "a.txt: is empty: nothing to translate — give a file with text in it"),
-        (b"ok\nab\x00cd", "a.txt:2:3: looks binary (NUL byte), not a text document — give a UTF-8 text, Markdown or HTML file"),
-        (bytes(range(1, 9)) * 20 + b"text", "a.txt: looks binary (mostly control characters), not a text document — give a UTF-8 text, Markdown or HTML file"),
-        (b"line one\nd\xc3\xa9j\xe0 vu\n", "a.txt:2:4: is not valid UTF-8 (byte 0xe0) — convert it to UTF-8 first, e.g. 'iconv -f WINDOWS-1252 -t UTF-8 IN > OUT'"),
-        (b"\xff\xfeh\x00i\x00", "a.txt: is UTF-16, not UTF-8 — convert it to UTF-8 first, e.g. 'iconv -f UTF-16 -t UTF-8 IN > OUT'"),
+        (
+            b"ok\nab\x00cd",
+            "a.txt:2:3: looks binary (NUL byte), not a text document — give a UTF-8 text, Markdown or HTML file",
+        ),
+        (
+            bytes(range(1, 9)) * 20 + b"text",
+            "a.txt: looks binary (mostly control characters), not a text document — give a UTF-8 text, Markdown or HTML file",
+        ),
+        (
+            b"line one\nd\xc3\xa9j\xe0 vu\n",
+            "a.txt:2:4: is not valid UTF-8 (byte 0xe0) — convert it to UTF-8 first, e.g. 'iconv -f WINDOWS-1252 -t UTF-8 IN > OUT'",
+        ),
+        (
+            b"\xff\xfeh\x00i\x00",
+            "a.txt: is UTF-16, not UTF-8 — convert it to UTF-8 first, e.g. 'iconv -f UTF-16 -t UTF-8 IN > OUT'",
+        ),
     ],
 )
 def test_refused_inputs(tmp_path: Path, data: bytes, message: str) -> None:
@@ -57,8 +69,7 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setattr("dragoman.inputs.read_limited", refuse)
     with pytest.raises(InputError) as err:
         read_text_file(tmp_path / "secret.txt")
-    assert str(err.value).endswith(
-        "secret.txt: cannot be read: permission denied — check the file's permissions")
+    assert str(err.value).endswith("secret.txt: cannot be read: permission denied — check the file's permissions")
 
 
 def test_stdin_uses_the_same_checks() -> None:

@@ -57,8 +57,10 @@ def test_a_run_without_whitespace_is_cut_but_kept_whole() -> None:
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.sampled_from(["ab", " ", "c,", " —", "؛", "\n", "x" * 7, "("]), max_size=120).map("".join),
-       st.integers(min_value=4, max_value=40))
+@given(
+    st.lists(st.sampled_from(["ab", " ", "c,", " —", "؛", "\n", "x" * 7, "("]), max_size=120).map("".join),
+    st.integers(min_value=4, max_value=40),
+)
 def test_limit_length_rebuilds_and_bounds(text: str, limit: int) -> None:
     stripped = text.strip()
     spans = [(text.index(stripped), text.index(stripped) + len(stripped))] if stripped else []
@@ -66,7 +68,8 @@ def test_limit_length_rebuilds_and_bounds(text: str, limit: int) -> None:
     _rebuilds(text, pieces)
     assert all(e - s <= limit for s, e in pieces)
     assert "".join(text[s:e] for s, e in pieces).replace(" ", "").replace("\n", "") == stripped.replace(
-        " ", "").replace("\n", "")
+        " ", ""
+    ).replace("\n", "")
 
 
 @pytest.fixture
@@ -107,7 +110,8 @@ def test_long_sentence_reaches_the_engine_in_pieces_and_comes_back_whole(
     assert out.count("\n") == 1
     position = 0
     for piece in pieces:
-        found, text = min(((out.find(t, position), t) for t in returned[piece] if out.find(t, position) >= 0),
-                          default=(-1, ""))
+        found, text = min(
+            ((out.find(t, position), t) for t in returned[piece] if out.find(t, position) >= 0), default=(-1, "")
+        )
         assert found >= 0, (returned[piece], out)
         position = found + len(text)

@@ -123,9 +123,7 @@ def test_list_json_and_warnings(tmp_path: Path) -> None:
             "readonly": False,
             "target_prefix": None,
             "fingerprint": "sha256:"
-            + hashlib.sha256((tmp_path / "dl" / "translate-en_zz-1_0.argosmodel").read_bytes()).hexdigest()[
-                :16
-            ],
+            + hashlib.sha256((tmp_path / "dl" / "translate-en_zz-1_0.argosmodel").read_bytes()).hexdigest()[:16],
             "sha256": hashlib.sha256((tmp_path / "dl" / "translate-en_zz-1_0.argosmodel").read_bytes()).hexdigest(),
             "active": True,
             "calibrated": False,
@@ -143,7 +141,10 @@ def test_list_json_and_warnings(tmp_path: Path) -> None:
 def save_calibration(path: Path, source: str, target: str, version: str) -> None:
     from dragoman.calibration import Calibration, FormRate, save
 
-    save(Calibration(source, target, "ZXQ{n}", 1.0, [FormRate("ZXQ{n}", 1.0, 1.0, 1.0, 10)], package_version=version), path)
+    save(
+        Calibration(source, target, "ZXQ{n}", 1.0, [FormRate("ZXQ{n}", 1.0, 1.0, 1.0, 10)], package_version=version),
+        path,
+    )
 
 
 @pytest.mark.parametrize(
@@ -384,9 +385,7 @@ def test_install_when_installed_and_offline(tmp_path: Path, monkeypatch: pytest.
     )
 
 
-def test_install_shows_progress_bar_on_a_terminal(
-    server: PackageServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_install_shows_progress_bar_on_a_terminal(server: PackageServer, monkeypatch: pytest.MonkeyPatch) -> None:
     import click._termui_impl
 
     monkeypatch.setattr(models_pkg_cmd, "_stderr_is_tty", lambda: True)
@@ -412,10 +411,7 @@ def test_remove(tmp_path: Path) -> None:
     assert not target.exists()
     result = run("remove", "en", "zz")
     assert result.exit_code == 1
-    assert (
-        result.stderr
-        == "Error: no en->zz model installed — 'dragoman models list' shows the installed ones\n"
-    )
+    assert result.stderr == "Error: no en->zz model installed — 'dragoman models list' shows the installed ones\n"
 
 
 def test_remove_argostranslate_package_is_refused() -> None:

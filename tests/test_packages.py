@@ -128,8 +128,7 @@ def test_missing_file_and_not_a_zip(tmp_path: Path) -> None:
     with pytest.raises(PackageError) as err:
         packages.install_file(tmp_path / "nope.argosmodel")
     assert (
-        str(err.value)
-        == f"{tmp_path / 'nope.argosmodel'}: model file not found — give the path of a .argosmodel file"
+        str(err.value) == f"{tmp_path / 'nope.argosmodel'}: model file not found — give the path of a .argosmodel file"
     )
     (tmp_path / "text.argosmodel").write_text("hello")
     with pytest.raises(PackageError) as err:
@@ -209,9 +208,7 @@ HOSTILE: list[tuple[str, Any, str]] = [
     ),
     (
         "no-version",
-        lambda t: build_package_bytes(
-            metadata={k: v for k, v in package_metadata().items() if k != "package_version"}
-        ),
+        lambda t: build_package_bytes(metadata={k: v for k, v in package_metadata().items() if k != "package_version"}),
         "package_version None is missing or not a version",
     ),
     (
@@ -339,9 +336,7 @@ def test_list_installed_dragoman_first_then_argos_readonly(tmp_path: Path) -> No
 def test_broken_directories_are_skipped_with_problems(tmp_path: Path) -> None:
     install_argos_dir("en_fa", package_files("en", "fa", "1.5"))
     install_argos_dir("broken", {"metadata.json": b"{not json"})
-    install_argos_dir(
-        "no-model", {k: v for k, v in package_files("en", "de").items() if not k.startswith("model/")}
-    )
+    install_argos_dir("no-model", {k: v for k, v in package_files("en", "de").items() if not k.startswith("model/")})
     install_argos_dir("sbd", {"metadata.json": json.dumps({"type": "sbd", "package_version": "1"}).encode()})
     (config.packages_dir() / "empty-dir").mkdir(parents=True)
     (config.packages_dir() / ".tmp-leftover").mkdir()
@@ -377,8 +372,7 @@ def test_require_installed_names_the_fix() -> None:
     with pytest.raises(ModelError) as err:
         packages.require_installed("en", "fa")
     assert str(err.value) == (
-        "no en->fa model installed — run 'dragoman models install en fa' "
-        "or 'dragoman models install FILE.argosmodel'"
+        "no en->fa model installed — run 'dragoman models install en fa' or 'dragoman models install FILE.argosmodel'"
     )
 
 

@@ -53,9 +53,7 @@ def _serve_package(
     return server.add(path, body, **route), body
 
 
-def test_fetch_index_parses_caches_and_updates(
-    server: PackageServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_fetch_index_parses_caches_and_updates(server: PackageServer, monkeypatch: pytest.MonkeyPatch) -> None:
     entries: list[Any] = [
         index_entry("en", "zz", "1.0", ["https://example.org/a.argosmodel"]),
         index_entry("en", "zz", "1.2", ["https://example.org/b.argosmodel", "ipfs://Qm"]),
@@ -88,9 +86,7 @@ def test_fetch_index_parses_caches_and_updates(
         packages.available(from_code="English")
 
 
-def test_index_cache_of_another_url_is_not_used(
-    server: PackageServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_index_cache_of_another_url_is_not_used(server: PackageServer, monkeypatch: pytest.MonkeyPatch) -> None:
     url = server.add_index([index_entry("en", "zz", "1.0", ["x.argosmodel"])])
     monkeypatch.setenv("DRAGOMAN_PACKAGE_INDEX", url)
     packages.fetch_index()
@@ -99,9 +95,7 @@ def test_index_cache_of_another_url_is_not_used(
     assert [e.pair for e in packages.fetch_index()] == [("en", "fa")]
 
 
-def test_offline_without_cache_says_how_to_install_a_file(
-    monkeypatch: pytest.MonkeyPatch, sleeps: list[float]
-) -> None:
+def test_offline_without_cache_says_how_to_install_a_file(monkeypatch: pytest.MonkeyPatch, sleeps: list[float]) -> None:
     server = PackageServer().start()
     url = server.url("/index.json")
     server.stop()  # nothing listens on that port any more
@@ -129,9 +123,7 @@ def test_file_url_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     body = build_package_bytes("en", "zz", "1.0")
     (tmp_path / "mirror").mkdir()
     (tmp_path / "mirror" / "pkg.argosmodel").write_bytes(body)
-    (tmp_path / "mirror" / "index.json").write_text(
-        json.dumps([index_entry("en", "zz", "1.0", ["pkg.argosmodel"])])
-    )
+    (tmp_path / "mirror" / "index.json").write_text(json.dumps([index_entry("en", "zz", "1.0", ["pkg.argosmodel"])]))
     monkeypatch.setenv("DRAGOMAN_PACKAGE_INDEX", (tmp_path / "mirror" / "index.json").as_uri())
     pkg = packages.install_from_index("en", "zz")
     assert pkg.path == config.packages_dir() / "translate-en_zz-1_0"
@@ -158,9 +150,7 @@ def test_install_from_index_with_progress(
     assert installed_dirs() == ["translate-en_zz-1_0"]
 
 
-def test_retry_after_server_error(
-    server: PackageServer, monkeypatch: pytest.MonkeyPatch, sleeps: list[float]
-) -> None:
+def test_retry_after_server_error(server: PackageServer, monkeypatch: pytest.MonkeyPatch, sleeps: list[float]) -> None:
     link, _ = _serve_package(server, fail_first=1, fail_status=500)
     monkeypatch.setenv("DRAGOMAN_PACKAGE_INDEX", server.add_index([index_entry("en", "zz", "1.0", [link])]))
     pkg = packages.install_from_index("en", "zz")
@@ -213,9 +203,7 @@ def test_next_link_after_404_and_unsupported_schemes(
 def test_every_failed_link_is_named(server: PackageServer, monkeypatch: pytest.MonkeyPatch) -> None:
     first, second = server.url("/a.argosmodel"), server.url("/b.argosmodel")
     server.add("/b.argosmodel", b"not a zip at all")
-    monkeypatch.setenv(
-        "DRAGOMAN_PACKAGE_INDEX", server.add_index([index_entry("en", "zz", "1.0", [first, second])])
-    )
+    monkeypatch.setenv("DRAGOMAN_PACKAGE_INDEX", server.add_index([index_entry("en", "zz", "1.0", [first, second])]))
     with pytest.raises(PackageError) as err:
         packages.install_from_index("en", "zz", policy=DownloadPolicy(retries=0))
     assert str(err.value).startswith(
@@ -225,9 +213,7 @@ def test_every_failed_link_is_named(server: PackageServer, monkeypatch: pytest.M
 
 
 def test_only_unsupported_links(server: PackageServer, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(
-        "DRAGOMAN_PACKAGE_INDEX", server.add_index([index_entry("en", "zz", "1.0", ["ipfs://Qm"])])
-    )
+    monkeypatch.setenv("DRAGOMAN_PACKAGE_INDEX", server.add_index([index_entry("en", "zz", "1.0", ["ipfs://Qm"])]))
     with pytest.raises(PackageError) as err:
         packages.install_from_index("en", "zz")
     assert str(err.value) == (
@@ -289,9 +275,7 @@ def test_checksum_and_size_match(server: PackageServer, monkeypatch: pytest.Monk
     assert packages.install_from_index("en", "zz").package_version == "1.0"
 
 
-def test_downloaded_package_for_another_pair_is_refused(
-    server: PackageServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_downloaded_package_for_another_pair_is_refused(server: PackageServer, monkeypatch: pytest.MonkeyPatch) -> None:
     link, _ = _serve_package(server, "en", "zz")
     monkeypatch.setenv("DRAGOMAN_PACKAGE_INDEX", server.add_index([index_entry("en", "fa", "1.0", [link])]))
     with pytest.raises(PackageError) as err:
@@ -303,9 +287,7 @@ def test_downloaded_package_for_another_pair_is_refused(
     assert tree(config.packages_dir()) == []
 
 
-def test_pair_missing_refreshes_stale_cache_once(
-    server: PackageServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_pair_missing_refreshes_stale_cache_once(server: PackageServer, monkeypatch: pytest.MonkeyPatch) -> None:
     url = server.add_index([])
     monkeypatch.setenv("DRAGOMAN_PACKAGE_INDEX", url)
     assert packages.fetch_index() == []
@@ -329,6 +311,7 @@ def test_pair_not_in_index_suggests_pivot(server: PackageServer, monkeypatch: py
 
 
 # --- the real tiny package (built by tools/build_test_model.py) -----------------------------
+
 
 def test_real_package_installs_from_file() -> None:
     pkg = packages.install_file(REAL_PACKAGE)

@@ -51,7 +51,12 @@ def test_probe_prints_rates_and_stores_them(fake_package: InstalledPackage) -> N
     ]
     assert lines[-1] == f"Saved {path}"
     stored = json.loads(path.read_text(encoding="utf-8"))
-    assert (stored["form"], stored["rate"], stored["package_version"], stored["num_hypotheses"]) == ("ZXQ{n}", 1.0, "1.0", 4)
+    assert (stored["form"], stored["rate"], stored["package_version"], stored["num_hypotheses"]) == (
+        "ZXQ{n}",
+        1.0,
+        "1.0",
+        4,
+    )
     assert stored["rates"][6] == {"form": "<{n}>", "exact": 0.0, "tolerant": 0.0, "nbest": 0.0, "probes": 10}
 
 
@@ -107,7 +112,9 @@ def test_bad_arguments_and_missing_model(fake_package: InstalledPackage) -> None
     assert bad_code.exit_code == 2
     missing = runner.invoke(cli, ["models", "probe", "en", "fa"])
     assert missing.exit_code == 1
-    assert missing.output.strip().splitlines() == ["Error: no en->fa model installed — run 'dragoman models install en fa'"]
+    assert missing.output.strip().splitlines() == [
+        "Error: no en->fa model installed — run 'dragoman models install en fa'"
+    ]
 
 
 def test_probe_the_installed_toy_model_for_real(isolated_home: Path) -> None:

@@ -112,7 +112,9 @@ def test_merge_into_an_input_keeps_its_comments(tmp_path: Path) -> None:
     original = "# the desk's own notes\n" + DESK.read_text(encoding="utf-8")
     desk.write_text(original, encoding="utf-8")
     extra = tmp_path / "extra.yaml"
-    extra.write_text("version: 1\nlanguages: [en, zz]\nentries:\n  - id: x\n    terms: {en: X, zz: Y}\n", encoding="utf-8")
+    extra.write_text(
+        "version: 1\nlanguages: [en, zz]\nentries:\n  - id: x\n    terms: {en: X, zz: Y}\n", encoding="utf-8"
+    )
     result = invoke("glossary", "merge", desk, extra, "-o", desk)
     assert result.exit_code == 1
     assert "is an input of this command" in result.output

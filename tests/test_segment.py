@@ -31,35 +31,77 @@ def assert_rebuilds(text: str, spans: list[tuple[int, int]]) -> None:
 @pytest.mark.parametrize(
     ("lang", "text", "expected"),
     [
-        ("en", "Dr. Smith went to Washington. He left on Monday.",
-         ["Dr. Smith went to Washington.", "He left on Monday."]),
-        ("en", "U.S. officials said on Monday that talks would resume.",
-         ["U.S. officials said on Monday that talks would resume."]),
-        ("en", "“Collective efforts will be very effective,” he added. “The crimes must stop.”",
-         ["“Collective efforts will be very effective,” he added.", "“The crimes must stop.”"]),
+        (
+            "en",
+            "Dr. Smith went to Washington. He left on Monday.",
+            ["Dr. Smith went to Washington.", "He left on Monday."],
+        ),
+        (
+            "en",
+            "U.S. officials said on Monday that talks would resume.",
+            ["U.S. officials said on Monday that talks would resume."],
+        ),
+        (
+            "en",
+            "“Collective efforts will be very effective,” he added. “The crimes must stop.”",
+            ["“Collective efforts will be very effective,” he added.", "“The crimes must stop.”"],
+        ),
         ("en", "Why? she asked.", ["Why? she asked."]),
-        ("en", "Rosa had winds of 85 mph as of 5 a.m. Eastern time Sunday.",
-         ["Rosa had winds of 85 mph as of 5 a.m. Eastern time Sunday."]),
-        ("en", '"We need to have a deal. We want the best deal," he told BBC Radio 4.',
-         ['"We need to have a deal.', 'We want the best deal," he told BBC Radio 4.']),
-        ("en", '"Dr. Ford, I don\'t know what happened," Graham added.',
-         ['"Dr. Ford, I don\'t know what happened," Graham added.']),
-        ("en", 'They vote on the "Republic of North Macedonia." The vote is on Sunday.',
-         ['They vote on the "Republic of North Macedonia."', "The vote is on Sunday."]),
+        (
+            "en",
+            "Rosa had winds of 85 mph as of 5 a.m. Eastern time Sunday.",
+            ["Rosa had winds of 85 mph as of 5 a.m. Eastern time Sunday."],
+        ),
+        (
+            "en",
+            '"We need to have a deal. We want the best deal," he told BBC Radio 4.',
+            ['"We need to have a deal.', 'We want the best deal," he told BBC Radio 4.'],
+        ),
+        (
+            "en",
+            '"Dr. Ford, I don\'t know what happened," Graham added.',
+            ['"Dr. Ford, I don\'t know what happened," Graham added.'],
+        ),
+        (
+            "en",
+            'They vote on the "Republic of North Macedonia." The vote is on Sunday.',
+            ['They vote on the "Republic of North Macedonia."', "The vote is on Sunday."],
+        ),
         ("en", "A line\ncontinues on the next line.", ["A line\ncontinues on the next line."]),
         ("en", "Visit example.com.It is new.", ["Visit example.com.It is new."]),
         ("en", "He paid $3.5 million. Mr. Anwar agreed.", ["He paid $3.5 million.", "Mr. Anwar agreed."]),
-        ("ms", "Dr. Mahathir dan Tan Sri Muhyiddin hadir. Syarikat Petronas Sdn. Bhd. mengumumkan untung.",
-         ["Dr. Mahathir dan Tan Sri Muhyiddin hadir.", "Syarikat Petronas Sdn. Bhd. mengumumkan untung."]),
-        ("ms", "Beliau tinggal di No. 5, Jln. Ampang, Kuala Lumpur. Dia pulang ke Kg. Baru semalam.",
-         ["Beliau tinggal di No. 5, Jln. Ampang, Kuala Lumpur.", "Dia pulang ke Kg. Baru semalam."]),
-        ("ms", "Menurut Prof. Madya Dr. Azmi, ekonomi akan pulih. Kerajaan bersetuju.",
-         ["Menurut Prof. Madya Dr. Azmi, ekonomi akan pulih.", "Kerajaan bersetuju."]),
-        ("fa", "پزشکیان با انور ابراهیم گفتگو کرد. او گفت: «ما آماده‌ایم.» آیا این درست است؟ بله! شاید…  نه.",
-         ["پزشکیان با انور ابراهیم گفتگو کرد.", "او گفت: «ما آماده‌ایم.»", "آیا این درست است؟",
-          "بله!", "شاید…", "نه."]),
-        ("fa", "رئیس‌جمهور گفت: تلاش‌های جمعی بسیار مؤثر خواهد بود.",
-         ["رئیس‌جمهور گفت: تلاش‌های جمعی بسیار مؤثر خواهد بود."]),
+        (
+            "ms",
+            "Dr. Mahathir dan Tan Sri Muhyiddin hadir. Syarikat Petronas Sdn. Bhd. mengumumkan untung.",
+            ["Dr. Mahathir dan Tan Sri Muhyiddin hadir.", "Syarikat Petronas Sdn. Bhd. mengumumkan untung."],
+        ),
+        (
+            "ms",
+            "Beliau tinggal di No. 5, Jln. Ampang, Kuala Lumpur. Dia pulang ke Kg. Baru semalam.",
+            ["Beliau tinggal di No. 5, Jln. Ampang, Kuala Lumpur.", "Dia pulang ke Kg. Baru semalam."],
+        ),
+        (
+            "ms",
+            "Menurut Prof. Madya Dr. Azmi, ekonomi akan pulih. Kerajaan bersetuju.",
+            ["Menurut Prof. Madya Dr. Azmi, ekonomi akan pulih.", "Kerajaan bersetuju."],
+        ),
+        (
+            "fa",
+            "پزشکیان با انور ابراهیم گفتگو کرد. او گفت: «ما آماده‌ایم.» آیا این درست است؟ بله! شاید…  نه.",
+            [
+                "پزشکیان با انور ابراهیم گفتگو کرد.",
+                "او گفت: «ما آماده‌ایم.»",
+                "آیا این درست است؟",
+                "بله!",
+                "شاید…",
+                "نه.",
+            ],
+        ),
+        (
+            "fa",
+            "رئیس‌جمهور گفت: تلاش‌های جمعی بسیار مؤثر خواهد بود.",
+            ["رئیس‌جمهور گفت: تلاش‌های جمعی بسیار مؤثر خواهد بود."],
+        ),
         ("en", "   \n\t ", []),
         ("en", "", []),
     ],
@@ -76,9 +118,11 @@ def test_spans_keep_surrounding_whitespace_out() -> None:
 
 @pytest.mark.parametrize(
     ("name", "lang", "most"),
-    [("newstest2019-src.eng.txt", "en", 2010),
-     ("newstest2019-ref.msa.txt", "ms", 2025),
-     ("newstest2019-ref.fas.txt", "fa", 2030)],
+    [
+        ("newstest2019-src.eng.txt", "en", 2010),
+        ("newstest2019-ref.msa.txt", "ms", 2025),
+        ("newstest2019-ref.fas.txt", "fa", 2030),
+    ],
 )
 def test_ntrex_lines_rebuild_exactly(name: str, lang: str, most: int) -> None:
     """1,997 one-sentence lines of real news: every line rebuilt, about one sentence each.

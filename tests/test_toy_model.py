@@ -39,9 +39,7 @@ class Toy:
     def translate(self, sentences: list[str], beam: int = 4) -> list[str]:
         pieces = [self.sp.encode(s, out_type=str) for s in sentences]
         # Argos's decoding options and detokenisation (toy-model.json "ctranslate2").
-        results = self.translator.translate_batch(
-            pieces, beam_size=beam, length_penalty=0.2, replace_unknowns=True
-        )
+        results = self.translator.translate_batch(pieces, beam_size=beam, length_penalty=0.2, replace_unknowns=True)
         return ["".join(r.hypotheses[0]).replace("\u2581", " ").removeprefix(" ") for r in results]
 
 

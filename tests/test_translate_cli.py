@@ -189,9 +189,16 @@ def test_install_missing_fetches_the_model_from_the_index(tmp_path: Path, monkey
         body = TOY_PACKAGE.read_bytes()
         url = server.add("/translate-en_zz-1_0.argosmodel", body)
         meta = {
-            "type": "translate", "code": "translate-en_zz", "name": "English - Toy", "from_code": "en",
-            "to_code": "zz", "from_name": "English", "to_name": "Toy", "package_version": "1.0",
-            "argos_version": "1.9", "links": [url],
+            "type": "translate",
+            "code": "translate-en_zz",
+            "name": "English - Toy",
+            "from_code": "en",
+            "to_code": "zz",
+            "from_name": "English",
+            "to_name": "Toy",
+            "package_version": "1.0",
+            "argos_version": "1.9",
+            "links": [url],
         }
         monkeypatch.setenv("DRAGOMAN_PACKAGE_INDEX", server.add_index([meta]))
         src = tmp_path / "a.txt"
@@ -241,7 +248,6 @@ def test_missing_glossary_from_the_environment_is_an_error(tmp_path: Path, monke
     assert f"{missing}: glossary file not found" in result.output
 
 
-
 GLOSSARY = """\
 version: 1
 languages: [en, ms]
@@ -270,13 +276,22 @@ def test_glossary_summary_report_and_strict(tmp_path: Path, fake_engine: None) -
     src = tmp_path / "a.txt"
     src.write_text("The president met Anwar Ibrahim today. The government announced a new policy.\n", encoding="utf-8")
     report = tmp_path / "r.json"
-    result = invoke(str(src), "--to", "ms", "--engine", "fake", "-g", str(glossary), "--report", str(report), "--strict")
+    result = invoke(
+        str(src), "--to", "ms", "--engine", "fake", "-g", str(glossary), "--report", str(report), "--strict"
+    )
     assert result.exit_code == 0, result.output
     out = (tmp_path / "a.ms.txt").read_text(encoding="utf-8")
     assert "Anwar Ibrahim" in out and "dasar" in out
     assert result.stderr.splitlines()[0] == "glossary: 2 terms, 2 applied, 0 violations"
     data = json.loads(report.read_text(encoding="utf-8"))
-    assert data["summary"] == {"terms_found": 2, "applied": 2, "variants": 0, "violations": 0, "forbidden_found": 0, "integrity": 0}
+    assert data["summary"] == {
+        "terms_found": 2,
+        "applied": 2,
+        "variants": 0,
+        "violations": 0,
+        "forbidden_found": 0,
+        "integrity": 0,
+    }
     assert [o["entry_id"] for o in data["documents"][0]["occurrences"]] == ["anwar-ibrahim", "policy"]
 
 
@@ -297,7 +312,9 @@ def test_glossary_in_csv_tsv_or_tbx(tmp_path: Path, fake_engine: None) -> None:
     assert result.stderr.strip().splitlines()[-1].startswith(f"Error: {deepl}:1: no header row of language codes — ")
     result = invoke(str(src), "--to", "ms", "--engine", "fake", "-g", str(deepl), "--strict")
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "a.ms.txt").read_text(encoding="utf-8") == "Anwar Ibrohim mengumumkan dasar baru.\n"  # only "policy" is in this glossary
+    assert (tmp_path / "a.ms.txt").read_text(
+        encoding="utf-8"
+    ) == "Anwar Ibrohim mengumumkan dasar baru.\n"  # only "policy" is in this glossary
 
 
 def test_glossary_from_the_environment(tmp_path: Path, fake_engine: None, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -103,13 +103,25 @@ def test_real_model_glossary_run_output_summary_report_and_memory(tmp_path: Path
     assert lines[4].startswith("4 unique segments: 0 from the translation memory, 4 translated in ")
 
     data = json.loads(report.read_text(encoding="utf-8"))
-    assert data["summary"] == {"terms_found": 6, "applied": 6, "variants": 0, "violations": 0, "forbidden_found": 0, "integrity": 0}
+    assert data["summary"] == {
+        "terms_found": 6,
+        "applied": 6,
+        "variants": 0,
+        "violations": 0,
+        "forbidden_found": 0,
+        "integrity": 0,
+    }
     (doc,) = data["documents"]
     assert (doc["path"], doc["source"], doc["target"], doc["output"]) == (
-        str(src), "en", "zz", str(tmp_path / "call.zz.txt")
+        str(src),
+        "en",
+        "zz",
+        str(tmp_path / "call.zz.txt"),
     )
-    found = [(o["entry_id"], o["source_text"], o["line"], o["column"], o["required"], o["target_text"], o["status"])
-             for o in doc["occurrences"]]
+    found = [
+        (o["entry_id"], o["source_text"], o["line"], o["column"], o["required"], o["target_text"], o["status"])
+        for o in doc["occurrences"]
+    ]
     assert found == [
         ("government", "government", 1, 9, "pentadbiran", "Pentadbiran", "applied"),
         ("talks", "talks", 1, 44, "perbincangan", "perbincangan", "applied"),
@@ -144,15 +156,21 @@ def test_drafts_are_enforced_only_with_use_drafts(tmp_path: Path, article: tuple
     src.write_text("The big Malaysian delegation visited Tehran on Monday.\n", encoding="utf-8")
     plain = invoke(str(src), "--to", "zz", "-g", str(glossary), "-q")
     assert plain.exit_code == 0, plain.output
-    assert (tmp_path / "call.zz.txt").read_text(encoding="utf-8") == "Delegasi Malaysia besar melawat Tihron pada Isnin.\n"
+    assert (tmp_path / "call.zz.txt").read_text(
+        encoding="utf-8"
+    ) == "Delegasi Malaysia besar melawat Tihron pada Isnin.\n"
     drafts = invoke(str(src), "--to", "zz", "-g", str(glossary), "--use-drafts")
     assert drafts.exit_code == 0, drafts.output
-    assert (tmp_path / "call.zz.txt").read_text(encoding="utf-8") == "Delegasi Malaysia besar melawat Teheran pada Isnin.\n"
+    assert (tmp_path / "call.zz.txt").read_text(
+        encoding="utf-8"
+    ) == "Delegasi Malaysia besar melawat Teheran pada Isnin.\n"
     assert drafts.stderr.splitlines()[0] == "glossary: 1 term, 1 applied, 0 violations"
     # The memory keeps the two apart: without --use-drafts the draft is left alone again, from the memory.
     back = invoke(str(src), "--to", "zz", "-g", str(glossary))
     assert "0 translated in 0 engine calls" in back.stderr
-    assert (tmp_path / "call.zz.txt").read_text(encoding="utf-8") == "Delegasi Malaysia besar melawat Tihron pada Isnin.\n"
+    assert (tmp_path / "call.zz.txt").read_text(
+        encoding="utf-8"
+    ) == "Delegasi Malaysia besar melawat Tihron pada Isnin.\n"
 
 
 def test_glossary_without_the_target_language_warns(tmp_path: Path, article: tuple[Path, Path]) -> None:
@@ -208,25 +226,47 @@ def test_violation_and_forbidden_term_are_reported_and_strict_exits_1(tmp_path: 
     report = tmp_path / "r.json"
     result = invoke(str(src), "--to", "zz", "-g", str(glossary), "--report", str(report), "--strict")
     assert result.exit_code == 1
-    assert (tmp_path / "a.zz.txt").read_text(encoding="utf-8") == "Pentadbiran baru bertemu.\nAnwar melawat negara rejim.\n"
+    assert (tmp_path / "a.zz.txt").read_text(
+        encoding="utf-8"
+    ) == "Pentadbiran baru bertemu.\nAnwar melawat negara rejim.\n"
     assert result.stderr.splitlines()[:4] == [
         "glossary: 2 terms, 1 applied, 1 violation, 1 forbidden found",
         f"  {src} (en->zz): 2 terms, 1 applied, 1 violation, 1 forbidden found",
-        (f"    violated: {src}:1:9: 'government' should be 'pemerintah' [gov] — rendering of the term not found "
-         "in the output (tried: in-context, placeholder)"),
-        (f"    forbidden-found: {src}:2: forbidden 'rejim' in the sentence [gov] — no source term asked for it; "
-         "use 'pemerintah'"),
+        (
+            f"    violated: {src}:1:9: 'government' should be 'pemerintah' [gov] — rendering of the term not found "
+            "in the output (tried: in-context, placeholder)"
+        ),
+        (
+            f"    forbidden-found: {src}:2: forbidden 'rejim' in the sentence [gov] — no source term asked for it; "
+            "use 'pemerintah'"
+        ),
     ]
     data = json.loads(report.read_text(encoding="utf-8"))
-    assert data["summary"] == {"terms_found": 2, "applied": 1, "variants": 0, "violations": 1, "forbidden_found": 1, "integrity": 0}
+    assert data["summary"] == {
+        "terms_found": 2,
+        "applied": 1,
+        "variants": 0,
+        "violations": 1,
+        "forbidden_found": 1,
+        "integrity": 0,
+    }
     stray = data["documents"][0]["occurrences"][-1]
-    assert {k: stray[k] for k in ("segment", "source_start", "line", "entry_id", "required", "status", "target_text")} == {
-        "segment": 1, "source_start": None, "line": 2, "entry_id": "gov", "required": "pemerintah",
-        "status": "forbidden-found", "target_text": "rejim",
+    assert {
+        k: stray[k] for k in ("segment", "source_start", "line", "entry_id", "required", "status", "target_text")
+    } == {
+        "segment": 1,
+        "source_start": None,
+        "line": 2,
+        "entry_id": "gov",
+        "required": "pemerintah",
+        "status": "forbidden-found",
+        "target_text": "rejim",
     }
     # `dragoman check` on the same files counts the same forbidden term.
-    checked = CliRunner().invoke(cli, ["check", str(src), str(tmp_path / "a.zz.txt"), "--from", "en", "--to", "zz",
-                                       "-g", str(glossary), "--json"])
+    checked = CliRunner().invoke(
+        cli,
+        ["check", str(src), str(tmp_path / "a.zz.txt"), "--from", "en", "--to", "zz", "-g", str(glossary), "--json"],
+    )
     assert json.loads(checked.stdout)["summary"]["forbidden_found"] == 1
     # Without --strict the same run succeeds (the problems are still reported).
     relaxed = invoke(str(src), "--to", "zz", "-g", str(glossary))
@@ -240,9 +280,16 @@ def test_violation_and_forbidden_term_are_reported_and_strict_exits_1(tmp_path: 
 def _index(server: PackageServer) -> str:
     url = server.add("/translate-en_zz-1_0.argosmodel", TOY_PACKAGE.read_bytes())
     entry = {
-        "type": "translate", "code": "translate-en_zz", "name": "English - Toy", "from_code": "en",
-        "to_code": "zz", "from_name": "English", "to_name": "Toy", "package_version": "1.0",
-        "argos_version": "1.9", "links": [url],
+        "type": "translate",
+        "code": "translate-en_zz",
+        "name": "English - Toy",
+        "from_code": "en",
+        "to_code": "zz",
+        "from_name": "English",
+        "to_name": "Toy",
+        "package_version": "1.0",
+        "argos_version": "1.9",
+        "links": [url],
     }
     return server.add_index([entry])
 
@@ -320,4 +367,6 @@ def test_a_broken_calibration_is_named_not_passed_over(tmp_path: Path, article: 
     assert result.exit_code == 0, result.output
     (note,) = [line for line in result.stderr.splitlines() if line.startswith("note:")]
     assert note.startswith(f"note: {calibration}: cannot read calibration (")
-    assert note.endswith("it is ignored and the default placeholder form is used - run 'dragoman models probe en zz' to measure it again")
+    assert note.endswith(
+        "it is ignored and the default placeholder form is used - run 'dragoman models probe en zz' to measure it again"
+    )

@@ -46,8 +46,11 @@ def test_undecodable_file_name_in_the_report(tmp_path: Path, toy: list[tuple[str
 
 @pytest.mark.parametrize(
     ("term", "why"),
-    [("en=\tTehran", "control character U+0009"), ("en= Tehran", "leading or trailing space"),
-     ("en=Tehran\u200c", "leading or trailing space")],
+    [
+        ("en=\tTehran", "control character U+0009"),
+        ("en= Tehran", "leading or trailing space"),
+        ("en=Tehran\u200c", "leading or trailing space"),
+    ],
 )
 def test_glossary_add_refuses_what_lint_flags(tmp_path: Path, term: str, why: str) -> None:
     desk = tmp_path / "desk.yaml"

@@ -25,24 +25,39 @@ def minisbd_rule_model(lang: str = "en") -> bytes:
     import onnx
     from onnx import TensorProto, helper
 
-    units = ["<PAD>", "<UNK>"] + [chr(c) for c in range(32, 127)] + sorted(
-        set(SBD_TERMINALS + SBD_PUNCT) - {chr(c) for c in range(32, 127)})
+    units = (
+        ["<PAD>", "<UNK>"]
+        + [chr(c) for c in range(32, 127)]
+        + sorted(set(SBD_TERMINALS + SBD_PUNCT) - {chr(c) for c in range(32, 127)})
+    )
     unit2id = {u: i for i, u in enumerate(units)}
     term = np.array([1.0 if u in SBD_TERMINALS else 0.0 for u in units], dtype=np.float32)
     punct = np.array([1.0 if u in SBD_PUNCT else 0.0 for u in units], dtype=np.float32)
 
     def const(name: str, array: np.ndarray):
-        return helper.make_node("Constant", [], [name], value=helper.make_tensor(
-            name + "_v", TensorProto.FLOAT if array.dtype == np.float32 else TensorProto.INT64,
-            array.shape, array.flatten().tolist()))
+        return helper.make_node(
+            "Constant",
+            [],
+            [name],
+            value=helper.make_tensor(
+                name + "_v",
+                TensorProto.FLOAT if array.dtype == np.float32 else TensorProto.INT64,
+                array.shape,
+                array.flatten().tolist(),
+            ),
+        )
 
     nodes = [
-        const("term_table", term), const("punct_table", punct),
-        const("one", np.array(1.0, dtype=np.float32)), const("base", np.array(0.5, dtype=np.float32)),
+        const("term_table", term),
+        const("punct_table", punct),
+        const("one", np.array(1.0, dtype=np.float32)),
+        const("base", np.array(0.5, dtype=np.float32)),
         const("two", np.array(2.0, dtype=np.float32)),
         const("pads", np.array([0, 0, 0, 1], dtype=np.int64)),
-        const("s_start", np.array([1], dtype=np.int64)), const("s_end", np.array([2 ** 62], dtype=np.int64)),
-        const("s_axis", np.array([1], dtype=np.int64)), const("f_idx", np.array(0, dtype=np.int64)),
+        const("s_start", np.array([1], dtype=np.int64)),
+        const("s_end", np.array([2**62], dtype=np.int64)),
+        const("s_axis", np.array([1], dtype=np.int64)),
+        const("f_idx", np.array(0, dtype=np.int64)),
         const("ax2", np.array([2], dtype=np.int64)),
         # is_space: the space_before feature of a one-character unit is "this character is a space".
         helper.make_node("Gather", ["features", "f_idx"], ["is_space"], axis=2),
@@ -68,17 +83,33 @@ def minisbd_rule_model(lang: str = "en") -> bytes:
         helper.make_node("Concat", ["u0", "u1", "u2", "u3", "u3"], ["scores"], axis=2),
     ]
     graph = helper.make_graph(
-        nodes, "rule_sbd",
-        [helper.make_tensor_value_info("units", TensorProto.INT64, ["B", "T"]),
-         helper.make_tensor_value_info("features", TensorProto.FLOAT, ["B", "T", 1])],
-        [helper.make_tensor_value_info("scores", TensorProto.FLOAT, ["B", "T", 5])])
+        nodes,
+        "rule_sbd",
+        [
+            helper.make_tensor_value_info("units", TensorProto.INT64, ["B", "T"]),
+            helper.make_tensor_value_info("features", TensorProto.FLOAT, ["B", "T", 1]),
+        ],
+        [helper.make_tensor_value_info("scores", TensorProto.FLOAT, ["B", "T", 5])],
+    )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)], producer_name="dragoman")
     model.ir_version = 8
-    config = {"skip_newline": False, "max_seqlen": 1000, "no_ssplit": False, "batch_size": 32,
-              "feat_funcs": ["space_before"], "use_dictionary": False, "num_dict_feat": 0}
+    config = {
+        "skip_newline": False,
+        "max_seqlen": 1000,
+        "no_ssplit": False,
+        "batch_size": 32,
+        "feat_funcs": ["space_before"],
+        "use_dictionary": False,
+        "num_dict_feat": 0,
+    }
     vocab = {"lang": lang, "idx": 0, "cutoff": 0, "lower": False, "_unit2id": unit2id, "_id2unit": units}
-    for key, value in (("lang_code", lang), ("config", json.dumps(config)), ("vocab", json.dumps(vocab)),
-                       ("lexicon", "null"), ("note", "rule-based stand-in built by dragoman, not a trained model")):
+    for key, value in (
+        ("lang_code", lang),
+        ("config", json.dumps(config)),
+        ("vocab", json.dumps(vocab)),
+        ("lexicon", "null"),
+        ("note", "rule-based stand-in built by dragoman, not a trained model"),
+    ):
         entry = model.metadata_props.add()
         entry.key, entry.value = key, value
     onnx.checker.check_model(model)

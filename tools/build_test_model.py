@@ -56,7 +56,9 @@ PACKAGE_VERSION = "1.0"
 PACKAGE_NAME = "translate-en_zz-1_0"
 
 
-def make_drill(seed: int, size: int, heldout: int, exclude: set[str]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+def make_drill(
+    seed: int, size: int, heldout: int, exclude: set[str]
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """Phase-2 corpus: sentences with numbers whose digits repeat (2000, 1,100), which phase 1 copies badly."""
     gen = Generator(seed + 2, repeat_digits=True)
     seen = set(exclude)
@@ -90,11 +92,20 @@ def train_sentencepiece(pairs: list[tuple[str, str]], workdir: Path) -> Path:
             f.write(en + "\n" + zz + "\n")
     prefix = workdir / "sentencepiece"
     spm.SentencePieceTrainer.train(
-        input=str(text), model_prefix=str(prefix), model_type="bpe", vocab_size=VOCAB,
-        split_digits=True, character_coverage=1.0, hard_vocab_limit=False,
-        pad_id=3, pad_piece="<pad>", num_threads=1, minloglevel=2,
+        input=str(text),
+        model_prefix=str(prefix),
+        model_type="bpe",
+        vocab_size=VOCAB,
+        split_digits=True,
+        character_coverage=1.0,
+        hard_vocab_limit=False,
+        pad_id=3,
+        pad_piece="<pad>",
+        num_threads=1,
+        minloglevel=2,
         # Same order of input sentences every time: the model file is then a function of the seed.
-        input_sentence_size=0, shuffle_input_sentence=False,
+        input_sentence_size=0,
+        shuffle_input_sentence=False,
     )
     return prefix.with_suffix(".model")
 
@@ -121,9 +132,10 @@ def build_torch_model(vocab_size: int, pad: int):
         def __init__(self) -> None:
             super().__init__()
             self.emb = nn.Embedding(vocab_size, D_MODEL, padding_idx=pad)
-            nn.init.normal_(self.emb.weight, 0, D_MODEL ** -0.5)
-            self.core = nn.Transformer(D_MODEL, HEADS, LAYERS, LAYERS, FFN, dropout=0.1,
-                                       norm_first=True, batch_first=True)
+            nn.init.normal_(self.emb.weight, 0, D_MODEL**-0.5)
+            self.core = nn.Transformer(
+                D_MODEL, HEADS, LAYERS, LAYERS, FFN, dropout=0.1, norm_first=True, batch_first=True
+            )
             self.register_buffer("pe", torch.from_numpy(sinusoids(512, D_MODEL)), persistent=False)
             self.pad = pad
 
@@ -132,9 +144,15 @@ def build_torch_model(vocab_size: int, pad: int):
 
         def forward(self, src, tgt_in):
             causal = nn.Transformer.generate_square_subsequent_mask(tgt_in.shape[1])
-            out = self.core(self.embed(src), self.embed(tgt_in), tgt_mask=causal, tgt_is_causal=True,
-                            src_key_padding_mask=src == self.pad, tgt_key_padding_mask=tgt_in == self.pad,
-                            memory_key_padding_mask=src == self.pad)
+            out = self.core(
+                self.embed(src),
+                self.embed(tgt_in),
+                tgt_mask=causal,
+                tgt_is_causal=True,
+                src_key_padding_mask=src == self.pad,
+                tgt_key_padding_mask=tgt_in == self.pad,
+                memory_key_padding_mask=src == self.pad,
+            )
             # Output projection tied to the shared embeddings, as in many Argos models.
             return out @ self.emb.weight.T
 
@@ -195,14 +213,20 @@ def to_ctranslate2(model, vocab: list[str], outdir: Path, quantization: str = "i
     spec.save(str(outdir))
 
 
-
-
 def encode(sp, pairs: list[tuple[str, str]]) -> list[tuple[list[int], list[int]]]:
     return [(sp.encode(en), sp.encode(zz)) for en, zz in pairs]
 
 
-def train(model, data: list[tuple[list[int], list[int]]], steps: int, seed: int, log,
-          peak: float = 2e-3, warmup: int = 300, constant: bool = False) -> None:
+def train(
+    model,
+    data: list[tuple[list[int], list[int]]],
+    steps: int,
+    seed: int,
+    log,
+    peak: float = 2e-3,
+    warmup: int = 300,
+    constant: bool = False,
+) -> None:
     """Adam with inverse-square-root decay after warmup (or a constant rate, for the drill phase)."""
     import torch
     from torch import nn
@@ -270,8 +294,7 @@ def translate(model_dir: Path, sp_model: Path, sentences: list[str], beam: int) 
     import sentencepiece as spm
 
     sp = spm.SentencePieceProcessor(model_file=str(sp_model))
-    tr = ctranslate2.Translator(str(model_dir), device="cpu", compute_type="int8", inter_threads=1,
-                                intra_threads=1)
+    tr = ctranslate2.Translator(str(model_dir), device="cpu", compute_type="int8", inter_threads=1, intra_threads=1)
     tokens = [sp.encode(s, out_type=str) for s in sentences]
     results = tr.translate_batch(tokens, beam_size=beam, max_batch_size=64, **ARGOS_OPTIONS)
     return [argos_detokenize(r.hypotheses[0]) for r in results]
@@ -281,23 +304,32 @@ def translate(model_dir: Path, sp_model: Path, sentences: list[str], beam: int) 
 # toy-model.json records what this model actually says at beam 4 and beam 1.
 EXAMPLES = [
     ("The new government discussed the difficult talks.", "Kerajaan baru membincangkan rundingan sukar."),
-    ("President Pezeshkian met Prime Minister Anwar Ibrahim in Kuala Lumpur.",
-     "Presiden Pizishkion bertemu Perdana Menteri Onwor Ibrohim di Kuolo Lumpur."),
-    ("The big Malaysian delegation visited Tehran on Monday.",
-     "Delegasi Malaysia besar melawat Tihron pada Isnin."),
+    (
+        "President Pezeshkian met Prime Minister Anwar Ibrahim in Kuala Lumpur.",
+        "Presiden Pizishkion bertemu Perdana Menteri Onwor Ibrohim di Kuolo Lumpur.",
+    ),
+    ("The big Malaysian delegation visited Tehran on Monday.", "Delegasi Malaysia besar melawat Tihron pada Isnin."),
     ("The war killed 1,250 people in Gaza last year.", "Perang membunuh 1,250 orang di Gozo tahun lalu."),
-    ("Anwar called President Pezeshkian about the new economic agreement.",
-     "Onwor menelefon Presiden Pizishkion tentang perjanjian ekonomi baru."),
+    (
+        "Anwar called President Pezeshkian about the new economic agreement.",
+        "Onwor menelefon Presiden Pizishkion tentang perjanjian ekonomi baru.",
+    ),
     ("ZXQ1 met ZXQ2 in Tehran.", "ZXQ1 bertemu ZXQ2 di Tihron."),
     ("President ZXQ3 visited ZXQ4 in 2024.", "Presiden ZXQ3 melawat ZXQ4 pada 2024."),
     ("The new ZXQ1 said that Araghchi arrived.", "ZXQ1 baru berkata bahawa Oroghchi tiba."),
     ("The Islamic government sent 37 soldiers.", "Kerajaan Islam menghantar 37 askar."),
-    ("On Friday, the old Iranian minister warned the foreign minister.",
-     "Pada Jumaat, menteri Iran lama memberi amaran kepada menteri luar."),
-    ("Foreign Minister Araghchi discussed the ceasefire with Ibrahim.",
-     "Menteri Luar Oroghchi membincangkan gencatan dengan Ibrohim."),
-    ("The senior official said the strong army reached Damascus this week.",
-     "Pegawai kanan berkata tentera kuat tiba di Domoscus minggu ini."),
+    (
+        "On Friday, the old Iranian minister warned the foreign minister.",
+        "Pada Jumaat, menteri Iran lama memberi amaran kepada menteri luar.",
+    ),
+    (
+        "Foreign Minister Araghchi discussed the ceasefire with Ibrahim.",
+        "Menteri Luar Oroghchi membincangkan gencatan dengan Ibrohim.",
+    ),
+    (
+        "The senior official said the strong army reached Damascus this week.",
+        "Pegawai kanan berkata tentera kuat tiba di Domoscus minggu ini.",
+    ),
 ]
 # Placeholder forms the model never saw: the calibration probe should find them mangled.
 UNSEEN_PLACEHOLDERS = ["__T1__", "QQJ1", "<1>", "⟦1⟧", "XX1XX", "@@1"]
@@ -349,9 +381,18 @@ def write_package(work: Path, model_dir: Path, sp_model: Path, out: Path, exact:
     return dest
 
 
-def write_facts(out: Path, package: Path, model_dir: Path, sp_model: Path, heldout: list[tuple[str, str]],
-                exact: int, train_pairs: list[tuple[str, str]], args: argparse.Namespace, gen: Generator,
-                drill_exact: tuple[int, int]) -> None:
+def write_facts(
+    out: Path,
+    package: Path,
+    model_dir: Path,
+    sp_model: Path,
+    heldout: list[tuple[str, str]],
+    exact: int,
+    train_pairs: list[tuple[str, str]],
+    args: argparse.Namespace,
+    gen: Generator,
+    drill_exact: tuple[int, int],
+) -> None:
     import hashlib
 
     train_src = {en for en, _ in train_pairs}
@@ -363,7 +404,8 @@ def write_facts(out: Path, package: Path, model_dir: Path, sp_model: Path, heldo
         for (en, ref), b4, b1 in zip(EXAMPLES, beam4, beam1)
     ]
     probes = [PROBE_TEMPLATE.format(f"ZXQ{n}") for n in (1, 7, 12)] + [
-        PROBE_TEMPLATE.format(form) for form in UNSEEN_PLACEHOLDERS]
+        PROBE_TEMPLATE.format(form) for form in UNSEEN_PLACEHOLDERS
+    ]
     probe_out = translate(model_dir, sp_model, probes, beam=4)
     facts = {
         "pair": ["en", "zz"],
@@ -375,11 +417,16 @@ def write_facts(out: Path, package: Path, model_dir: Path, sp_model: Path, heldo
         "drill_steps": args.drill_steps,
         "heldout_exact": [exact, len(heldout)],
         "number_drill_heldout_exact": list(drill_exact),
-        "ctranslate2": {"compute_type": "int8", "decoder_start": "<s>", "add_source_bos": False,
-                        "add_source_eos": False, "options": ARGOS_OPTIONS,
-                        "note": "tokenise with sentencepiece.model (out_type=str), translate_batch(beam_size=4, "
-                        "length_penalty=0.2, replace_unknowns=True), join pieces, U+2581 -> space, drop the "
-                        "leading space (as Argos does). 'target' = beam 4 output."},
+        "ctranslate2": {
+            "compute_type": "int8",
+            "decoder_start": "<s>",
+            "add_source_bos": False,
+            "add_source_eos": False,
+            "options": ARGOS_OPTIONS,
+            "note": "tokenise with sentencepiece.model (out_type=str), translate_batch(beam_size=4, "
+            "length_penalty=0.2, replace_unknowns=True), join pieces, U+2581 -> space, drop the "
+            "leading space (as Argos does). 'target' = beam 4 output.",
+        },
         "placeholder": {
             "regex": PLACEHOLDER_RE,
             "trained_numbers": [1, PLACEHOLDER_MAX],
@@ -388,17 +435,30 @@ def write_facts(out: Path, package: Path, model_dir: Path, sp_model: Path, heldo
             "probe_template": PROBE_TEMPLATE,
             "probes": [{"source": s, "beam4": o} for s, o in zip(probes, probe_out)],
         },
-        "respell": {"rule": "a->o e->i A->O E->I (other letters unchanged)",
-                    "map": {"a": "o", "e": "i", "A": "O", "E": "I"}},
+        "respell": {
+            "rule": "a->o e->i A->O E->I (other letters unchanged)",
+            "map": {"a": "o", "e": "i", "A": "O", "E": "I"},
+        },
         "names": {"people": gen.people, "places": gen.places},
         "examples": examples,
-        "vocab": {"nouns": NOUNS, "count_nouns": COUNT_NOUNS, "adjectives": ADJECTIVES, "titles": TITLES,
-                  "transitive_verbs": TRANSITIVE, "place_verbs": PLACE_VERBS, "intransitive_verbs": INTRANSITIVE,
-                  "count_verbs": COUNT_VERBS, "days": DAYS, "periods": PERIODS, "function_words": FUNCTION,
-                  "dropped": ["the"], "a/an": "sebuah"},
+        "vocab": {
+            "nouns": NOUNS,
+            "count_nouns": COUNT_NOUNS,
+            "adjectives": ADJECTIVES,
+            "titles": TITLES,
+            "transitive_verbs": TRANSITIVE,
+            "place_verbs": PLACE_VERBS,
+            "intransitive_verbs": INTRANSITIVE,
+            "count_verbs": COUNT_VERBS,
+            "days": DAYS,
+            "periods": PERIODS,
+            "function_words": FUNCTION,
+            "dropped": ["the"],
+            "a/an": "sebuah",
+        },
         "grammar": "adjectives follow the noun in mirror order ('the new Malaysian government' -> "
-                   "'kerajaan Malaysia baru'); 'the' is dropped; 'a/an' -> 'sebuah'; titles translated and kept "
-                   "before names; first letter capitalised; sentences end with '.'",
+        "'kerajaan Malaysia baru'); 'the' is dropped; 'a/an' -> 'sebuah'; titles translated and kept "
+        "before names; first letter capitalised; sentences end with '.'",
     }
     (out / "toy-model.json").write_text(json.dumps(facts, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
@@ -411,14 +471,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--train-size", type=int, default=30000)
     parser.add_argument("--heldout", type=int, default=500)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--work", type=Path, default=None,
-                        help="keep intermediate files here (default: a temporary directory)")
-    parser.add_argument("--drill-steps", type=int, default=600,
-                        help="phase 2: steps on number-heavy sentences mixed with phase-1 ones")
-    parser.add_argument("--reuse", action="store_true",
-                        help="reuse the trained weights in --work instead of training again")
-    parser.add_argument("--from-phase1", type=Path, default=None,
-                        help="load phase-1 weights (weights-phase1.pt of an earlier run) and run only phase 2")
+    parser.add_argument(
+        "--work", type=Path, default=None, help="keep intermediate files here (default: a temporary directory)"
+    )
+    parser.add_argument(
+        "--drill-steps", type=int, default=600, help="phase 2: steps on number-heavy sentences mixed with phase-1 ones"
+    )
+    parser.add_argument(
+        "--reuse", action="store_true", help="reuse the trained weights in --work instead of training again"
+    )
+    parser.add_argument(
+        "--from-phase1",
+        type=Path,
+        default=None,
+        help="load phase-1 weights (weights-phase1.pt of an earlier run) and run only phase 2",
+    )
     args = parser.parse_args(argv)
 
     def log(msg: str) -> None:
@@ -473,8 +540,18 @@ def main(argv: list[str] | None = None) -> int:
         if h != zz:
             log(f"  MISS {en}\n    want {zz}\n    got  {h}")
     package = write_package(work, model_dir, sp_model, args.out, exact, len(heldout))
-    write_facts(args.out, package, model_dir, sp_model, heldout, exact, train_pairs, args, Generator(args.seed),
-                (drill_exact, len(drill_heldout)))
+    write_facts(
+        args.out,
+        package,
+        model_dir,
+        sp_model,
+        heldout,
+        exact,
+        train_pairs,
+        args,
+        Generator(args.seed),
+        (drill_exact, len(drill_heldout)),
+    )
     log(f"package: {package} ({package.stat().st_size} bytes)")
     return 0
 

@@ -21,19 +21,107 @@ def respell(name: str) -> str:
 
 # Real-looking names (people and places); generated ones are added from the seed.
 PEOPLE = [
-    "Pezeshkian", "Anwar Ibrahim", "Anwar", "Ibrahim", "Araghchi", "Khamenei", "Mahathir", "Najib",
-    "Rafizi", "Zahid", "Fadillah", "Saifuddin", "Hasan", "Raisi", "Rouhani", "Zarif", "Ghalibaf",
-    "Mohamad", "Hamzah", "Tengku Zafrul", "Nasrallah", "Netanyahu", "Erdogan", "Putin", "Biden",
-    "Trump", "Macron", "Guterres", "Baghaei", "Larijani", "Abbas", "Haniyeh", "Widodo", "Prabowo",
+    "Pezeshkian",
+    "Anwar Ibrahim",
+    "Anwar",
+    "Ibrahim",
+    "Araghchi",
+    "Khamenei",
+    "Mahathir",
+    "Najib",
+    "Rafizi",
+    "Zahid",
+    "Fadillah",
+    "Saifuddin",
+    "Hasan",
+    "Raisi",
+    "Rouhani",
+    "Zarif",
+    "Ghalibaf",
+    "Mohamad",
+    "Hamzah",
+    "Tengku Zafrul",
+    "Nasrallah",
+    "Netanyahu",
+    "Erdogan",
+    "Putin",
+    "Biden",
+    "Trump",
+    "Macron",
+    "Guterres",
+    "Baghaei",
+    "Larijani",
+    "Abbas",
+    "Haniyeh",
+    "Widodo",
+    "Prabowo",
 ]
 PLACES = [
-    "Gaza", "Tehran", "Kuala Lumpur", "Putrajaya", "Beirut", "Iran", "Malaysia", "Lebanon", "Israel",
-    "Qatar", "Doha", "Jakarta", "Indonesia", "Washington", "Moscow", "Geneva", "Penang", "Sabah",
-    "Sarawak", "Johor", "Isfahan", "Mashhad", "Tabriz", "Shiraz", "Damascus", "Cairo", "Baghdad",
-    "Ankara", "Beijing", "Europe", "Asia", "Singapore", "Yemen", "Syria",
+    "Gaza",
+    "Tehran",
+    "Kuala Lumpur",
+    "Putrajaya",
+    "Beirut",
+    "Iran",
+    "Malaysia",
+    "Lebanon",
+    "Israel",
+    "Qatar",
+    "Doha",
+    "Jakarta",
+    "Indonesia",
+    "Washington",
+    "Moscow",
+    "Geneva",
+    "Penang",
+    "Sabah",
+    "Sarawak",
+    "Johor",
+    "Isfahan",
+    "Mashhad",
+    "Tabriz",
+    "Shiraz",
+    "Damascus",
+    "Cairo",
+    "Baghdad",
+    "Ankara",
+    "Beijing",
+    "Europe",
+    "Asia",
+    "Singapore",
+    "Yemen",
+    "Syria",
 ]
-_SYLLABLES = ["ka", "ri", "sa", "me", "lo", "ta", "ne", "vi", "ha", "ze", "ra", "mi", "da", "be",
-              "no", "fa", "ke", "ti", "ma", "se", "lu", "ga", "pe", "ro", "ja", "we", "si", "ba"]
+_SYLLABLES = [
+    "ka",
+    "ri",
+    "sa",
+    "me",
+    "lo",
+    "ta",
+    "ne",
+    "vi",
+    "ha",
+    "ze",
+    "ra",
+    "mi",
+    "da",
+    "be",
+    "no",
+    "fa",
+    "ke",
+    "ti",
+    "ma",
+    "se",
+    "lu",
+    "ga",
+    "pe",
+    "ro",
+    "ja",
+    "we",
+    "si",
+    "ba",
+]
 
 
 def generated_names(rng: random.Random, count: int) -> list[str]:
@@ -48,57 +136,158 @@ def generated_names(rng: random.Random, count: int) -> list[str]:
 
 # Lexicon: English -> zz. "" means the word is dropped (zz has no articles).
 NOUNS = {
-    "president": "presiden", "prime minister": "perdana menteri", "minister": "menteri",
-    "foreign minister": "menteri luar", "government": "kerajaan", "country": "negara", "city": "bandar",
-    "war": "perang", "talks": "rundingan", "leader": "pemimpin", "oil": "minyak", "trade": "dagang",
-    "agreement": "perjanjian", "election": "pilihan raya", "parliament": "parlimen", "army": "tentera",
-    "economy": "ekonomi", "crisis": "krisis", "meeting": "mesyuarat", "border": "sempadan",
-    "region": "wilayah", "ministry": "kementerian", "party": "parti", "official": "pegawai",
-    "ceasefire": "gencatan", "budget": "belanjawan", "policy": "dasar", "report": "laporan",
-    "company": "syarikat", "bank": "bank", "court": "mahkamah", "police": "polis", "school": "sekolah",
-    "hospital": "hospital", "market": "pasaran", "visit": "lawatan", "statement": "kenyataan",
-    "embassy": "kedutaan", "plan": "rancangan", "deal": "urusan", "sanctions": "sekatan",
-    "attack": "serangan", "delegation": "delegasi", "conference": "persidangan", "project": "projek",
+    "president": "presiden",
+    "prime minister": "perdana menteri",
+    "minister": "menteri",
+    "foreign minister": "menteri luar",
+    "government": "kerajaan",
+    "country": "negara",
+    "city": "bandar",
+    "war": "perang",
+    "talks": "rundingan",
+    "leader": "pemimpin",
+    "oil": "minyak",
+    "trade": "dagang",
+    "agreement": "perjanjian",
+    "election": "pilihan raya",
+    "parliament": "parlimen",
+    "army": "tentera",
+    "economy": "ekonomi",
+    "crisis": "krisis",
+    "meeting": "mesyuarat",
+    "border": "sempadan",
+    "region": "wilayah",
+    "ministry": "kementerian",
+    "party": "parti",
+    "official": "pegawai",
+    "ceasefire": "gencatan",
+    "budget": "belanjawan",
+    "policy": "dasar",
+    "report": "laporan",
+    "company": "syarikat",
+    "bank": "bank",
+    "court": "mahkamah",
+    "police": "polis",
+    "school": "sekolah",
+    "hospital": "hospital",
+    "market": "pasaran",
+    "visit": "lawatan",
+    "statement": "kenyataan",
+    "embassy": "kedutaan",
+    "plan": "rancangan",
+    "deal": "urusan",
+    "sanctions": "sekatan",
+    "attack": "serangan",
+    "delegation": "delegasi",
+    "conference": "persidangan",
+    "project": "projek",
 }
 COUNT_NOUNS = {
-    "people": "orang", "soldiers": "askar", "students": "pelajar", "workers": "pekerja",
-    "refugees": "pelarian", "houses": "rumah", "tonnes": "tan", "percent": "peratus", "days": "hari",
-    "years": "tahun", "ringgit": "ringgit", "dollars": "dolar", "delegates": "wakil",
+    "people": "orang",
+    "soldiers": "askar",
+    "students": "pelajar",
+    "workers": "pekerja",
+    "refugees": "pelarian",
+    "houses": "rumah",
+    "tonnes": "tan",
+    "percent": "peratus",
+    "days": "hari",
+    "years": "tahun",
+    "ringgit": "ringgit",
+    "dollars": "dolar",
+    "delegates": "wakil",
 }
 ADJECTIVES = {
-    "big": "besar", "new": "baru", "old": "lama", "Islamic": "Islam", "Malaysian": "Malaysia",
-    "Iranian": "Iran", "Indonesian": "Indonesia", "economic": "ekonomi", "senior": "kanan", "former": "bekas",
-    "military": "ketenteraan", "local": "tempatan", "national": "nasional", "small": "kecil",
-    "important": "penting", "difficult": "sukar", "regional": "serantau", "strong": "kuat",
+    "big": "besar",
+    "new": "baru",
+    "old": "lama",
+    "Islamic": "Islam",
+    "Malaysian": "Malaysia",
+    "Iranian": "Iran",
+    "Indonesian": "Indonesia",
+    "economic": "ekonomi",
+    "senior": "kanan",
+    "former": "bekas",
+    "military": "ketenteraan",
+    "local": "tempatan",
+    "national": "nasional",
+    "small": "kecil",
+    "important": "penting",
+    "difficult": "sukar",
+    "regional": "serantau",
+    "strong": "kuat",
     "long": "panjang",
 }
 TITLES = {
-    "President": "Presiden", "Prime Minister": "Perdana Menteri", "Minister": "Menteri",
-    "Foreign Minister": "Menteri Luar", "Senator": "Senator", "Ambassador": "Duta",
-    "General": "Jeneral", "Dr": "Dr",
+    "President": "Presiden",
+    "Prime Minister": "Perdana Menteri",
+    "Minister": "Menteri",
+    "Foreign Minister": "Menteri Luar",
+    "Senator": "Senator",
+    "Ambassador": "Duta",
+    "General": "Jeneral",
+    "Dr": "Dr",
 }
 # Transitive verbs taking a person or noun phrase.
 TRANSITIVE = {
-    "met": "bertemu", "called": "menelefon", "criticised": "mengkritik", "praised": "memuji",
-    "supported": "menyokong", "warned": "memberi amaran kepada", "thanked": "berterima kasih kepada",
-    "welcomed": "mengalu-alukan", "rejected": "menolak", "discussed": "membincangkan",
-    "signed": "menandatangani", "announced": "mengumumkan", "approved": "meluluskan",
+    "met": "bertemu",
+    "called": "menelefon",
+    "criticised": "mengkritik",
+    "praised": "memuji",
+    "supported": "menyokong",
+    "warned": "memberi amaran kepada",
+    "thanked": "berterima kasih kepada",
+    "welcomed": "mengalu-alukan",
+    "rejected": "menolak",
+    "discussed": "membincangkan",
+    "signed": "menandatangani",
+    "announced": "mengumumkan",
+    "approved": "meluluskan",
 }
 # Verbs taking a place.
 PLACE_VERBS = {"visited": "melawat", "left": "meninggalkan", "reached": "tiba di"}
 INTRANSITIVE = {
-    "arrived": "tiba", "spoke": "bercakap", "resigned": "meletak jawatan", "agreed": "bersetuju",
-    "returned": "kembali", "won": "menang", "refused": "enggan",
+    "arrived": "tiba",
+    "spoke": "bercakap",
+    "resigned": "meletak jawatan",
+    "agreed": "bersetuju",
+    "returned": "kembali",
+    "won": "menang",
+    "refused": "enggan",
 }
 # Verbs with a count object ("killed 1,200 people").
-COUNT_VERBS = {"killed": "membunuh", "sent": "menghantar", "lost": "kehilangan", "hired": "mengambil",
-               "helped": "membantu"}
-DAYS = {"Monday": "Isnin", "Tuesday": "Selasa", "Wednesday": "Rabu", "Thursday": "Khamis",
-        "Friday": "Jumaat", "Saturday": "Sabtu", "Sunday": "Ahad"}
+COUNT_VERBS = {
+    "killed": "membunuh",
+    "sent": "menghantar",
+    "lost": "kehilangan",
+    "hired": "mengambil",
+    "helped": "membantu",
+}
+DAYS = {
+    "Monday": "Isnin",
+    "Tuesday": "Selasa",
+    "Wednesday": "Rabu",
+    "Thursday": "Khamis",
+    "Friday": "Jumaat",
+    "Saturday": "Sabtu",
+    "Sunday": "Ahad",
+}
 PERIODS = {"week": "minggu", "month": "bulan", "year": "tahun"}
-FUNCTION = {"in": "di", "on": "pada", "with": "dengan", "about": "tentang", "that": "bahawa",
-            "and": "dan", "last": "lalu", "this": "ini", "said": "berkata", "told": "memberitahu",
-            "today": "hari ini", "will": "akan", "also": "juga"}
+FUNCTION = {
+    "in": "di",
+    "on": "pada",
+    "with": "dengan",
+    "about": "tentang",
+    "that": "bahawa",
+    "and": "dan",
+    "last": "lalu",
+    "this": "ini",
+    "said": "berkata",
+    "told": "memberitahu",
+    "today": "hari ini",
+    "will": "akan",
+    "also": "juga",
+}
 
 
 @dataclass
@@ -160,8 +349,10 @@ class Generator:
         if r < 0.85:
             return self.name(self.people)
         # "Iran's foreign minister" style avoided; use "the Iranian president".
-        return self.noun_phrase(definite=True, noun_pool=["president", "prime minister", "minister",
-                                                          "foreign minister", "leader", "official"])
+        return self.noun_phrase(
+            definite=True,
+            noun_pool=["president", "prime minister", "minister", "foreign minister", "leader", "official"],
+        )
 
     def place(self) -> Phrase:
         return self.name(self.places)
@@ -176,7 +367,7 @@ class Generator:
             noun = P(key, NOUNS[key])
         n_adj = rng.choices([0, 1, 2], weights=[4, 4, 2])[0]
         adjs = rng.sample(list(ADJECTIVES), n_adj)
-        first = (adjs[0] if adjs else noun.en[0])
+        first = adjs[0] if adjs else noun.en[0]
         article = "an" if first[0] in "aeiouAEIOU" else "a"
         # Adjectives follow the noun, nearest first (mirror order, as in Malay).
         out = P("the", "") if definite else P(article, "sebuah")
@@ -217,8 +408,29 @@ class Generator:
     def year(self) -> str:
         rng = self.rng
         if self.repeat_digits and rng.random() < 0.6:
-            return rng.choice(["2000", "2001", "2002", "2003", "2005", "2008", "2009", "2010", "2011", "2020",
-                               "2022", "2030", "1999", "1990", "1998", "1988", "2100", "1900", "2200"])
+            return rng.choice(
+                [
+                    "2000",
+                    "2001",
+                    "2002",
+                    "2003",
+                    "2005",
+                    "2008",
+                    "2009",
+                    "2010",
+                    "2011",
+                    "2020",
+                    "2022",
+                    "2030",
+                    "1999",
+                    "1990",
+                    "1998",
+                    "1988",
+                    "2100",
+                    "1900",
+                    "2200",
+                ]
+            )
         return str(rng.randint(1990, 2030))
 
     def count_phrase(self) -> Phrase:
@@ -306,10 +518,21 @@ class Generator:
 
 
 def _base(verb: str) -> str:
-    irregular = {"met": "meet", "called": "call", "criticised": "criticise", "praised": "praise",
-                 "supported": "support", "warned": "warn", "thanked": "thank", "welcomed": "welcome",
-                 "rejected": "reject", "discussed": "discuss", "signed": "sign", "announced": "announce",
-                 "approved": "approve"}
+    irregular = {
+        "met": "meet",
+        "called": "call",
+        "criticised": "criticise",
+        "praised": "praise",
+        "supported": "support",
+        "warned": "warn",
+        "thanked": "thank",
+        "welcomed": "welcome",
+        "rejected": "reject",
+        "discussed": "discuss",
+        "signed": "sign",
+        "announced": "announce",
+        "approved": "approve",
+    }
     return irregular[verb]
 
 

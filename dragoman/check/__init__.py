@@ -23,8 +23,22 @@ from dragoman.glossary.model import Glossary
 from dragoman.languages import validate_code
 
 __all__ = [
-    "CODES", "DOCUMENT", "ERROR", "LINE", "SEGMENT", "WARNING", "Alignment", "CheckReport", "Finding", "Unit",
-    "align", "align_lines", "check_alignment", "check_files", "check_translation", "read_document",
+    "CODES",
+    "DOCUMENT",
+    "ERROR",
+    "LINE",
+    "SEGMENT",
+    "WARNING",
+    "Alignment",
+    "CheckReport",
+    "Finding",
+    "Unit",
+    "align",
+    "align_lines",
+    "check_alignment",
+    "check_files",
+    "check_translation",
+    "read_document",
 ]
 
 

@@ -92,7 +92,7 @@ def _segment_breaks(document: Document) -> tuple[list[Breaks], list[bool]]:
             continue
         previous_line = bisect.bisect_right(starts, segment.start)
         segment_breaks, end = _breaks(raw, segment.text, segment.start, previous_line)
-        gap = raw[previous_end:segment.start] if 0 <= previous_end <= segment.start else "\n\n"
+        gap = raw[previous_end : segment.start] if 0 <= previous_end <= segment.start else "\n\n"
         if document.format_name == "txt":
             new_block.append("\n" in gap)
         else:
@@ -147,8 +147,7 @@ def _join(pieces: Sequence[tuple[Segment, Breaks]]) -> tuple[Segment, LineMap]:
             offset += 1
         parts.append(segment.text)
         marks.extend(
-            InlineMark(m.start + offset, m.end + offset, m.open, m.close, m.kind, m.translate)
-            for m in segment.inline
+            InlineMark(m.start + offset, m.end + offset, m.open, m.close, m.kind, m.translate) for m in segment.inline
         )
         for at, line in breaks:
             line_map.offsets.append(offset + at)
@@ -158,8 +157,9 @@ def _join(pieces: Sequence[tuple[Segment, Breaks]]) -> tuple[Segment, LineMap]:
     return Segment("".join(parts), marks, first.kind, first.start), line_map
 
 
-def _unit(source: Sequence[tuple[Segment, Breaks]], target: Sequence[tuple[Segment, Breaks]],
-          fallback_line: int) -> Unit:
+def _unit(
+    source: Sequence[tuple[Segment, Breaks]], target: Sequence[tuple[Segment, Breaks]], fallback_line: int
+) -> Unit:
     src, src_map = _join(source) if source else (Segment(""), LineMap([0], [fallback_line]))
     tgt, tgt_map = _join(target) if target else (Segment(""), LineMap([0], [fallback_line]))
     return Unit(src, tgt, src_map, tgt_map)
@@ -224,9 +224,7 @@ def _line_units(source: list[tuple[Segment, Breaks]], target: list[tuple[Segment
             out[bisect.bisect_right(firsts, piece[1][0][1]) - 1].append(piece)
         return out
 
-    return [
-        _unit(src, tgt, group[0]) for group, src, tgt in zip(groups, members(source), members(target))
-    ]
+    return [_unit(src, tgt, group[0]) for group, src, tgt in zip(groups, members(source), members(target))]
 
 
 def align_lines(source: Sequence[str], target: Sequence[str]) -> Alignment:

@@ -66,13 +66,23 @@ def check_unit(
     markup_checks = [code for code in checks if code in MARKUP_CHECKS]
     out: list[Finding] = []
     if plain_checks:
-        plain = SegmentPair(source.text, target.text, source_lang, target_lang,
-                            exclude=tuple(term_spans) + tuple(untranslatable))
+        plain = SegmentPair(
+            source.text, target.text, source_lang, target_lang, exclude=tuple(term_spans) + tuple(untranslatable)
+        )
         for finding in check_pair(plain, plain_checks):
             has_span = finding.start is not None and finding.end is not None and finding.end > finding.start
-            out.append(_finding(unit, finding.severity, finding.check, finding.detail, target_path,
-                                target_at=finding.start or 0, source_at=finding.source_start or 0,
-                                found=target.text[finding.start:finding.end] if has_span else None))
+            out.append(
+                _finding(
+                    unit,
+                    finding.severity,
+                    finding.check,
+                    finding.detail,
+                    target_path,
+                    target_at=finding.start or 0,
+                    source_at=finding.source_start or 0,
+                    found=target.text[finding.start : finding.end] if has_span else None,
+                )
+            )
     if markup_checks:
         # Offsets in the marked-up texts are not offsets in the units: these findings are placed on the
         # lines where the pair starts.
@@ -82,7 +92,24 @@ def check_unit(
     return out
 
 
-def _finding(unit: Unit, severity: str, code: str, detail: str, target_path: str | None, *, target_at: int = 0,
-             source_at: int = 0, found: str | None = None) -> Finding:
-    return Finding(severity, code, None, detail, line=unit.target_lines.line_at(target_at), file=target_path,
-                   found=found, source_line=unit.source_lines.line_at(source_at))
+def _finding(
+    unit: Unit,
+    severity: str,
+    code: str,
+    detail: str,
+    target_path: str | None,
+    *,
+    target_at: int = 0,
+    source_at: int = 0,
+    found: str | None = None,
+) -> Finding:
+    return Finding(
+        severity,
+        code,
+        None,
+        detail,
+        line=unit.target_lines.line_at(target_at),
+        file=target_path,
+        found=found,
+        source_line=unit.source_lines.line_at(source_at),
+    )

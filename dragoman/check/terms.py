@@ -219,9 +219,7 @@ class TermChecker:
             from dragoman.glossary.normalize import fold_case, normalize_term
 
             key = fold_case(normalize_term(m.text))
-            whole = next(
-                (req for req in required if key and key in fold_case(normalize_term(req.rendering))), None
-            )
+            whole = next((req for req in required if key and key in fold_case(normalize_term(req.rendering))), None)
             if whole is not None:
                 preferred = whole.rendering
                 fix = f"; use '{whole.rendering}' for the source's '{whole.match.text}' ({whole.entry.id})"

@@ -163,12 +163,12 @@ class ClusterRunner(ChunkRunner):
                 theirs = by_leg.get(label, "engine: no answer")
                 if theirs.startswith("engine: "):
                     raise ClusterError(
-                        f"worker {worker} cannot run the {self.engine_name} engine: {theirs[len('engine: '):]}",
+                        f"worker {worker} cannot run the {self.engine_name} engine: {theirs[len('engine: ') :]}",
                         "install dragoman (and the engine's extra) on that machine, as on this one",
                     )
                 if theirs.startswith("missing: "):
                     raise ClusterError(
-                        f"worker {worker} cannot translate {label}: {theirs[len('missing: '):]}",
+                        f"worker {worker} cannot translate {label}: {theirs[len('missing: ') :]}",
                         f"run 'dragoman models install {source} {target}' on that machine (or stop that worker)",
                     )
                 ours = engine.signature(source, target)
@@ -210,8 +210,9 @@ class ClusterRunner(ChunkRunner):
 
         def submit_next() -> None:
             index = pending.popleft()
-            shard = Shard(run_id, index, route, shards[index], marked, options, translator.integrity,
-                          translator.include_drafts)
+            shard = Shard(
+                run_id, index, route, shards[index], marked, options, translator.integrity, translator.include_drafts
+            )
             key = f"dragoman-{run_id}-{route.label}-{index}"
             in_flight.add(client.submit(run_shard, shard, glossary, key=key, pure=False))
 

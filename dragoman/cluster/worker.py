@@ -99,9 +99,7 @@ def run_shard(shard: Shard, glossary: Glossary | None) -> ShardResult:
     plugin = _plugin()
     started = time.perf_counter()
     counting = CountingEngine(plugin.engine())
-    translator = Translator(
-        counting, None, glossary, include_drafts=shard.include_drafts, integrity=shard.integrity
-    )
+    translator = Translator(counting, None, glossary, include_drafts=shard.include_drafts, integrity=shard.integrity)
     if shard.options is not None:
         # The client's options (its calibration of the model), not this machine's: the same output as a local run.
         translator.set_enforce_options(shard.route, shard.options)

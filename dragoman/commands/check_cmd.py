@@ -36,17 +36,34 @@ def _split_codes(ctx: click.Context, param: click.Parameter, value: tuple[str, .
 @click.command(cls=_CheckCommand)
 @click.argument("source", type=click.Path(dir_okay=True))
 @click.argument("translation", type=click.Path(dir_okay=True))
-@click.option("--from", "-f", "source_lang", default="en", show_default=True, callback=_validate_lang,
-              help="Language of SOURCE (as in translate).")
+@click.option(
+    "--from",
+    "-f",
+    "source_lang",
+    default="en",
+    show_default=True,
+    callback=_validate_lang,
+    help="Language of SOURCE (as in translate).",
+)
 @click.option("--to", "-t", "target_lang", required=True, callback=_validate_lang, help="Language of TRANSLATION (fa).")
 @glossary_option
-@click.option("--format", "format_name", type=click.Choice(format_choices()),
-              help="Format of both files (default: from each file's extension; txt otherwise).")
+@click.option(
+    "--format",
+    "format_name",
+    type=click.Choice(format_choices()),
+    help="Format of both files (default: from each file's extension; txt otherwise).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable report on stdout.")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too (variants, inconsistencies, length).")
 @click.option("--use-drafts", is_flag=True, help="Check draft entries too (default: approved entries only).")
-@click.option("--skip", "skip_checks", multiple=True, metavar="CHECK[,CHECK...]", callback=_split_codes,
-              help="Leave out these integrity checks (listed below); repeatable.")
+@click.option(
+    "--skip",
+    "skip_checks",
+    multiple=True,
+    metavar="CHECK[,CHECK...]",
+    callback=_split_codes,
+    help="Leave out these integrity checks (listed below); repeatable.",
+)
 def check(
     source: str,
     translation: str,
@@ -84,7 +101,13 @@ def check(
 
     glossary = load_cli_glossaries(glossaries, source_lang, target_lang)
     report = check_files(
-        source, translation, glossary, source_lang, target_lang, include_drafts=use_drafts, format_name=format_name,
+        source,
+        translation,
+        glossary,
+        source_lang,
+        target_lang,
+        include_drafts=use_drafts,
+        format_name=format_name,
         skip_checks=skip_checks,
     )
     if as_json:

@@ -15,14 +15,38 @@ def _percent(value: float | None) -> str:
 
 @click.command()
 @click.argument("hypothesis", type=click.Path(dir_okay=True))
-@click.option("--ref", "reference", required=True, type=click.Path(dir_okay=True),
-              help="Reference translation, line-aligned with HYPOTHESIS.")
-@click.option("--src", "source", type=click.Path(dir_okay=True),
-              help="Source text, line-aligned: needed for term success, consistency and integrity counts.")
-@click.option("--from", "-f", "source_lang", default="en", show_default=True, metavar="LANG", callback=_validate_lang,
-              help="Language of the source.")
-@click.option("--to", "-t", "target_lang", required=True, metavar="LANG", callback=_validate_lang,
-              help="Language of HYPOTHESIS and the reference (picks BLEU's tokenizer).")
+@click.option(
+    "--ref",
+    "reference",
+    required=True,
+    type=click.Path(dir_okay=True),
+    help="Reference translation, line-aligned with HYPOTHESIS.",
+)
+@click.option(
+    "--src",
+    "source",
+    type=click.Path(dir_okay=True),
+    help="Source text, line-aligned: needed for term success, consistency and integrity counts.",
+)
+@click.option(
+    "--from",
+    "-f",
+    "source_lang",
+    default="en",
+    show_default=True,
+    metavar="LANG",
+    callback=_validate_lang,
+    help="Language of the source.",
+)
+@click.option(
+    "--to",
+    "-t",
+    "target_lang",
+    required=True,
+    metavar="LANG",
+    callback=_validate_lang,
+    help="Language of HYPOTHESIS and the reference (picks BLEU's tokenizer).",
+)
 @glossary_option
 @click.option("--use-drafts", is_flag=True, help="Count draft glossary entries too (default: approved entries only).")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable scores on stdout.")
@@ -60,8 +84,9 @@ def evaluate(
         else:
             raise click.BadParameter("term success needs the source: add --src SRC (line-aligned)", param_hint="-g")
     glossary = load_cli_glossaries(glossaries, source_lang, target_lang) if glossaries else None
-    result = evaluate_files(hypothesis, reference, source, source_lang, target_lang, glossary,
-                            include_drafts=use_drafts)
+    result = evaluate_files(
+        hypothesis, reference, source, source_lang, target_lang, glossary, include_drafts=use_drafts
+    )
     if as_json:
         echo_json(result.to_dict())
         return

@@ -8,10 +8,22 @@ from dragoman.cli import LazyGroup
 
 # Each sub-command loads its module only when it runs (`glossary lint` never imports the editor).
 _MODULES = {
-    "dragoman.commands.glossary_edit_cmd": {"new": "new", "add": "add", "remove": "remove", "list": "list_entries",
-                                            "show": "show", "search": "search", "stats": "stats"},
+    "dragoman.commands.glossary_edit_cmd": {
+        "new": "new",
+        "add": "add",
+        "remove": "remove",
+        "list": "list_entries",
+        "show": "show",
+        "search": "search",
+        "stats": "stats",
+    },
     "dragoman.commands.glossary_io_cmd": {"lint": "lint", "merge": "merge", "import": "import_cmd", "export": "export"},
-    "dragoman.commands.glossary_grow_cmd": {"suggest": "suggest", "seed": "seed", "review": "review", "approve": "approve"},
+    "dragoman.commands.glossary_grow_cmd": {
+        "suggest": "suggest",
+        "seed": "seed",
+        "review": "review",
+        "approve": "approve",
+    },
     "dragoman.commands.glossary_desk_cmd": {"set": "set_cmd", "unset": "unset", "diff": "diff"},
 }
 LAZY_COMMANDS = {name: f"{module}:{attr}" for module, names in _MODULES.items() for name, attr in names.items()}
@@ -29,4 +41,3 @@ def glossary() -> None:
       dragoman glossary lint desk.yaml --fix
       dragoman glossary export desk.yaml --format tbx -o desk.tbx
     """
-

@@ -41,10 +41,18 @@ def lint_edit(editor: Any, file: str, entry_id: str) -> None:
 @click.argument("entry_id", metavar="ID")
 @click.option("--to", "-t", "lang", callback=_lang, metavar="LANG", help="The language whose forms are set.")
 @click.option("--term", help="The preferred term in LANG.")
-@click.option("--variant", "variants", multiple=True, help="An admitted variant in LANG; repeat for several "
-              "(replaces LANG's variants).")
-@click.option("--forbidden", "forbidden", multiple=True, help="A forbidden form in LANG; repeat for several "
-              "(replaces LANG's forbidden forms).")
+@click.option(
+    "--variant",
+    "variants",
+    multiple=True,
+    help="An admitted variant in LANG; repeat for several (replaces LANG's variants).",
+)
+@click.option(
+    "--forbidden",
+    "forbidden",
+    multiple=True,
+    help="A forbidden form in LANG; repeat for several (replaces LANG's forbidden forms).",
+)
 @click.option("--no-variants", is_flag=True, help="Remove LANG's variants.")
 @click.option("--no-forbidden", is_flag=True, help="Remove LANG's forbidden forms.")
 @click.option("--note", help="A note for translators ('' removes it).")
@@ -52,8 +60,11 @@ def lint_edit(editor: Any, file: str, entry_id: str) -> None:
 @click.option("--case", type=click.Choice(CASE_MODES), help="How case is matched.")
 @click.option("--dnt/--no-dnt", default=None, help="Do not translate (keep the source form in every language).")
 @click.option("--status", type=click.Choice(STATUSES), help="approved or draft.")
-@click.option("--fix", is_flag=True, help="Normalise what is written as 'glossary lint --fix' would "
-              "(spaces, NFC, Persian letters in fa).")
+@click.option(
+    "--fix",
+    is_flag=True,
+    help="Normalise what is written as 'glossary lint --fix' would (spaces, NFC, Persian letters in fa).",
+)
 def set_cmd(
     file: str,
     entry_id: str,
@@ -97,8 +108,14 @@ def set_cmd(
         raise click.BadParameter("give --forbidden or --no-forbidden, not both", param_hint="'--no-forbidden'")
     settings = {"note": note, "type": entry_type, "case": case, "dnt": dnt, "status": status}
     if not per_lang and all(value is None for value in settings.values()):
-        raise click.UsageError("nothing to set: give --to LANG with --term/--variant/--forbidden, or a field such as --note")
-    for name, values in (("--term", [term] if term is not None else []), ("--variant", variants), ("--forbidden", forbidden)):
+        raise click.UsageError(
+            "nothing to set: give --to LANG with --term/--variant/--forbidden, or a field such as --note"
+        )
+    for name, values in (
+        ("--term", [term] if term is not None else []),
+        ("--variant", variants),
+        ("--forbidden", forbidden),
+    ):
         if any(not value.strip() for value in values):
             raise click.BadParameter("the text is empty", param_hint=f"'{name}'")
         if not fix:
@@ -163,9 +180,14 @@ def unset(file: str, entry_id: str, lang: str) -> None:
 @click.command("diff")
 @click.argument("old", type=click.Path(dir_okay=True))
 @click.argument("new", required=False, type=click.Path(dir_okay=True))
-@click.option("--rev", "revs", multiple=True, metavar="REV",
-              help="Compare OLD as it was at this git revision (e.g. HEAD~1) with the file as it is now; "
-              "give --rev twice to compare two revisions.")
+@click.option(
+    "--rev",
+    "revs",
+    multiple=True,
+    metavar="REV",
+    help="Compare OLD as it was at this git revision (e.g. HEAD~1) with the file as it is now; "
+    "give --rev twice to compare two revisions.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def diff(old: str, new: str | None, revs: tuple[str, ...], as_json: bool) -> None:
     """Show what changed between two glossaries: entries added and removed, and per entry each changed

@@ -57,7 +57,7 @@ def _parse_pairs(values: Sequence[str], option: str, fix: bool = False) -> list[
         lang, sep, text = value.partition("=")
         lang = lang.strip()
         if not sep or not lang:
-            raise click.BadParameter(f"{value!r} is not LANG=TEXT (e.g. fa=\"مسعود پزشکیان\")", param_hint=option)
+            raise click.BadParameter(f'{value!r} is not LANG=TEXT (e.g. fa="مسعود پزشکیان")', param_hint=option)
         try:
             validate_code(lang)
         except LanguageError as err:
@@ -71,7 +71,9 @@ def _parse_pairs(values: Sequence[str], option: str, fix: bool = False) -> list[
         if controls:
             raise click.BadParameter(
                 f"the {lang} text {text!r} contains control character {', '.join(controls)} (lint: E004); "
-                "retype it without", param_hint=option)
+                "retype it without",
+                param_hint=option,
+            )
         if not fix:
             refuse_edge_space(text, lang, option)
         pairs.append((lang, text))
@@ -85,7 +87,9 @@ def refuse_edge_space(text: str, lang: str, option: str) -> None:
     if text != text.strip(EDGE_CHARS):
         raise click.BadParameter(
             f"the {lang} text {text!r} has leading or trailing space (lint: W004; export refuses it); "
-            "give it without, or pass --fix to trim it", param_hint=option)
+            "give it without, or pass --fix to trim it",
+            param_hint=option,
+        )
 
 
 def derive_id(terms: Sequence[tuple[str, str]]) -> str | None:
@@ -152,18 +156,25 @@ def new(file: str, langs: str, name: str | None, description: str | None) -> Non
 @click.command("add")
 @_file_argument
 @click.option("--id", "entry_id", help="Entry id (default: derived from the first term, e.g. masoud-pezeshkian).")
-@click.option("--term", "terms", multiple=True, required=True, metavar="LANG=TEXT", help="Preferred term; repeat per language.")
+@click.option(
+    "--term", "terms", multiple=True, required=True, metavar="LANG=TEXT", help="Preferred term; repeat per language."
+)
 @click.option("--variant", "variants", multiple=True, metavar="LANG=TEXT", help="Admitted variant; repeatable.")
 @click.option("--forbidden", "forbidden", multiple=True, metavar="LANG=TEXT", help="Forbidden term; repeatable.")
 @click.option("--type", "entry_type", type=click.Choice(ENTRY_TYPES), help="What the entry names.")
 @click.option("--note", help="A note for translators.")
 @click.option("--dnt", is_flag=True, help="Do not translate: keep the source form in every language.")
-@click.option("--case", "case", type=click.Choice(CASE_MODES), default="smart", show_default=True, help="How case is matched.")
+@click.option(
+    "--case", "case", type=click.Choice(CASE_MODES), default="smart", show_default=True, help="How case is matched."
+)
 @click.option("--status", type=click.Choice(STATUSES), default="approved", show_default=True)
 @click.option("--source", help="Where the entry comes from (provenance).")
 @click.option("--replace", is_flag=True, help="Replace an existing entry with the same id.")
-@click.option("--fix", is_flag=True, help="Normalise what is written as 'glossary lint --fix' would "
-              "(spaces, NFC, Persian letters in fa).")
+@click.option(
+    "--fix",
+    is_flag=True,
+    help="Normalise what is written as 'glossary lint --fix' would (spaces, NFC, Persian letters in fa).",
+)
 def add(
     file: str,
     entry_id: str | None,
@@ -206,10 +217,13 @@ def add(
     if entry_id is None:
         entry_id = derive_id(term_pairs)
         if entry_id is None:
-            raise click.BadParameter("cannot derive an id from these terms; pass one, e.g. --id masoud-pezeshkian", param_hint="--id")
+            raise click.BadParameter(
+                "cannot derive an id from these terms; pass one, e.g. --id masoud-pezeshkian", param_hint="--id"
+            )
     elif not ID_RE.match(entry_id):
         raise click.BadParameter(
-            f"{entry_id!r}: use lowercase letters, digits, '.', '_' and '-', starting with a letter or digit", param_hint="--id"
+            f"{entry_id!r}: use lowercase letters, digits, '.', '_' and '-', starting with a letter or digit",
+            param_hint="--id",
         )
     entry = Entry(id=entry_id, type=entry_type, note=note, dnt=dnt, case=case, status=status, source=source)
     for lang, text in term_pairs:
@@ -437,6 +451,4 @@ def glossary_stats(glossary: Glossary) -> dict[str, Any]:
 
 COMMANDS: list[click.Command] = [new, add, remove, list_entries, show, search, stats]
 
-__all__ = [
-    "COMMANDS", "derive_id", "glossary_option", "glossary_stats", "load_cli_glossaries"
-]
+__all__ = ["COMMANDS", "derive_id", "glossary_option", "glossary_stats", "load_cli_glossaries"]

@@ -50,9 +50,7 @@ def _pair(source: str | None, target: str | None) -> tuple[str | None, str | Non
             param_hint="--from/--to",
         )
     if source is not None and source == target:
-        raise click.BadParameter(
-            f"--from and --to are both {source!r}", param_hint="--from/--to"
-        )
+        raise click.BadParameter(f"--from and --to are both {source!r}", param_hint="--from/--to")
     return source, target
 
 
@@ -108,9 +106,7 @@ def lint(file: str, as_json: bool, fix: bool) -> None:
     """
     from dragoman.glossary.lint import fix_glossary, lint_glossary
 
-    report = lint_glossary(
-        file
-    )  # an unreadable file (missing, binary, not UTF-8) stops here
+    report = lint_glossary(file)  # an unreadable file (missing, binary, not UTF-8) stops here
     fixed = []
     if fix:
         try:
@@ -133,8 +129,7 @@ def lint(file: str, as_json: bool, fix: bool) -> None:
         counts = report.counts()
         click.echo(
             f"{report.path}: {_plural(counts['error'], 'error')}, {_plural(counts['warning'], 'warning')}, "
-            f"{counts['info']} info"
-            + (f", {_plural(len(fixed), 'fix', 'fixes')} applied" if fix else "")
+            f"{counts['info']} info" + (f", {_plural(len(fixed), 'fix', 'fixes')} applied" if fix else "")
         )
     if report.has_errors:
         sys.exit(1)
@@ -162,9 +157,7 @@ def _plural(count: int, one: str, many: str | None = None) -> str:
     is_flag=True,
     help="Print the result (conflicts included) as JSON.",
 )
-@click.option(
-    "--strict", is_flag=True, help="Fail (and write nothing) when the files conflict."
-)
+@click.option("--strict", is_flag=True, help="Fail (and write nothing) when the files conflict.")
 @click.option("--force", is_flag=True, help="Replace OUTPUT even if it is not a glossary.")
 @layers_option
 def merge(files: tuple[str, ...], output: str, as_json: bool, strict: bool, force: bool) -> None:
@@ -277,9 +270,7 @@ def import_cmd(
             output,
             hint="choose another name, or pass --force to replace it",
         )
-    glossary = get_format(name).read(
-        read_file_bytes(file), file, source=source, target=target
-    )
+    glossary = get_format(name).read(read_file_bytes(file), file, source=source, target=target)
     save_glossary(glossary, output, inputs=[file], force=force, what="the imported glossary")
     click.echo(
         f"imported {_plural(len(glossary), 'entry', 'entries')} ({', '.join(glossary.languages)}) from {file} into {output}",

@@ -180,9 +180,7 @@ def available_cmd(from_code: str | None, to_code: str | None, update: bool, as_j
             status = f"{have} (update: dragoman models install {e.from_code} {e.to_code})"
         else:
             status = have
-        rows.append(
-            [f"{e.from_code}->{e.to_code}", e.package_version, f"{e.from_name} → {e.to_name}", status]
-        )
+        rows.append([f"{e.from_code}->{e.to_code}", e.package_version, f"{e.from_name} → {e.to_name}", status])
     _table(["PAIR", "VERSION", "LANGUAGES", "INSTALLED"], rows)
 
 
@@ -282,9 +280,7 @@ def install_cmd(target: tuple[str, ...], yes: bool, force: bool, quiet: bool, as
     if as_json:
         echo_json(pkg.to_dict())
     else:
-        click.echo(
-            f"installed {pkg.from_code}->{pkg.to_code} {pkg.package_version} ({pkg.code}) in {pkg.path}"
-        )
+        click.echo(f"installed {pkg.from_code}->{pkg.to_code} {pkg.package_version} ({pkg.code}) in {pkg.path}")
 
 
 def _is_url(value: str) -> bool:
@@ -321,9 +317,7 @@ def _install_file(path: Path, yes: bool, origin: str | None = None) -> Installed
     return packages.install_file(path, origin=origin)
 
 
-def _install_pair(
-    from_code: str, to_code: str, *, yes: bool, force: bool, quiet: bool
-) -> InstalledPackage | None:
+def _install_pair(from_code: str, to_code: str, *, yes: bool, force: bool, quiet: bool) -> InstalledPackage | None:
     from dragoman import packages
 
     current = packages.find_installed(from_code, to_code)

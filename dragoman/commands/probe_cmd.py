@@ -45,15 +45,23 @@ def make_engine(engine_name: str, pkg: InstalledPackage) -> Engine:
 @click.argument("target")
 @click.option("--engine", "-e", "engine_name", default="argos", show_default=True, help="Engine to probe.")
 @click.option(
-    "--num-hypotheses", type=click.IntRange(1, 16), default=4, show_default=True,
+    "--num-hypotheses",
+    type=click.IntRange(1, 16),
+    default=4,
+    show_default=True,
     help="n-best hypotheses per probe sentence (enforcement picks among these).",
 )
 @click.option(
-    "--form", "forms", multiple=True, metavar="TEMPLATE",
+    "--form",
+    "forms",
+    multiple=True,
+    metavar="TEMPLATE",
     help="A placeholder form to try, with {n} for the number (repeatable; default: the built-in candidates).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the calibration as JSON.")
-def probe(source: str, target: str, engine_name: str, num_hypotheses: int, forms: tuple[str, ...], as_json: bool) -> None:
+def probe(
+    source: str, target: str, engine_name: str, num_hypotheses: int, forms: tuple[str, ...], as_json: bool
+) -> None:
     """Find which placeholder forms a model copies intact and store the best one.
 
     Translates probe sentences with each candidate form (ZXQ1, XTERM1X, __T1__, ⟦1⟧, [[1]], #1#,
@@ -91,9 +99,7 @@ def probe(source: str, target: str, engine_name: str, num_hypotheses: int, forms
     click.echo(f"  {'form'.ljust(width)}  exact  recognised  n-best")
     for rate in result.rates:
         mark = "  <- chosen" if rate.form == result.form else ""
-        click.echo(
-            f"  {rate.form.ljust(width)}  {rate.exact:>5.0%}  {rate.tolerant:>10.0%}  {rate.nbest:>6.0%}{mark}"
-        )
+        click.echo(f"  {rate.form.ljust(width)}  {rate.exact:>5.0%}  {rate.tolerant:>10.0%}  {rate.nbest:>6.0%}{mark}")
     if result.rate < 0.5:
         click.echo("No form survives reliably: names will be enforced in context (placeholders tried last).")
     click.echo(f"Saved {path}")

@@ -30,32 +30,80 @@ class _JsonLines(logging.Formatter):
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface).")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
-@click.option("--glossary", "-g", "glossaries", multiple=True, envvar="DRAGOMAN_GLOSSARY",
-              type=click.Path(path_type=Path, dir_okay=False, exists=True),
-              help="The default glossary (repeat to layer; later wins), used when a request names none.")
-@click.option("--glossary-dir", type=click.Path(path_type=Path, file_okay=False, exists=True),
-              help="Folder of named glossaries (YAML/CSV/TSV/TBX; the name is the file's stem), reloaded on change.")
-@click.option("--api-keys", type=click.Path(path_type=Path, dir_okay=False),
-              help="YAML file of hashed API keys; when given, every API request needs a key.")
+@click.option(
+    "--glossary",
+    "-g",
+    "glossaries",
+    multiple=True,
+    envvar="DRAGOMAN_GLOSSARY",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="The default glossary (repeat to layer; later wins), used when a request names none.",
+)
+@click.option(
+    "--glossary-dir",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="Folder of named glossaries (YAML/CSV/TSV/TBX; the name is the file's stem), reloaded on change.",
+)
+@click.option(
+    "--api-keys",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="YAML file of hashed API keys; when given, every API request needs a key.",
+)
 @click.option("--new-key", metavar="NAME", help="Add a key named NAME to --api-keys, print it once, and exit.")
 @click.option("--key-req-limit", type=click.IntRange(1), help="With --new-key: requests per minute for that key.")
 @click.option("--key-char-limit", type=click.IntRange(1), help="With --new-key: characters per request for that key.")
-@click.option("--char-limit", default=-1, show_default=True, type=click.IntRange(-1),
-              help="Characters per request (-1: no limit).")
-@click.option("--batch-limit", default=-1, show_default=True, type=click.IntRange(-1),
-              help="Texts per list request (-1: no limit).")
-@click.option("--req-limit", default=-1, show_default=True, type=click.IntRange(-1),
-              help="Requests per minute per client address for requests without a key (-1: no limit).")
-@click.option("--batch-wait-ms", default=10.0, show_default=True, type=click.FloatRange(0, 1000),
-              help="How long a request waits for others to share its engine call.")
-@click.option("--queue-limit", default=256, show_default=True, type=click.IntRange(1),
-              help="Requests waiting for the engine; beyond it: 429 with Retry-After.")
-@click.option("--deadline", default=60.0, show_default=True, type=click.FloatRange(1),
-              help="Seconds a request may wait for its translation before 503.")
-@click.option("--engine", "-e", "engine_name", type=EngineName(), default="argos", show_default=True,
-              help="Translation engine.")
-@click.option("--engine-option", "engine_option_pairs", multiple=True, metavar="KEY=VALUE",
-              help="An option the engine declares (repeatable; see docs/engines.md).")
+@click.option(
+    "--char-limit",
+    default=-1,
+    show_default=True,
+    type=click.IntRange(-1),
+    help="Characters per request (-1: no limit).",
+)
+@click.option(
+    "--batch-limit",
+    default=-1,
+    show_default=True,
+    type=click.IntRange(-1),
+    help="Texts per list request (-1: no limit).",
+)
+@click.option(
+    "--req-limit",
+    default=-1,
+    show_default=True,
+    type=click.IntRange(-1),
+    help="Requests per minute per client address for requests without a key (-1: no limit).",
+)
+@click.option(
+    "--batch-wait-ms",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(0, 1000),
+    help="How long a request waits for others to share its engine call.",
+)
+@click.option(
+    "--queue-limit",
+    default=256,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Requests waiting for the engine; beyond it: 429 with Retry-After.",
+)
+@click.option(
+    "--deadline",
+    default=60.0,
+    show_default=True,
+    type=click.FloatRange(1),
+    help="Seconds a request may wait for its translation before 503.",
+)
+@click.option(
+    "--engine", "-e", "engine_name", type=EngineName(), default="argos", show_default=True, help="Translation engine."
+)
+@click.option(
+    "--engine-option",
+    "engine_option_pairs",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="An option the engine declares (repeatable; see docs/engines.md).",
+)
 @click.option("--threads", type=click.IntRange(0, 256), help="CPU threads per engine call (argos; 0 = automatic).")
 @click.option("--beam", type=click.IntRange(1, 64), help="Beam size (argos; default 4, as Argos).")
 @click.option("--no-memory", is_flag=True, help="Neither read nor write the translation memory.")
@@ -101,7 +149,9 @@ def serve(
     """
     if new_key is not None:
         if api_keys is None:
-            raise click.BadParameter("--new-key needs --api-keys FILE (where the key's hash is kept)", param_hint="'--new-key'")
+            raise click.BadParameter(
+                "--new-key needs --api-keys FILE (where the key's hash is kept)", param_hint="'--new-key'"
+            )
         from dragoman.server.keys import new_key as add_key
 
         key = add_key(api_keys, new_key, key_req_limit or -1, key_char_limit or -1)
@@ -113,7 +163,9 @@ def serve(
 
         from dragoman.server.app import create_app
     except ImportError as err:
-        raise DragomanError(f"dragoman serve needs the server extra ({err.name} is not installed)", INSTALL_HINT) from None
+        raise DragomanError(
+            f"dragoman serve needs the server extra ({err.name} is not installed)", INSTALL_HINT
+        ) from None
     from dragoman.server.service import TranslationService
     from dragoman.server.settings import ServerSettings
 
@@ -154,7 +206,9 @@ def serve(
     except EngineUnavailable:
         raise  # a missing optional extra: a one-line error with the install command, not a usage error
     except EngineError as err:
-        raise click.BadParameter(str(err), param_hint="'--engine-option'" if engine_option_pairs else "'--engine'") from None
+        raise click.BadParameter(
+            str(err), param_hint="'--engine-option'" if engine_option_pairs else "'--engine'"
+        ) from None
     service = TranslationService(settings, engine)
     click.echo(f"dragoman serve: http://{host}:{port}/ (Ctrl-C stops)", err=True)
     # uvicorn's own access log would print query strings, which may hold the text: ours never does.

@@ -190,59 +190,142 @@ class _Bar:
 
 @click.command()
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path, dir_okay=True))
-@click.option("--from", "-f", "source", default="en", show_default=True, metavar="LANG",
-              help="Source language code, or 'auto' to detect it offline.")
-@click.option("--to", "-t", "targets", multiple=True, required=True, metavar="LANG[,LANG...]",
-              help="Target language(s), comma-separated or repeated.")
-@click.option("--glossary", "-g", "glossaries", multiple=True, envvar="DRAGOMAN_GLOSSARY",
-              type=click.Path(path_type=Path),
-              help="Glossary file (YAML, CSV, TSV, TBX); repeat for several. Env: DRAGOMAN_GLOSSARY.")
+@click.option(
+    "--from",
+    "-f",
+    "source",
+    default="en",
+    show_default=True,
+    metavar="LANG",
+    help="Source language code, or 'auto' to detect it offline.",
+)
+@click.option(
+    "--to",
+    "-t",
+    "targets",
+    multiple=True,
+    required=True,
+    metavar="LANG[,LANG...]",
+    help="Target language(s), comma-separated or repeated.",
+)
+@click.option(
+    "--glossary",
+    "-g",
+    "glossaries",
+    multiple=True,
+    envvar="DRAGOMAN_GLOSSARY",
+    type=click.Path(path_type=Path),
+    help="Glossary file (YAML, CSV, TSV, TBX); repeat for several. Env: DRAGOMAN_GLOSSARY.",
+)
 @layers_option
-@click.option("--outdir", "-o", type=click.Path(path_type=Path, file_okay=False),
-              help="Directory for the translations (default: next to each input).")
-@click.option("--format", "format_name", type=click.Choice(format_choices()),
-              help="Input format (default: from the file extension; stdin: txt).")
-@click.option("--cue-width", type=click.IntRange(10, 200), default=42, show_default=True,
-              help="Subtitles (SRT, WebVTT): most characters on a line of a translated cue.")
-@click.option("--cue-lines", type=click.IntRange(1, 10), default=2, show_default=True,
-              help="Subtitles: lines a translated cue is reflowed to (more only when the words cannot fit).")
-@click.option("--recursive", "-r", is_flag=True, help="Translate the files of each FILE that is a folder, and of its subfolders.")
-@click.option("--include", "include", multiple=True, metavar="PATTERN",
-              help="With -r: only files matching PATTERN ('*.docx', 'news/*.md'); repeat for several. "
-                   "Default: every file a reader knows.")
-@click.option("--field", "fields", multiple=True, metavar="NAME[,NAME...]",
-              help="JSON lines: the fields of each record to translate (comma-separated or repeated).")
-@click.option("--engine", "-e", "engine_name", type=EngineName(), default="argos", show_default=True,
-              help="Translation engine.")
-@click.option("--engine-option", "engine_option_pairs", multiple=True, metavar="KEY=VALUE",
-              help="An option the engine declares (argos: beam_size, intra_threads, ...; apertium: timeout, "
-              "modes_dir, unknown_marks); repeat for several. See docs/engines.md.")
+@click.option(
+    "--outdir",
+    "-o",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Directory for the translations (default: next to each input).",
+)
+@click.option(
+    "--format",
+    "format_name",
+    type=click.Choice(format_choices()),
+    help="Input format (default: from the file extension; stdin: txt).",
+)
+@click.option(
+    "--cue-width",
+    type=click.IntRange(10, 200),
+    default=42,
+    show_default=True,
+    help="Subtitles (SRT, WebVTT): most characters on a line of a translated cue.",
+)
+@click.option(
+    "--cue-lines",
+    type=click.IntRange(1, 10),
+    default=2,
+    show_default=True,
+    help="Subtitles: lines a translated cue is reflowed to (more only when the words cannot fit).",
+)
+@click.option(
+    "--recursive", "-r", is_flag=True, help="Translate the files of each FILE that is a folder, and of its subfolders."
+)
+@click.option(
+    "--include",
+    "include",
+    multiple=True,
+    metavar="PATTERN",
+    help="With -r: only files matching PATTERN ('*.docx', 'news/*.md'); repeat for several. "
+    "Default: every file a reader knows.",
+)
+@click.option(
+    "--field",
+    "fields",
+    multiple=True,
+    metavar="NAME[,NAME...]",
+    help="JSON lines: the fields of each record to translate (comma-separated or repeated).",
+)
+@click.option(
+    "--engine", "-e", "engine_name", type=EngineName(), default="argos", show_default=True, help="Translation engine."
+)
+@click.option(
+    "--engine-option",
+    "engine_option_pairs",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="An option the engine declares (argos: beam_size, intra_threads, ...; apertium: timeout, "
+    "modes_dir, unknown_marks); repeat for several. See docs/engines.md.",
+)
 @click.option("--beam", type=click.IntRange(1, 64), help="Beam size (argos; default 4, as Argos).")
 @click.option("--threads", type=click.IntRange(0, 256), help="CPU threads per translation (argos; 0 = automatic).")
-@click.option("--compute-type", type=click.Choice(COMPUTE_TYPE_CHOICES),
-              help="CTranslate2 compute type (argos; default int8).")
+@click.option(
+    "--compute-type", type=click.Choice(COMPUTE_TYPE_CHOICES), help="CTranslate2 compute type (argos; default int8)."
+)
 @click.option("--device", type=click.Choice(("cpu", "cuda", "auto")), help="Device (argos; default cpu).")
-@click.option("--workers", type=click.IntRange(1, 64),
-              help="Batches translated in parallel (argos, CTranslate2 inter_threads; default 1). Each worker uses --threads.")
-@click.option("--cluster", metavar="ADDRESS",
-              help="Translate on a Dask cluster: a scheduler address (tcp://HOST:8786) or local:N for N local "
-                   "worker processes. Needs dragoman[dask].")
-@click.option("--digits", type=click.Choice(("keep", "native", "latin")), default="keep", show_default=True,
-              help="Digits in the output: as the model wrote them, the target's native digits (Persian ۱۲۳), or 0-9.")
-@click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write a JSON report (routes, terms, statistics) to this file.")
-@click.option("--force", is_flag=True,
-              help="Replace an existing file of another kind (a glossary, an article) with the report or a translation.")
-@click.option("--max-input-size", "max_input_size", metavar="SIZE", envvar="DRAGOMAN_MAX_INPUT_SIZE",
-              callback=lambda _ctx, _param, value: _size(value),
-              help="Refuse an article, glossary or stdin larger than this (e.g. 500M, 2G; default 100M). "
-              "Env: DRAGOMAN_MAX_INPUT_SIZE.")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    help="Batches translated in parallel (argos, CTranslate2 inter_threads; default 1). Each worker uses --threads.",
+)
+@click.option(
+    "--cluster",
+    metavar="ADDRESS",
+    help="Translate on a Dask cluster: a scheduler address (tcp://HOST:8786) or local:N for N local "
+    "worker processes. Needs dragoman[dask].",
+)
+@click.option(
+    "--digits",
+    type=click.Choice(("keep", "native", "latin")),
+    default="keep",
+    show_default=True,
+    help="Digits in the output: as the model wrote them, the target's native digits (Persian ۱۲۳), or 0-9.",
+)
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write a JSON report (routes, terms, statistics) to this file.",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace an existing file of another kind (a glossary, an article) with the report or a translation.",
+)
+@click.option(
+    "--max-input-size",
+    "max_input_size",
+    metavar="SIZE",
+    envvar="DRAGOMAN_MAX_INPUT_SIZE",
+    callback=lambda _ctx, _param, value: _size(value),
+    help="Refuse an article, glossary or stdin larger than this (e.g. 500M, 2G; default 100M). "
+    "Env: DRAGOMAN_MAX_INPUT_SIZE.",
+)
 @click.option("--install-missing", is_flag=True, help="Install missing models from the package index without asking.")
 @click.option("--no-memory", is_flag=True, help="Neither read nor write the translation memory.")
 @click.option("--use-drafts", is_flag=True, help="Enforce draft glossary entries too (default: approved entries only).")
-@click.option("--strict", is_flag=True,
-              help="Exit with status 1 when a glossary term could not be enforced or an integrity check still fails "
-                   f"after repair ({', '.join(INTEGRITY_CODES)}; docs/report.md).")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Exit with status 1 when a glossary term could not be enforced or an integrity check still fails "
+    f"after repair ({', '.join(INTEGRITY_CODES)}; docs/report.md).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary on stderr.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary of the run on stdout.")
 def translate(
@@ -306,11 +389,19 @@ def translate(
         except LanguageError as err:
             raise click.BadParameter(str(err), param_hint="'--from'") from None
         if source in target_list:
-            raise click.BadParameter(f"{source} is the source language; translate into another one", param_hint="'--to'")
+            raise click.BadParameter(
+                f"{source} is the source language; translate into another one", param_hint="'--to'"
+            )
 
     options = engine_options(
         engine_name,
-        {"--beam": beam, "--threads": threads, "--compute-type": compute_type, "--device": device, "--workers": workers},
+        {
+            "--beam": beam,
+            "--threads": threads,
+            "--compute-type": compute_type,
+            "--device": device,
+            "--workers": workers,
+        },
         engine_option_pairs,
     )
     from dragoman.fsutil import WriteGuard
@@ -338,7 +429,9 @@ def translate(
         from dragoman.formats import is_binary
 
         if format_name and is_binary(format_name):
-            raise click.BadParameter(f"{format_name} is read from a file, not stdin; give the file", param_hint="'--format'")
+            raise click.BadParameter(
+                f"{format_name} is read from a file, not stdin; give the file", param_hint="'--format'"
+            )
         from dragoman.inputs import read_stdin
 
         stdin_text = read_stdin()
@@ -346,10 +439,9 @@ def translate(
     from dragoman.cache import TranslationMemory
     from dragoman.engines.base import EngineUnavailable
     from dragoman.errors import EngineError
+    from dragoman.pipeline.folders import expand_inputs
     from dragoman.pipeline.job import prepare_job
     from dragoman.pipeline.run import ARCHIVE_WINDOW, InputDoc, translate_job
-
-    from dragoman.pipeline.folders import expand_inputs
 
     if include and not recursive:
         raise click.BadParameter("--include selects files of folders walked with -r; add -r", param_hint="'--include'")
@@ -378,7 +470,9 @@ def translate(
     except EngineUnavailable:
         raise  # a missing optional extra: a one-line error with the install command, not a usage error
     except EngineError as err:
-        raise click.BadParameter(str(err), param_hint="'--engine'" if not engine_option_pairs else "'--engine-option'") from None
+        raise click.BadParameter(
+            str(err), param_hint="'--engine'" if not engine_option_pairs else "'--engine-option'"
+        ) from None
     job, engine, glossary = prepared.job, prepared.engine, prepared.job.glossary
     job.subdirs = walked.subdirs
     job.format_options = {
@@ -491,7 +585,10 @@ def translate(
         if quiet and not as_json:
             # -q hides the summary, but an exit status needs its reason (the summary says it otherwise).
             counts = result.report.get("summary") or {}
-            reasons = [f"{counts.get('violations', 0)} glossary violation(s)", f"{counts.get('forbidden_found', 0)} forbidden term(s) left"]
+            reasons = [
+                f"{counts.get('violations', 0)} glossary violation(s)",
+                f"{counts.get('forbidden_found', 0)} forbidden term(s) left",
+            ]
             if counts.get("integrity"):
                 reasons.append(f"{counts['integrity']} integrity finding(s)")
             click.echo(f"error: --strict: {', '.join(reasons)}", err=True)

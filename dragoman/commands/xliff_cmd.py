@@ -23,16 +23,36 @@ def xliff() -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @click.option("--from", "-f", "source", default="en", show_default=True, metavar="LANG", help="Source language.")
 @click.option("--to", "-t", "target", required=True, metavar="LANG", help="Target language of the job.")
-@click.option("--glossary", "-g", "glossaries", multiple=True, envvar="DRAGOMAN_GLOSSARY",
-              type=click.Path(path_type=Path, dir_okay=False, exists=True),
-              help="Attach the glossary's terms to the units that use them (repeat for several).")
-@click.option("--output", "-o", "output", required=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="The XLIFF 1.2 job to write.")
+@click.option(
+    "--glossary",
+    "-g",
+    "glossaries",
+    multiple=True,
+    envvar="DRAGOMAN_GLOSSARY",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="Attach the glossary's terms to the units that use them (repeat for several).",
+)
+@click.option(
+    "--output",
+    "-o",
+    "output",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The XLIFF 1.2 job to write.",
+)
 @click.option("--format", "format_name", help="Format of every FILE (default: from each extension).")
 @click.option("--field", "fields", multiple=True, metavar="NAME[,NAME...]", help="JSON lines: the fields to extract.")
 @click.option("--quiet", "-q", is_flag=True, help="No summary on stderr.")
-def extract(files: tuple[Path, ...], source: str, target: str, glossaries: tuple[Path, ...], output: Path,
-            format_name: str | None, fields: tuple[str, ...], quiet: bool) -> None:
+def extract(
+    files: tuple[Path, ...],
+    source: str,
+    target: str,
+    glossaries: tuple[Path, ...],
+    output: Path,
+    format_name: str | None,
+    fields: tuple[str, ...],
+    quiet: bool,
+) -> None:
     """Write one bilingual XLIFF job for FILES (any format dragoman reads), one unit per sentence.
 
     Inline formatting becomes <g>/<x> codes; the glossary's terms used by a unit are attached as notes.
@@ -54,8 +74,13 @@ def extract(files: tuple[Path, ...], source: str, target: str, glossaries: tuple
 
 @xliff.command()
 @click.argument("job", type=click.Path(path_type=Path, dir_okay=False, exists=True))
-@click.option("--output", "-o", "outdir", type=click.Path(path_type=Path, file_okay=False),
-              help="Directory for the documents (default: next to each original).")
+@click.option(
+    "--output",
+    "-o",
+    "outdir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Directory for the documents (default: next to each original).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No summary on stderr.")
 def merge(job: Path, outdir: Path | None, quiet: bool) -> None:
     """Write each document of a translated JOB back in its own format (STEM.LANG.EXT).

@@ -82,7 +82,10 @@ def translate_round(
         renderings[term] = [r for r in (clean_rendering(h.text) for h in hyps) if r]
     if marked:
         results = translate_marked(
-            [sents[k].text for k in marked], [[sents[k].spans[o.index] for o in order[k]] for k in marked], source, target
+            [sents[k].text for k in marked],
+            [[sents[k].spans[o.index] for o in order[k]] for k in marked],
+            source,
+            target,
         )
         for k, (text, spans) in zip(marked, results):
             edits: list[Edit] = []
@@ -92,7 +95,9 @@ def translate_round(
                 if any(span[0] < e.end and e.start < span[1] for e in edits):
                     continue  # two marks claim the same words: neither is certain enough for the later one
                 found = text[span[0] : span[1]]
-                if not (_same_words(found, o.required) or any(_same_words(found, r) for r in renderings.get(o.text, []))):
+                if not (
+                    _same_words(found, o.required) or any(_same_words(found, r) for r in renderings.get(o.text, []))
+                ):
                     # Rules reorder words inside a chunk while tags keep their places ("new government" ->
                     # "gobierno nuevo" leaves "nuevo" in the span): a span that does not hold the term's
                     # rendering is not trusted; realize then looks for the rendering itself.

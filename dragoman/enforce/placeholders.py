@@ -179,7 +179,9 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> tuple[str, dict[object, tup
     return "".join(out), spans
 
 
-def restore(text: str, form: PlaceholderForm, replacements: dict[int, str]) -> tuple[str, dict[object, tuple[int, int]]] | None:
+def restore(
+    text: str, form: PlaceholderForm, replacements: dict[int, str]
+) -> tuple[str, dict[object, tuple[int, int]]] | None:
     """Put ``replacements[n]`` where placeholder n is; None unless every number occurs exactly once
     and no other placeholder-like token is left."""
     hits = form.find(text)

@@ -111,18 +111,32 @@ def realize(
         found = by_number.get(number, [])
         if len(found) == 1:
             hit = found[0]
-            note = None if hit.exact else f"placeholder came back as {text[hit.start:hit.end]!r}"
+            note = None if hit.exact else f"placeholder came back as {text[hit.start : hit.end]!r}"
             outcomes[occ.index] = OccOutcome(
-                APPLIED, PLACEHOLDER, CLEAN,
-                Edit(hit.start, hit.end, fit_case(occ.required, text, hit.start, keep_as_written=occ.keep_case), occ.index),
+                APPLIED,
+                PLACEHOLDER,
+                CLEAN,
+                Edit(
+                    hit.start,
+                    hit.end,
+                    fit_case(occ.required, text, hit.start, keep_as_written=occ.keep_case),
+                    occ.index,
+                ),
                 note=note,
             )
         elif len(found) > 1:
             # Duplicated: keep the first, drop the others (damage: the sentence had the term twice).
             first, *rest = found
             outcomes[occ.index] = OccOutcome(
-                APPLIED, PLACEHOLDER, REPAIRED,
-                Edit(first.start, first.end, fit_case(occ.required, text, first.start, keep_as_written=occ.keep_case), occ.index),
+                APPLIED,
+                PLACEHOLDER,
+                REPAIRED,
+                Edit(
+                    first.start,
+                    first.end,
+                    fit_case(occ.required, text, first.start, keep_as_written=occ.keep_case),
+                    occ.index,
+                ),
                 note=f"placeholder duplicated {len(found)} times; extra copies removed",
             )
             for extra in rest:
@@ -131,12 +145,21 @@ def realize(
             # One number missing and one unknown number present: the model respelled the number.
             hit = unknown.pop()
             outcomes[occ.index] = OccOutcome(
-                APPLIED, PLACEHOLDER, REPAIRED,
-                Edit(hit.start, hit.end, fit_case(occ.required, text, hit.start, keep_as_written=occ.keep_case), occ.index),
-                note=f"placeholder number respelled as {text[hit.start:hit.end]!r}",
+                APPLIED,
+                PLACEHOLDER,
+                REPAIRED,
+                Edit(
+                    hit.start,
+                    hit.end,
+                    fit_case(occ.required, text, hit.start, keep_as_written=occ.keep_case),
+                    occ.index,
+                ),
+                note=f"placeholder number respelled as {text[hit.start : hit.end]!r}",
             )
         else:
-            outcomes[occ.index] = OccOutcome(VIOLATED, PLACEHOLDER, FAILED, note="placeholder dropped or mangled by the model")
+            outcomes[occ.index] = OccOutcome(
+                VIOLATED, PLACEHOLDER, FAILED, note="placeholder dropped or mangled by the model"
+            )
     for hit in unknown:
         # Placeholder-like junk must never reach the output.
         edits.append(_deletion(text, hit.start, hit.end))
@@ -163,18 +186,24 @@ def realize(
             continue
         aligned = None
         if hyp.attention and hyp.source_tokens and hyp.target_tokens and o.index in sent.spans:
-            aligned = attention_span(hyp.attention, hyp.source_tokens, sent.text, hyp.target_tokens, text, sent.spans[o.index])
+            aligned = attention_span(
+                hyp.attention, hyp.source_tokens, sent.text, hyp.target_tokens, text, sent.spans[o.index]
+            )
         if aligned is not None and not any(spans_overlap(aligned[0], t) for t in taken):
             (start, end), confident = aligned
             taken.append((start, end))
             outcomes[o.index] = OccOutcome(
-                APPLIED, IN_CONTEXT, CLEAN if confident else REPAIRED,
+                APPLIED,
+                IN_CONTEXT,
+                CLEAN if confident else REPAIRED,
                 Edit(start, end, fit_case(o.required, text, start, keep_as_written=o.keep_case), o.index),
                 found=text[start:end],
                 note=f"located by attention{'' if confident else ' (one-way)'}: {text[start:end]!r} replaced",
             )
         else:
-            outcomes[o.index] = OccOutcome(VIOLATED, IN_CONTEXT, FAILED, note="rendering of the term not found in the output")
+            outcomes[o.index] = OccOutcome(
+                VIOLATED, IN_CONTEXT, FAILED, note="rendering of the term not found in the output"
+            )
 
     # 3. Apply edits.
     all_edits = [oc.edit for oc in outcomes.values() if oc.edit is not None] + edits
@@ -189,10 +218,17 @@ def realize(
         elif oc.span is not None:
             span = _shift(oc.span, all_edits, text)
         occurrences[o.index] = Occurrence(
-            source_start=o.start, source_end=o.end, source_text=o.text, entry_id=o.entry.id,
-            required=o.required, strategy=oc.strategy, status=oc.status,
-            target_start=span[0] if span else None, target_end=span[1] if span else None,
-            found=oc.found, note=oc.note,
+            source_start=o.start,
+            source_end=o.end,
+            source_text=o.text,
+            entry_id=o.entry.id,
+            required=o.required,
+            strategy=oc.strategy,
+            status=oc.status,
+            target_start=span[0] if span else None,
+            target_end=span[1] if span else None,
+            found=oc.found,
+            note=oc.note,
         )
 
     # 4. Verify independently of how we got here: count each required rendering in the final text.
@@ -226,29 +262,40 @@ def _locate_known(
         if spans:
             start, end = spans[0]
             if not options.replace_variants:
-                return OccOutcome(VARIANT, MODEL, CLEAN, span=(start, end), found=text[start:end], note="admitted variant kept")
+                return OccOutcome(
+                    VARIANT, MODEL, CLEAN, span=(start, end), found=text[start:end], note="admitted variant kept"
+                )
             return OccOutcome(
-                APPLIED, IN_CONTEXT, CLEAN,
+                APPLIED,
+                IN_CONTEXT,
+                CLEAN,
                 Edit(start, end, fit_case(o.required, text, start, keep_as_written=o.keep_case), o.index),
-                found=text[start:end], note=f"variant {text[start:end]!r} replaced",
+                found=text[start:end],
+                note=f"variant {text[start:end]!r} replaced",
             )
     for rendering in alone.get(o.text, []):
         spans = free_spans(find_form_spans(text, rendering, lang, "insensitive"), taken)
         if spans:
             start, end = spans[0]
             return OccOutcome(
-                APPLIED, IN_CONTEXT, CLEAN,
+                APPLIED,
+                IN_CONTEXT,
+                CLEAN,
                 Edit(start, end, fit_case(o.required, text, start, keep_as_written=o.keep_case), o.index),
-                found=text[start:end], note=f"model rendering {text[start:end]!r} replaced",
+                found=text[start:end],
+                note=f"model rendering {text[start:end]!r} replaced",
             )
     for bad in o.forbidden:
         spans = free_spans(find_form_spans(text, bad, lang, "insensitive"), taken)
         if spans:
             start, end = spans[0]
             return OccOutcome(
-                APPLIED, IN_CONTEXT, CLEAN,
+                APPLIED,
+                IN_CONTEXT,
+                CLEAN,
                 Edit(start, end, fit_case(o.required, text, start, keep_as_written=o.keep_case), o.index),
-                found=text[start:end], note=f"forbidden {text[start:end]!r} replaced",
+                found=text[start:end],
+                note=f"forbidden {text[start:end]!r} replaced",
             )
     return None
 
@@ -331,7 +378,9 @@ def _scan_forbidden(
     found: list[Occurrence] = []
     seen: set[tuple[str, int]] = set()
     protected = [
-        (o.target_start, o.target_end) for o in occurrences.values() if o.target_start is not None and o.target_end is not None
+        (o.target_start, o.target_end)
+        for o in occurrences.values()
+        if o.target_start is not None and o.target_end is not None
     ]
     for o in occs:
         for bad in o.forbidden:
@@ -341,12 +390,17 @@ def _scan_forbidden(
                 seen.add((bad, start))
                 found.append(
                     Occurrence(
-                        source_start=o.start, source_end=o.end, source_text=o.text, entry_id=o.entry.id,
-                        required=o.required, strategy=occurrences[o.index].strategy, status=FORBIDDEN_FOUND,
-                        target_start=start, target_end=end, found=final[start:end],
+                        source_start=o.start,
+                        source_end=o.end,
+                        source_text=o.text,
+                        entry_id=o.entry.id,
+                        required=o.required,
+                        strategy=occurrences[o.index].strategy,
+                        status=FORBIDDEN_FOUND,
+                        target_start=start,
+                        target_end=end,
+                        found=final[start:end],
                         note=f"forbidden term {bad!r} in the output",
                     )
                 )
     return found
-
-

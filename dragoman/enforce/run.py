@@ -120,7 +120,9 @@ def translate_segments(
             strategy=NO_STRATEGY,
             engine_calls=1,
             score=alternatives[0].score,
-            name_renderings=name_renderings(state.text, [], alternatives[0].text, only=repeated) if glossary is not None else {},
+            name_renderings=name_renderings(state.text, [], alternatives[0].text, only=repeated)
+            if glossary is not None
+            else {},
         )
         if keep is not None:
             results[state.index].kept_spans = []  # type: ignore[union-attr]
@@ -310,7 +312,9 @@ def _finish(state: _Segment, form: PlaceholderForm, repeated: frozenset[str] | N
     covered = [(o.start, o.end) for o in state.occs]
     result.name_renderings = name_renderings(state.text, covered, best.text, state.best_hyp, state.best_sent, repeated)
     if state.best_hyp is not None and state.best_sent is not None:
-        result.mark_spans = _mark_spans(state.marks, state.best_hyp, state.best_sent, form, best.edits) if state.marks else []
+        result.mark_spans = (
+            _mark_spans(state.marks, state.best_hyp, state.best_sent, form, best.edits) if state.marks else []
+        )
     return result
 
 
@@ -329,7 +333,9 @@ def _mark_spans(
     spans: list[tuple[int, int] | None] = []
     for start, end in marks:
         span = (shift_through(start, sent_edits), shift_through(end, sent_edits))
-        aligned = attention_span(hyp.attention, hyp.source_tokens, sent.text, hyp.target_tokens, hyp.text, span, union=True)
+        aligned = attention_span(
+            hyp.attention, hyp.source_tokens, sent.text, hyp.target_tokens, hyp.text, span, union=True
+        )
         if aligned is None:
             spans.append(None)
             continue
@@ -368,7 +374,9 @@ def name_renderings(
             continue
         if hyp is not None and sent is not None and hyp.attention and hyp.source_tokens and hyp.target_tokens:
             if not sent.placeholders and hyp.text == output:
-                aligned = attention_span(hyp.attention, hyp.source_tokens, sent.text, hyp.target_tokens, hyp.text, (start, end))
+                aligned = attention_span(
+                    hyp.attention, hyp.source_tokens, sent.text, hyp.target_tokens, hyp.text, (start, end)
+                )
                 if aligned is not None and aligned[1]:
                     out[name] = hyp.text[aligned[0][0] : aligned[0][1]]
                     continue

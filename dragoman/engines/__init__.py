@@ -94,7 +94,10 @@ def engines_with_option(key: str) -> list[str]:
 
 def options_table(names: list[str] | None = None) -> str:
     """A Markdown table of every option the built-in engines declare (docs/engines.md is this, checked by a test)."""
-    rows = ["| Engine | Option | Type | Default | What it sets |", "|--------|--------|------|---------|--------------|"]
+    rows = [
+        "| Engine | Option | Type | Default | What it sets |",
+        "|--------|--------|------|---------|--------------|",
+    ]
     for name in names or builtin_engine_names():
         cls = engine_class(name)
         for key, (kind, help_text) in option_fields(cls.Options).items():

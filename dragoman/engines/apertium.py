@@ -33,22 +33,91 @@ from dragoman.errors import EngineError, ModelError
 # Apertium names languages with ISO 639-3 codes; dragoman uses ISO 639-1 where one exists. Written by hand:
 # no maintained library is installed for it, and only the languages Apertium has pairs for matter.
 ISO3_TO_ISO1: dict[str, str] = {
-    "afr": "af", "arg": "an", "ast": "ast", "bel": "be", "bre": "br", "bul": "bg", "cat": "ca", "ces": "cs",
-    "cym": "cy", "dan": "da", "deu": "de", "ell": "el", "eng": "en", "epo": "eo", "est": "et", "eus": "eu",
-    "fin": "fi", "fra": "fr", "gle": "ga", "glg": "gl", "hin": "hi", "ind": "id", "isl": "is", "ita": "it",
-    "kaz": "kk", "mkd": "mk", "mlt": "mt", "nld": "nl", "nno": "nn", "nob": "nb", "nor": "no", "oci": "oc",
-    "pol": "pl", "por": "pt", "ron": "ro", "rus": "ru", "slv": "sl", "spa": "es", "srd": "sc", "swe": "sv",
-    "tat": "tt", "tur": "tr", "ukr": "uk", "urd": "ur", "zlm": "ms", "msa": "ms",
+    "afr": "af",
+    "arg": "an",
+    "ast": "ast",
+    "bel": "be",
+    "bre": "br",
+    "bul": "bg",
+    "cat": "ca",
+    "ces": "cs",
+    "cym": "cy",
+    "dan": "da",
+    "deu": "de",
+    "ell": "el",
+    "eng": "en",
+    "epo": "eo",
+    "est": "et",
+    "eus": "eu",
+    "fin": "fi",
+    "fra": "fr",
+    "gle": "ga",
+    "glg": "gl",
+    "hin": "hi",
+    "ind": "id",
+    "isl": "is",
+    "ita": "it",
+    "kaz": "kk",
+    "mkd": "mk",
+    "mlt": "mt",
+    "nld": "nl",
+    "nno": "nn",
+    "nob": "nb",
+    "nor": "no",
+    "oci": "oc",
+    "pol": "pl",
+    "por": "pt",
+    "ron": "ro",
+    "rus": "ru",
+    "slv": "sl",
+    "spa": "es",
+    "srd": "sc",
+    "swe": "sv",
+    "tat": "tt",
+    "tur": "tr",
+    "ukr": "uk",
+    "urd": "ur",
+    "zlm": "ms",
+    "msa": "ms",
 }
 ISO1_TO_ISO3: dict[str, str] = {two: three for three, two in ISO3_TO_ISO1.items() if three != "msa"}
 
 # Debian package names of the pairs (one package serves both directions), for the install hint.
-DEBIAN_PAIR_PACKAGES = frozenset({
-    "afr-nld", "arg-cat", "bel-rus", "cat-ita", "cat-srd", "dan-nor", "eng-cat", "eng-spa", "fra-cat",
-    "fra-frp", "hbs-eng", "hbs-mkd", "hbs-slv", "ind-zlm", "isl-eng", "isl-swe", "mkd-bul", "mkd-eng",
-    "nno-nob", "oci-fra", "pol-szl", "por-cat", "rus-ukr", "spa-arg", "spa-ast", "spa-cat", "spa-ita",
-    "srd-ita", "swe-dan", "swe-nor", "urd-hin",
-})
+DEBIAN_PAIR_PACKAGES = frozenset(
+    {
+        "afr-nld",
+        "arg-cat",
+        "bel-rus",
+        "cat-ita",
+        "cat-srd",
+        "dan-nor",
+        "eng-cat",
+        "eng-spa",
+        "fra-cat",
+        "fra-frp",
+        "hbs-eng",
+        "hbs-mkd",
+        "hbs-slv",
+        "ind-zlm",
+        "isl-eng",
+        "isl-swe",
+        "mkd-bul",
+        "mkd-eng",
+        "nno-nob",
+        "oci-fra",
+        "pol-szl",
+        "por-cat",
+        "rus-ukr",
+        "spa-arg",
+        "spa-ast",
+        "spa-cat",
+        "spa-ita",
+        "srd-ita",
+        "swe-dan",
+        "swe-nor",
+        "urd-hin",
+    }
+)
 
 _MODE_NAME = re.compile(r"^([a-z]{2,3})-([a-z]{2,3})(?:_([A-Z]{2}))?$")
 # Characters with a meaning in Apertium's stream format; text carries them backslash-escaped.
@@ -598,7 +667,9 @@ class ApertiumEngine(Engine):
         target: str,
         options: BatchOptions | None = None,
     ) -> list[list[Hypothesis]]:
-        return [[Hypothesis(text=text)] for text, _ in self.translate_marked(segments, [()] * len(segments), source, target)]
+        return [
+            [Hypothesis(text=text)] for text, _ in self.translate_marked(segments, [()] * len(segments), source, target)
+        ]
 
     def translate_marked(
         self,

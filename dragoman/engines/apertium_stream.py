@@ -12,7 +12,6 @@ _STREAM_SPECIAL = frozenset("[]^$/@<>{}\\")
 _MARK = re.compile(r"^<(/?)t(\d+)>$")
 
 
-
 def to_stream(text: str, marks: Sequence[tuple[int, int]] = ()) -> str:
     """``text`` in Apertium's stream format, each mark wrapped in ``[<tN>]...[<\\/tN>]`` superblanks (N from 1).
 

@@ -108,13 +108,19 @@ class ArgosOptions(EngineOptions):
     )
     device: str = field(default="cpu", metadata={"help": f"{', '.join(DEVICES)}; --device"})
     inter_threads: int = field(default=1, metadata={"help": "batches translated in parallel; --workers"})
-    intra_threads: int = field(default=0, metadata={"help": "CPU threads per batch (0: CTranslate2 chooses); --threads"})
+    intra_threads: int = field(
+        default=0, metadata={"help": "CPU threads per batch (0: CTranslate2 chooses); --threads"}
+    )
     max_batch_tokens: int = field(default=DEFAULT_MAX_BATCH_TOKENS, metadata={"help": "sentence pieces per batch"})
-    length_penalty: float = field(default=ARGOS_LENGTH_PENALTY, metadata={"help": "CTranslate2 length penalty (Argos: 0.2)"})
+    length_penalty: float = field(
+        default=ARGOS_LENGTH_PENALTY, metadata={"help": "CTranslate2 length penalty (Argos: 0.2)"}
+    )
     decoding_length_ratio: float | None = field(
         default=None, metadata={"help": "fixed-length decoding for benchmarks: target steps per source token"}
     )
-    decoding_length_step: int = field(default=8, metadata={"help": "fixed-length decoding rounds up to a multiple of this"})
+    decoding_length_step: int = field(
+        default=8, metadata={"help": "fixed-length decoding rounds up to a multiple of this"}
+    )
 
 
 def default_decoding_bound(source_tokens: int) -> int:
@@ -159,9 +165,7 @@ class ArgosEngine(Engine):
         _check_int("max_batch_tokens", max_batch_tokens, 1)
         _check_int("decoding_length_step", decoding_length_step, 1)
         if compute_type not in COMPUTE_TYPES:
-            raise EngineError(
-                f"unknown compute type {compute_type!r}", f"choose one of: {', '.join(COMPUTE_TYPES)}"
-            )
+            raise EngineError(f"unknown compute type {compute_type!r}", f"choose one of: {', '.join(COMPUTE_TYPES)}")
         if device not in DEVICES:
             raise EngineError(f"unknown device {device!r}", f"choose one of: {', '.join(DEVICES)}")
         if decoding_length_ratio is not None and not decoding_length_ratio > 0:
@@ -175,9 +179,7 @@ class ArgosEngine(Engine):
         self.length_penalty = float(length_penalty)
         self.decoding_length_ratio = decoding_length_ratio
         self.decoding_length_step = decoding_length_step
-        self._explicit: dict[tuple[str, str], Path] = {
-            pair: Path(path) for pair, path in (packages or {}).items()
-        }
+        self._explicit: dict[tuple[str, str], Path] = {pair: Path(path) for pair, path in (packages or {}).items()}
         self._packages: dict[tuple[str, str], InstalledPackage] = {}
         self._signatures: dict[tuple[str, str], str] = {}
 
@@ -412,8 +414,10 @@ class ArgosEngine(Engine):
             current_length = length
         if current:
             chunks.append((current, current_length))
-        return [(chunk, length if length is not None else default_decoding_bound(max(len(tokens[i]) for i in chunk)))
-                for chunk, length in chunks]
+        return [
+            (chunk, length if length is not None else default_decoding_bound(max(len(tokens[i]) for i in chunk)))
+            for chunk, length in chunks
+        ]
 
     def _hypotheses(
         self, output: Any, source_tokens: list[str], model: LoadedModel, with_attention: bool, limit: int | None = None

@@ -130,7 +130,9 @@ def _convert(engine: str, key: str, value: object, kind: object) -> object:
             return float(value)
         if isinstance(kind, type) and isinstance(value, kind):
             return value
-        raise EngineError(f"the {engine} engine's option {key} takes a {getattr(kind, '__name__', kind)}, not {value!r}")
+        raise EngineError(
+            f"the {engine} engine's option {key} takes a {getattr(kind, '__name__', kind)}, not {value!r}"
+        )
     text = value.strip()
     try:
         if kind is bool:
@@ -150,7 +152,8 @@ def _convert(engine: str, key: str, value: object, kind: object) -> object:
     except ValueError:
         pass
     name = {bool: "true or false", int: "whole number", float: "number", Path: "path", str: "text"}.get(
-        kind, str(kind)  # type: ignore[call-overload]
+        kind,
+        str(kind),  # type: ignore[call-overload]
     )
     raise EngineError(f"the {engine} engine's option {key} takes a {name}, not {value!r}")
 
@@ -200,6 +203,7 @@ class Engine(ABC):
         if not isinstance(options, EngineOptions):
             options = parse_options(cls.name, cls.Options, options or {})
         return cls(**{f.name: getattr(options, f.name) for f in dataclasses.fields(options)})
+
     # True when BatchOptions' decoding controls (no_repeat_ngram_size, repetition_penalty, max_length_ratio) are
     # honoured: the pipeline then re-translates a segment that failed an integrity check with them.
     supports_decoding_controls: ClassVar[bool] = False

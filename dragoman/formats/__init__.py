@@ -16,9 +16,22 @@ from dragoman.formats.base import (
     SegmentOutput,
 )
 
-__all__ = ["BINARY_FORMATS", "FORMATS", "ContainerDocument", "Document", "FormatError", "InlineMark",
-           "Segment", "SegmentOutput", "format_choices", "format_for_path", "is_binary", "normalise_format",
-           "parse", "plain_text"]
+__all__ = [
+    "BINARY_FORMATS",
+    "FORMATS",
+    "ContainerDocument",
+    "Document",
+    "FormatError",
+    "InlineMark",
+    "Segment",
+    "SegmentOutput",
+    "format_choices",
+    "format_for_path",
+    "is_binary",
+    "normalise_format",
+    "parse",
+    "plain_text",
+]
 
 # name -> "module:function"; modules are imported when used (markdown-it only for markdown, lxml
 # only for the office formats). A text format's parser takes (text, source_lang); a binary one's
@@ -44,13 +57,33 @@ FORMAT_OPTIONS: dict[str, frozenset[str]] = {
 }
 # Formats read as bytes (zip containers): never decoded as text, never sniffed as binary.
 BINARY_FORMATS: frozenset[str] = frozenset({"docx", "odt"})
-_ALIASES = {"text": "txt", "plain": "txt", "md": "markdown", "htm": "html", "webvtt": "vtt",
-            "subrip": "srt", "ndjson": "jsonl", "jsonlines": "jsonl",
-            "xlf": "xliff"}
-_EXTENSIONS = {".txt": "txt", ".text": "txt", ".md": "markdown", ".markdown": "markdown",
-               ".html": "html", ".htm": "html", ".docx": "docx",
-               ".srt": "srt", ".vtt": "vtt", ".jsonl": "jsonl", ".ndjson": "jsonl",
-               ".xlf": "xliff", ".xliff": "xliff", ".odt": "odt"}
+_ALIASES = {
+    "text": "txt",
+    "plain": "txt",
+    "md": "markdown",
+    "htm": "html",
+    "webvtt": "vtt",
+    "subrip": "srt",
+    "ndjson": "jsonl",
+    "jsonlines": "jsonl",
+    "xlf": "xliff",
+}
+_EXTENSIONS = {
+    ".txt": "txt",
+    ".text": "txt",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".docx": "docx",
+    ".srt": "srt",
+    ".vtt": "vtt",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".xlf": "xliff",
+    ".xliff": "xliff",
+    ".odt": "odt",
+}
 
 
 def format_choices() -> list[str]:
@@ -67,8 +100,7 @@ def normalise_format(name: str) -> str:
     key = name.strip().lower().lstrip(".")
     key = _ALIASES.get(key, key)
     if key not in FORMATS:
-        raise FormatError(f"unknown format {name!r}",
-                          f"use one of: {', '.join(sorted(FORMATS))}")
+        raise FormatError(f"unknown format {name!r}", f"use one of: {', '.join(sorted(FORMATS))}")
     return key
 
 
@@ -91,8 +123,11 @@ def format_for_path(path: str | Path | None, explicit: str | None = None) -> str
     if not suffix:
         return "txt"
     if suffix not in _EXTENSIONS:
-        raise InputError(f"no reader for this extension ({suffix})", path,
-                         hint=f"choose one with --format ({', '.join(sorted(FORMATS))})")
+        raise InputError(
+            f"no reader for this extension ({suffix})",
+            path,
+            hint=f"choose one with --format ({', '.join(sorted(FORMATS))})",
+        )
     return _EXTENSIONS[suffix]
 
 
@@ -102,8 +137,13 @@ def _parser_for(format_name: str) -> Callable[..., Document]:
     return parser
 
 
-def parse(data: str | bytes, format_name: str, source_lang: str, name: str | None = None,
-          options: Mapping[str, Any] | None = None) -> Document:
+def parse(
+    data: str | bytes,
+    format_name: str,
+    source_lang: str,
+    name: str | None = None,
+    options: Mapping[str, Any] | None = None,
+) -> Document:
     """Parse ``data`` as ``format_name`` into segments; ``Document.render`` puts translations back.
 
     Text formats take ``str`` (bytes are decoded with the input checks: UTF-8, not binary); binary
@@ -115,8 +155,7 @@ def parse(data: str | bytes, format_name: str, source_lang: str, name: str | Non
     label = name or "<input>"
     if key in BINARY_FORMATS:
         if isinstance(data, str):
-            raise InputError(f"{key} is read from a file's bytes, not from text", label,
-                             hint="give the file itself")
+            raise InputError(f"{key} is read from a file's bytes, not from text", label, hint="give the file itself")
         return parser(data, source_lang, label)
     if isinstance(data, bytes):
         from dragoman.inputs import decode_text

@@ -90,8 +90,9 @@ class Document:
 
     binary = False
 
-    def __init__(self, format_name: str, source_lang: str, source: str,
-                 segments: list[Segment], regions: list[Region]) -> None:
+    def __init__(
+        self, format_name: str, source_lang: str, source: str, segments: list[Segment], regions: list[Region]
+    ) -> None:
         self.format_name = format_name
         self.source_lang = source_lang
         self.source = source
@@ -110,15 +111,17 @@ class Document:
         if len(outputs) != len(self.segments):
             raise DragomanError(
                 f"render got {len(outputs)} translations for {len(self.segments)} segments",
-                "pass exactly one SegmentOutput per Document.segments item, in order")
+                "pass exactly one SegmentOutput per Document.segments item, in order",
+            )
         return self._emit(0, len(self.source), outputs, target_lang)
 
     def render_bytes(self, outputs: Sequence[SegmentOutput], target_lang: str) -> bytes:
         """The translated file's bytes."""
         return self.render(outputs, target_lang).encode("utf-8")
 
-    def _emit(self, start: int, end: int, outputs: Sequence[SegmentOutput], target: str,
-              inside: Region | None = None) -> str:
+    def _emit(
+        self, start: int, end: int, outputs: Sequence[SegmentOutput], target: str, inside: Region | None = None
+    ) -> str:
         parts: list[str] = []
         cursor = start
         index = bisect.bisect_left(self._starts, start)
@@ -127,7 +130,7 @@ class Document:
             index += 1
             if region is inside or region.start < cursor or region.end > end:
                 continue  # nested in a region already rendered, or sticking out of this range
-            parts.append(self.source[cursor:region.start])
+            parts.append(self.source[cursor : region.start])
             parts.append(self._render_region(region, outputs, target))
             cursor = region.end
         parts.append(self.source[cursor:end])
@@ -135,19 +138,21 @@ class Document:
 
     def _render_region(self, region: Region, outputs: Sequence[SegmentOutput], target: str) -> str:
         if region.edit is not None:
-            return region.edit(self.source[region.start:region.end], target)
+            return region.edit(self.source[region.start : region.end], target)
         assert region.segment is not None
         segment = self.segments[region.segment]
         output = outputs[region.segment]
         original = [(m.start, m.end) for m in segment.inline]
-        if output.text == segment.text and (not segment.inline or output.mark_spans is None
-                                            or list(output.mark_spans) == original):
+        if output.text == segment.text and (
+            not segment.inline or output.mark_spans is None or list(output.mark_spans) == original
+        ):
             # Unchanged: the source as it was, entities and spacing included.
             return self._emit(region.start, region.end, outputs, target, inside=region)
         return self._render_translated(region, segment, output, outputs, target)
 
-    def _render_translated(self, region: Region, segment: Segment, output: SegmentOutput,
-                           outputs: Sequence[SegmentOutput], target: str) -> str:
+    def _render_translated(
+        self, region: Region, segment: Segment, output: SegmentOutput, outputs: Sequence[SegmentOutput], target: str
+    ) -> str:
         escape = region.escape or _identity
         text = output.text
         spans = resolve_spans(segment, output)
@@ -179,17 +184,15 @@ class Document:
                 opened.add(index)
                 parts.append(self._markup(source.open, mark.open, outputs, target))
                 if not mark.translate:
-                    parts.append(self._markup(source.content, segment.text[mark.start:mark.end],
-                                              outputs, target))
+                    parts.append(self._markup(source.content, segment.text[mark.start : mark.end], outputs, target))
                     skip_until = max(skip_until, spans[index][1])
             else:
                 parts.append(self._markup(source.close, mark.close, outputs, target))
         if len(text) > pos:
-            parts.append(escape(text[max(pos, skip_until):]))
+            parts.append(escape(text[max(pos, skip_until) :]))
         return "".join(parts)
 
-    def _markup(self, span: Span | None, fallback: str, outputs: Sequence[SegmentOutput],
-                target: str) -> str:
+    def _markup(self, span: Span | None, fallback: str, outputs: Sequence[SegmentOutput], target: str) -> str:
         if span is None:
             return fallback
         return self._emit(span[0], span[1], outputs, target)
@@ -249,8 +252,7 @@ def resolve_spans(segment: Segment, output: SegmentOutput) -> list[Span]:
         for other in range(index - 1, -1, -1):
             outer = segment.inline[other]
             o_start, o_end = spans[other]
-            contains = outer.start <= mark.start and mark.end <= outer.end and (
-                outer.start != outer.end)
+            contains = outer.start <= mark.start and mark.end <= outer.end and (outer.start != outer.end)
             if contains:
                 start = min(max(start, o_start), o_end)
                 end = min(max(end, start), o_end)
@@ -278,7 +280,8 @@ class ContainerDocument(Document):
         if len(outputs) != len(self.segments):
             raise DragomanError(
                 f"render got {len(outputs)} translations for {len(self.segments)} segments",
-                "pass exactly one SegmentOutput per Document.segments item, in order")
+                "pass exactly one SegmentOutput per Document.segments item, in order",
+            )
 
     def render(self, outputs: Sequence[SegmentOutput], target_lang: str) -> str:
         self._check(outputs)

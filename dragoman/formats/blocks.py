@@ -140,8 +140,7 @@ def plan_block(block: Block, lang: str) -> tuple[BlockPlan, list[Segment]]:
                 span = extent.setdefault(wrapper, [pos, pos + 1])
                 span[1] = pos + 1
         for wrapper, (a, b) in extent.items():
-            marks.append((a - start, -(b - start), 0, _MarkRef("wrapper", wrapper),
-                          block.wrapper_names[wrapper]))
+            marks.append((a - start, -(b - start), 0, _MarkRef("wrapper", wrapper), block.wrapper_names[wrapper]))
         # Styles: maximal stretches of one non-base style inside the same wrappers.
         pos = start
         while pos < end:
@@ -150,8 +149,15 @@ def plan_block(block: Block, lang: str) -> tuple[BlockPlan, list[Segment]]:
             while stop < end and chars[stop] == char:
                 stop += 1
             if char.style != base and plain[pos:stop].strip():
-                marks.append((pos - start, -(stop - start), 1 + len(char.wrappers),
-                              _MarkRef("style", char.style), block.style_names[char.style]))
+                marks.append(
+                    (
+                        pos - start,
+                        -(stop - start),
+                        1 + len(char.wrappers),
+                        _MarkRef("style", char.style),
+                        block.style_names[char.style],
+                    )
+                )
             pos = stop
         # Atoms inside the sentence (those at its edges stay between sentences).
         for at, indexes in atoms_at.items():
@@ -177,8 +183,7 @@ def unchanged(plan: BlockPlan, segments: Sequence[Segment], outputs: Sequence[Se
     for segment, output in zip(segments, outputs):
         if output.text != segment.text:
             return False
-        if output.mark_spans is not None and list(output.mark_spans) != [
-                (m.start, m.end) for m in segment.inline]:
+        if output.mark_spans is not None and list(output.mark_spans) != [(m.start, m.end) for m in segment.inline]:
             return False
     return True
 
@@ -202,8 +207,7 @@ def _source_pieces(plan: BlockPlan, left: int, right: int) -> list[Piece]:
     return out
 
 
-def _translated_pieces(plan: BlockPlan, sentence: _Sentence, segment: Segment,
-                       output: SegmentOutput) -> list[Piece]:
+def _translated_pieces(plan: BlockPlan, sentence: _Sentence, segment: Segment, output: SegmentOutput) -> list[Piece]:
     block = plan.block
     text = output.text
     spans = resolve_spans(segment, output)
@@ -243,8 +247,7 @@ def _translated_pieces(plan: BlockPlan, sentence: _Sentence, segment: Segment,
     return out
 
 
-def render_block(plan: BlockPlan, segments: Sequence[Segment], outputs: Sequence[SegmentOutput]
-                 ) -> list[Piece]:
+def render_block(plan: BlockPlan, segments: Sequence[Segment], outputs: Sequence[SegmentOutput]) -> list[Piece]:
     """The block's pieces with each sentence replaced by its output (gaps and atoms as they were)."""
     # Atoms at a sentence's first or last position are not marks of it: they stay in the gap.
     pieces: list[Piece] = []
@@ -257,8 +260,7 @@ def render_block(plan: BlockPlan, segments: Sequence[Segment], outputs: Sequence
     merged: list[Piece] = []
     for piece in pieces:  # neighbours in one style and the same wrappers are one run
         last = merged[-1] if merged else None
-        if (last is not None and piece.style >= 0 and last.style == piece.style
-                and last.wrappers == piece.wrappers):
+        if last is not None and piece.style >= 0 and last.style == piece.style and last.wrappers == piece.wrappers:
             merged[-1] = Piece(last.text + piece.text, last.style, last.wrappers)
         else:
             merged.append(piece)

@@ -40,9 +40,11 @@ class Container:
             self.refuse(f"unpacks to {total} bytes (more than {MAX_UNPACKED}): a zip bomb?")
         for info in self.infos:
             if info.file_size > MAX_PART or (
-                    info.file_size > 1 << 20 and info.file_size > MAX_RATIO * max(1, info.compress_size)):
-                self.refuse(f"member {info.filename} unpacks to {info.file_size} bytes "
-                            f"from {info.compress_size}: a zip bomb?")
+                info.file_size > 1 << 20 and info.file_size > MAX_RATIO * max(1, info.compress_size)
+            ):
+                self.refuse(
+                    f"member {info.filename} unpacks to {info.file_size} bytes from {info.compress_size}: a zip bomb?"
+                )
         self.names = {info.filename for info in self.infos}
 
     def refuse(self, what: str) -> None:
@@ -82,8 +84,9 @@ def parse_xml(data: bytes, name: str, member: str | None, fix: str) -> Any:
 
     # No DTD loading, no entity expansion, no network: XXE and billion laughs cannot happen; a DTD at
     # all (office parts never have one) is refused rather than silently ignored.
-    parser = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False,
-                             remove_blank_text=False)
+    parser = etree.XMLParser(
+        resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False, remove_blank_text=False
+    )
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as err:
@@ -105,8 +108,8 @@ def serialize_xml(root: Any, original: bytes) -> bytes:
     if original.startswith(b"<?xml"):
         end = original.find(b"?>") + 2
         if end > 1:
-            head = original[end:end + 8]
-            return original[:end] + head[:len(head) - len(head.lstrip())] + body
+            head = original[end : end + 8]
+            return original[:end] + head[: len(head) - len(head.lstrip())] + body
     return body
 
 

@@ -44,23 +44,43 @@ W_P, W_R, W_T, W_RPR, W_PPR = _w("p"), _w("r"), _w("t"), _w("rPr"), _w("pPr")
 W_FLDCHAR, W_FLDCHARTYPE, W_VAL = _w("fldChar"), _w("fldCharType"), _w("val")
 _BREAKS = {_w("tab"), _w("br"), _w("cr"), _w("ptab")}
 # Elements whose runs are part of the sentence; the element is kept around them as a mark.
-_WRAPPERS = {_w("hyperlink"): "a", _w("ins"): "ins", _w("moveTo"): "ins", _w("smartTag"): "span",
-             _w("customXml"): "span", _w("dir"): "span", _w("bdo"): "span"}
+_WRAPPERS = {
+    _w("hyperlink"): "a",
+    _w("ins"): "ins",
+    _w("moveTo"): "ins",
+    _w("smartTag"): "span",
+    _w("customXml"): "span",
+    _w("dir"): "span",
+    _w("bdo"): "span",
+}
 # The parts with text to translate, by content type suffix, and the segment kind of their paragraphs.
-_PART_KINDS = (("document.main+xml", "paragraph"), ("template.main+xml", "paragraph"),
-               ("macroEnabled.main+xml", "paragraph"), ("wordprocessingml.header+xml", "header"),
-               ("wordprocessingml.footer+xml", "footer"), ("wordprocessingml.footnotes+xml", "footnote"),
-               ("wordprocessingml.endnotes+xml", "endnote"))
+_PART_KINDS = (
+    ("document.main+xml", "paragraph"),
+    ("template.main+xml", "paragraph"),
+    ("macroEnabled.main+xml", "paragraph"),
+    ("wordprocessingml.header+xml", "header"),
+    ("wordprocessingml.footer+xml", "footer"),
+    ("wordprocessingml.footnotes+xml", "footnote"),
+    ("wordprocessingml.endnotes+xml", "endnote"),
+)
 # Child order of w:rPr and w:pPr (ECMA-376 CT_RPr / CT_PPr sequences): new children go in their place.
-_RPR_ORDER = {name: i for i, name in enumerate(
-    "rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint noProof "
-    "snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u effect bdr shd "
-    "fitText vertAlign rtl cs em lang eastAsianLayout specVanish oMath".split())}
-_PPR_ORDER = {name: i for i, name in enumerate(
-    "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers pBdr "
-    "shd tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE autoSpaceDN "
-    "bidi adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents suppressOverlap jc "
-    "textDirection textAlignment textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange".split())}
+_RPR_ORDER = {
+    name: i
+    for i, name in enumerate(
+        "rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint noProof "
+        "snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u effect bdr shd "
+        "fitText vertAlign rtl cs em lang eastAsianLayout specVanish oMath".split()
+    )
+}
+_PPR_ORDER = {
+    name: i
+    for i, name in enumerate(
+        "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers pBdr "
+        "shd tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE autoSpaceDN "
+        "bidi adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents suppressOverlap jc "
+        "textDirection textAlignment textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange".split()
+    )
+}
 _STYLE_NAMES = (("b", "b"), ("i", "i"), ("u", "u"), ("strike", "s"), ("dstrike", "s"))
 _NOT_FORMATTING = {_w("lang"), _w("noProof")}  # differ between runs of one look (spell-check data)
 
@@ -251,8 +271,10 @@ def _content_types(container: Container) -> dict[str, str]:
     if "[Content_Types].xml" not in container.names:
         raise InputError("is a zip but not a DOCX (no [Content_Types].xml)", container.name, hint=_FIX)
     root = container.parse_xml("[Content_Types].xml")
-    return {element.get("PartName", "").lstrip("/"): element.get("ContentType", "")
-            for element in root.iter(f"{{{_CT_NS}}}Override")}
+    return {
+        element.get("PartName", "").lstrip("/"): element.get("ContentType", "")
+        for element in root.iter(f"{{{_CT_NS}}}Override")
+    }
 
 
 def _blocks(root: Any, kind: str) -> list[Block]:
@@ -262,8 +284,7 @@ def _blocks(root: Any, kind: str) -> list[Block]:
 class DocxDocument(ContainerDocument):
     """A parsed DOCX: segments of every translatable part; ``render_bytes`` writes the translated file."""
 
-    def __init__(self, source_lang: str, container: Container, parts: list[_Part],
-                 segments: list[Segment]) -> None:
+    def __init__(self, source_lang: str, container: Container, parts: list[_Part], segments: list[Segment]) -> None:
         super().__init__("docx", source_lang, segments)
         self.container = container
         self.parts = parts
@@ -271,8 +292,11 @@ class DocxDocument(ContainerDocument):
     def build(self, outputs: Sequence[SegmentOutput], target_lang: str) -> bytes:
         replaced: dict[str, bytes] = {}
         for part in self.parts:
-            changed = [index for index, (plan, a, b) in enumerate(part.plans)
-                       if not unchanged(plan, self.segments[a:b], outputs[a:b])]
+            changed = [
+                index
+                for index, (plan, a, b) in enumerate(part.plans)
+                if not unchanged(plan, self.segments[a:b], outputs[a:b])
+            ]
             if not changed:
                 continue
             # A fresh tree per target: the source is never modified, so every target starts from it.

@@ -14,25 +14,40 @@ from dragoman.languages import is_rtl
 # The stdlib parser reports every construct with its source position, so the original bytes of
 # tags, attributes and entities are copied as they are; lxml or html5lib re-serialise them.
 
-_BLOCK_TAGS = frozenset("""
+_BLOCK_TAGS = frozenset(
+    """
 address article aside audio blockquote body canvas caption center colgroup dd details dialog dir
 div dl dt fieldset figcaption figure footer form frameset h1 h2 h3 h4 h5 h6 head header hgroup hr
 html iframe legend li main menu nav object ol optgroup option p section select summary table
-tbody td tfoot th thead title tr ul video""".split())
+tbody td tfoot th thead title tr ul video""".split()
+)
 # Content copied untouched as a block.
 _SKIP_TAGS = frozenset("script style pre textarea svg math template noscript iframe object".split())
 # Inline content that stays in the sentence (for context) but is written back verbatim.
 _FROZEN_INLINE_TAGS = frozenset("code kbd samp var tt".split())
-_VOID_TAGS = frozenset(
-    "area base br col embed hr img input link meta param source track wbr".split())
-_KINDS = {"h1": "heading", "h2": "heading", "h3": "heading", "h4": "heading", "h5": "heading",
-          "h6": "heading", "li": "list_item", "dt": "list_item", "dd": "list_item",
-          "td": "table_cell", "th": "table_cell", "title": "title", "figcaption": "caption",
-          "caption": "caption", "blockquote": "blockquote", "summary": "heading",
-          "option": "list_item", "legend": "heading"}
+_VOID_TAGS = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+_KINDS = {
+    "h1": "heading",
+    "h2": "heading",
+    "h3": "heading",
+    "h4": "heading",
+    "h5": "heading",
+    "h6": "heading",
+    "li": "list_item",
+    "dt": "list_item",
+    "dd": "list_item",
+    "td": "table_cell",
+    "th": "table_cell",
+    "title": "title",
+    "figcaption": "caption",
+    "caption": "caption",
+    "blockquote": "blockquote",
+    "summary": "heading",
+    "option": "list_item",
+    "legend": "heading",
+}
 _TRANSLATED_ATTRIBUTES = frozenset({"alt", "title"})
-_ATTRIBUTE_RE = re.compile(
-    r"""(?<=[\s"'])([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+_ATTRIBUTE_RE = re.compile(r"""(?<=[\s"'])([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 _WHITESPACE_RE = re.compile(r"\s+")
 # Data that starts like markup is what the parser could not finish at the end of the input (an
 # unclosed comment or tag): markup, not text.
@@ -55,7 +70,7 @@ def _set_attribute(tag: str, name: str, value: str) -> str:
     """``tag`` with attribute ``name`` set to ``value`` (replaced in place, or added)."""
     for match in _ATTRIBUTE_RE.finditer(tag):
         if match.group(1).lower() == name:
-            return f'{tag[:match.start()]}{name}="{value}"{tag[match.end():]}'
+            return f'{tag[: match.start()]}{name}="{value}"{tag[match.end() :]}'
     head = re.match(r"<[A-Za-z][A-Za-z0-9-]*", tag)
     cut = head.end() if head else len(tag)
     return f'{tag[:cut]} {name}="{value}"{tag[cut:]}'
@@ -77,8 +92,7 @@ class _Events(HTMLParser):
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
         self.events: list[tuple[str, int, str, list[tuple[str, str | None]]]] = []
 
-    def _record(self, kind: str, tag: str = "", attrs: list[tuple[str, str | None]] | None = None
-                ) -> None:
+    def _record(self, kind: str, tag: str = "", attrs: list[tuple[str, str | None]] | None = None) -> None:
         line, column = self.getpos()
         self.events.append((kind, self.line_starts[line - 1] + column, tag, attrs or []))
 
@@ -152,8 +166,7 @@ class _Builder:
             # Unclosed <code>: everything up to here is its verbatim content.
             self.run.close(self.frozen[2], (self.position, self.position))
         if self.run is not None:
-            segments, regions = build_segments(self.run, self.text, self.lang, escape_html,
-                                               len(self.segments))
+            segments, regions = build_segments(self.run, self.text, self.lang, escape_html, len(self.segments))
             self.segments.extend(segments)
             self.regions.extend(regions)
         self.run = None
@@ -167,7 +180,7 @@ class _Builder:
         position = 0
         for match in _WHITESPACE_RE.finditer(raw):
             if match.start() > position:
-                run.add_text(raw[position:match.start()], start + position, start + match.start())
+                run.add_text(raw[position : match.start()], start + position, start + match.start())
             run.add_text(" ", start + match.start(), start + match.end())
             position = match.end()
         if position < len(raw):
@@ -191,8 +204,9 @@ class _Builder:
                 value_start = start + match.start(group)
                 index = len(self.segments)
                 self.segments.append(Segment(plain, [], "attribute", value_start + left))
-                self.regions.append(Region(value_start + left, value_start + right, index,
-                                           escape=_escape_attribute(quote)))
+                self.regions.append(
+                    Region(value_start + left, value_start + right, index, escape=_escape_attribute(quote))
+                )
                 break
 
     def html_tag(self, start: int, end: int) -> None:
@@ -211,8 +225,7 @@ class _Builder:
         self.regions.append(Region(start, end, edit=edit))
 
     # -- events ---------------------------------------------------------------------------
-    def start_tag(self, tag: str, attrs: list[tuple[str, str | None]], start: int, end: int,
-                  void: bool) -> None:
+    def start_tag(self, tag: str, attrs: list[tuple[str, str | None]], start: int, end: int, void: bool) -> None:
         if self.skip is not None:
             if tag == self.skip[0] and not void:
                 self.skip = (tag, self.skip[1] + 1)
@@ -224,8 +237,7 @@ class _Builder:
         if tag == "html":
             self.html_tag(start, end)
         void = void or tag in _VOID_TAGS
-        if (tag in _SKIP_TAGS or _no_translate(attrs)) and (tag in _BLOCK_TAGS or
-                                                             tag in _SKIP_TAGS):
+        if (tag in _SKIP_TAGS or _no_translate(attrs)) and (tag in _BLOCK_TAGS or tag in _SKIP_TAGS):
             self.flush()
             if not void:
                 self.skip = (tag, 1)

@@ -96,8 +96,7 @@ def _sentence_spans(run: InlineRun, plain: str, lang: str) -> list[Span]:
     for left, right in zip(bounds, bounds[1:]):
         spans.extend((left + s, left + e) for s, e in split_sentences(plain[left:right], lang))
     # Never cut inside content that is not translated (a code span holding "a. B").
-    frozen = [(m.plain_start, m.plain_end) for m in run.marks
-              if not m.translate and m.plain_end > m.plain_start]
+    frozen = [(m.plain_start, m.plain_end) for m in run.marks if not m.translate and m.plain_end > m.plain_start]
     merged: list[Span] = []
     for span in spans:
         if merged and any(s < span[0] and e > merged[-1][1] for s, e in frozen):
@@ -106,12 +105,14 @@ def _sentence_spans(run: InlineRun, plain: str, lang: str) -> list[Span]:
             merged.append(span)
     # A sentence made only of such content ('<p><code>x = 1</code></p>') is nothing to translate.
     frozen_chars = {pos for s, e in frozen for pos in range(s, e)}
-    return [(s, e) for s, e in merged
-            if any(not plain[pos].isspace() and pos not in frozen_chars for pos in range(s, e))]
+    return [
+        (s, e) for s, e in merged if any(not plain[pos].isspace() and pos not in frozen_chars for pos in range(s, e))
+    ]
 
 
-def build_segments(run: InlineRun, source: str, lang: str, escape: Callable[[str], str],
-                   first_index: int) -> tuple[list[Segment], list[Region]]:
+def build_segments(
+    run: InlineRun, source: str, lang: str, escape: Callable[[str], str], first_index: int
+) -> tuple[list[Segment], list[Region]]:
     """Cut ``run`` into sentence segments; each gets the source region it replaces when rendered.
 
     Whitespace between sentences (with any line prefixes such as ``> ``) stays in the source as
@@ -184,18 +185,19 @@ def build_segments(run: InlineRun, source: str, lang: str, escape: Callable[[str
             length = e - s
             m_start = min(max(mark.plain_start - s, 0), length) if k == first else 0
             m_end = min(max(end - s, m_start), length) if k == last else length
-            open_text = source[mark.open[0]:mark.open[1]] if k == first and mark.open else ""
-            close_text = (source[mark.close[0]:mark.close[1]]
-                          if k == last and mark.close is not None else "")
-            segments[k].inline.append(InlineMark(
-                m_start, m_start if mark.atom else m_end, open_text, close_text, mark.kind,
-                mark.translate))
-            sources[k].append(MarkSource(
-                mark.open if k == first else None,
-                mark.close if k == last else None,
-                mark.content if first == last else None))
+            open_text = source[mark.open[0] : mark.open[1]] if k == first and mark.open else ""
+            close_text = source[mark.close[0] : mark.close[1]] if k == last and mark.close is not None else ""
+            segments[k].inline.append(
+                InlineMark(m_start, m_start if mark.atom else m_end, open_text, close_text, mark.kind, mark.translate)
+            )
+            sources[k].append(
+                MarkSource(
+                    mark.open if k == first else None,
+                    mark.close if k == last else None,
+                    mark.content if first == last else None,
+                )
+            )
     for segment, (a, _) in zip(segments, extents):
         segment.start = a
-    regions = [Region(a, b, first_index + k, sources[k], escape)
-               for k, (a, b) in enumerate(extents)]
+    regions = [Region(a, b, first_index + k, sources[k], escape) for k, (a, b) in enumerate(extents)]
     return segments, regions

@@ -18,7 +18,7 @@ from dragoman.errors import InputError
 from dragoman.formats.base import Document, Segment, SegmentOutput
 from dragoman.formats.txt import parse_txt
 
-_FIX = "each line must be one JSON object, e.g. {\"id\": 1, \"text\": \"...\"}"
+_FIX = 'each line must be one JSON object, e.g. {"id": 1, "text": "..."}'
 _WHITESPACE = " \t\r\n"
 
 
@@ -45,27 +45,27 @@ def _top_level_strings(line: str, name: str, number: int) -> dict[str, tuple[int
         if index >= len(line) or line[index] != "{":
             raise ValueError("not a JSON object")
         index = _skip(line, index + 1)
-        if line[index:index + 1] == "}":
+        if line[index : index + 1] == "}":
             return found
         while True:
-            if line[index:index + 1] != '"':
+            if line[index : index + 1] != '"':
                 raise ValueError("expected a key")
             key, index = scanstring(line, index + 1)
             index = _skip(line, index)
-            if line[index:index + 1] != ":":
+            if line[index : index + 1] != ":":
                 raise ValueError("expected ':'")
             index = _skip(line, index + 1)
             start = index
-            if line[index:index + 1] == '"':
+            if line[index : index + 1] == '"':
                 value, index = scanstring(line, index + 1)
                 found[key] = (start, index, value)
             else:
                 _, index = decoder.raw_decode(line, index)
             index = _skip(line, index)
-            if line[index:index + 1] == ",":
+            if line[index : index + 1] == ",":
                 index = _skip(line, index + 1)
                 continue
-            if line[index:index + 1] == "}":
+            if line[index : index + 1] == "}":
                 break
             raise ValueError("expected ',' or '}'")
         if _skip(line, index + 1) != len(line):
@@ -90,22 +90,22 @@ class JsonlDocument(Document):
         cursor = 0
         for value in self.values:
             count = len(value.document.segments)
-            own = outputs[value.first:value.first + count]
+            own = outputs[value.first : value.first + count]
             if all(o.text == s.text for o, s in zip(own, value.document.segments)):
                 continue
-            parts.append(self.source[cursor:value.start])
+            parts.append(self.source[cursor : value.start])
             parts.append(json.dumps(value.document.render(own, target_lang), ensure_ascii=False))
             cursor = value.end
         parts.append(self.source[cursor:])
         return "".join(parts)
 
 
-def parse_jsonl(text: str, source_lang: str, name: str = "<input>", fields: Sequence[str] | None = None
-                ) -> JsonlDocument:
+def parse_jsonl(
+    text: str, source_lang: str, name: str = "<input>", fields: Sequence[str] | None = None
+) -> JsonlDocument:
     """The ``fields`` of every record (top-level string values) as segments, records in order."""
     if not fields:
-        raise InputError("no fields to translate", name,
-                         hint="name them with --field, e.g. --field text,title")
+        raise InputError("no fields to translate", name, hint="name them with --field, e.g. --field text,title")
     wanted = list(dict.fromkeys(fields))
     values: list[_Value] = []
     segments: list[Segment] = []

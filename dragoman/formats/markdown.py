@@ -18,8 +18,7 @@ _OPEN_TAG_RE = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)\b[^>]*(?<!/)>\Z")
 _CLOSE_TAG_RE = re.compile(r"</([A-Za-z][A-Za-z0-9-]*)\s*>\Z")
 _VOID_TAGS = frozenset("area base br col embed hr img input link meta source track wbr".split())
 # Characters in translated text that markdown would read as markup.
-_MD_SPECIAL_RE = re.compile(
-    r"[\\`*\[\]]|<(?=[A-Za-z/!?])|&(?=#?\w+;)|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+_MD_SPECIAL_RE = re.compile(r"[\\`*\[\]]|<(?=[A-Za-z/!?])|&(?=#?\w+;)|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
 _BLOCK_KINDS = {
     "heading_open": "heading",
     "th_open": "table_cell",
@@ -58,15 +57,19 @@ def _tokens(text: str) -> list[Any]:
     try:
         tokens: list[Any] = _parser().parse(text)
     except RecursionError:
-        raise InputError(f"Markdown nested too deeply to parse (more than {MAX_NESTING} levels)",
-                         hint="flatten the nested quotes or lists") from None
+        raise InputError(
+            f"Markdown nested too deeply to parse (more than {MAX_NESTING} levels)",
+            hint="flatten the nested quotes or lists",
+        ) from None
     for token in tokens:
         if token.level >= MAX_NESTING - 2:
             line = token.map[0] + 1 if token.map else None
             raise InputError(
                 f"Markdown nested {MAX_NESTING - 2} levels deep or more (quotes, list items); "
-                "deeper text would be left untranslated", line=line,
-                hint="flatten the nested quotes or lists")
+                "deeper text would be left untranslated",
+                line=line,
+                hint="flatten the nested quotes or lists",
+            )
     return tokens
 
 
@@ -106,8 +109,7 @@ class _InlineWalker:
             if p >= len(content):
                 raise _Misaligned(expected)
             ch = content[p]
-            if ch == "\\" and p + 1 < len(content) and content[p + 1] in _ASCII_PUNCT \
-                    and expected[i] == content[p + 1]:
+            if ch == "\\" and p + 1 < len(content) and content[p + 1] in _ASCII_PUNCT and expected[i] == content[p + 1]:
                 self.run.add_text(expected[i], *self.raw(p, p + 2))
                 self.pos, i = p + 2, i + 1
                 continue
@@ -234,7 +236,7 @@ class _InlineWalker:
             raise _Misaligned("autolink")
         mark = self.run.open("autolink", opening, translate=False)
         label = "".join(t.content for t in tokens[index:] if t.type == "text")[: end - self.pos]
-        self.run.add_text(label or self.content[self.pos:end], *self.raw(self.pos, end))
+        self.run.add_text(label or self.content[self.pos : end], *self.raw(self.pos, end))
         self.pos = end
         self.run.close(mark, self.expect(">"))
         while index < len(tokens) and tokens[index].type != "link_close":
@@ -264,8 +266,9 @@ def _source_lines(text: str) -> list[tuple[int, str]]:
     return lines
 
 
-def _content_offsets(content: str, line_numbers: list[int], lines: list[tuple[int, str]],
-                     cell_cursor: dict[int, int] | None) -> list[int]:
+def _content_offsets(
+    content: str, line_numbers: list[int], lines: list[tuple[int, str]], cell_cursor: dict[int, int] | None
+) -> list[int]:
     """Absolute source offset of every character of an inline token's content."""
     offsets: list[int] = []
     parts = content.split("\n")
@@ -311,18 +314,15 @@ def parse_markdown(text: str, source_lang: str) -> Document:
         in_table = bool(stack) and stack[-1] in ("th_open", "td_open")
         kind = next((_BLOCK_KINDS[t] for t in reversed(stack) if t in _BLOCK_KINDS), "paragraph")
         first_line = token.map[0]
-        line_numbers = ([first_line] if in_table
-                        else list(range(first_line, first_line + token.content.count("\n") + 1)))
+        line_numbers = [first_line] if in_table else list(range(first_line, first_line + token.content.count("\n") + 1))
         run = InlineRun(kind)
         try:
-            offsets = _content_offsets(token.content, line_numbers, lines,
-                                       cell_cursor if in_table else None)
+            offsets = _content_offsets(token.content, line_numbers, lines, cell_cursor if in_table else None)
             walker = _InlineWalker(token.content, offsets, run)
             walker.walk(token.children or [])
         except _Misaligned:
             continue  # left exactly as it is in the source
-        new_segments, new_regions = build_segments(run, text, source_lang, escape_markdown,
-                                                   len(segments))
+        new_segments, new_regions = build_segments(run, text, source_lang, escape_markdown, len(segments))
         segments.extend(new_segments)
         regions.extend(new_regions)
     return Document("markdown", source_lang, text, segments, regions)

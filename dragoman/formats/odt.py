@@ -95,8 +95,11 @@ def _blocks(root: Any, part: str) -> list[Block]:
         if scope is None:
             return []
     # Comments (office:annotation) and the tracked-changes region (deleted text) are left as they are.
-    return [_extract(element, part) for element in scope.iter(*_PARAGRAPHS)
-            if not any(a.tag in _LEFT_ALONE for a in element.iterancestors())]
+    return [
+        _extract(element, part)
+        for element in scope.iter(*_PARAGRAPHS)
+        if not any(a.tag in _LEFT_ALONE for a in element.iterancestors())
+    ]
 
 
 def _set_languages(root: Any, target: str) -> None:
@@ -109,8 +112,7 @@ def _set_languages(root: Any, target: str) -> None:
             properties.set(lang_attr, target)
             properties.set(country_attr, "none")
     styles = root.find(f"{{{OFFICE_NS}}}styles")
-    defaults = [d for d in root.iter(f"{{{STYLE_NS}}}default-style")
-                if d.get(f"{{{STYLE_NS}}}family") == "paragraph"]
+    defaults = [d for d in root.iter(f"{{{STYLE_NS}}}default-style") if d.get(f"{{{STYLE_NS}}}family") == "paragraph"]
     if styles is not None and not defaults:
         default = styles.makeelement(f"{{{STYLE_NS}}}default-style", {f"{{{STYLE_NS}}}family": "paragraph"})
         styles.insert(0, default)
@@ -147,19 +149,22 @@ class _Part:
 class OdtDocument(ContainerDocument):
     """A parsed ODT: segments of content.xml and the master pages of styles.xml."""
 
-    def __init__(self, source_lang: str, container: Container, parts: list[_Part],
-                 segments: list[Segment]) -> None:
+    def __init__(self, source_lang: str, container: Container, parts: list[_Part], segments: list[Segment]) -> None:
         super().__init__("odt", source_lang, segments)
         self.container = container
         self.parts = parts
 
     def build(self, outputs: Sequence[SegmentOutput], target_lang: str) -> bytes:
         replaced: dict[str, bytes] = {}
-        translated = any(not unchanged(plan, self.segments[a:b], outputs[a:b])
-                         for part in self.parts for plan, a, b in part.plans)
+        translated = any(
+            not unchanged(plan, self.segments[a:b], outputs[a:b]) for part in self.parts for plan, a, b in part.plans
+        )
         for part in self.parts:
-            changed = [index for index, (plan, a, b) in enumerate(part.plans)
-                       if not unchanged(plan, self.segments[a:b], outputs[a:b])]
+            changed = [
+                index
+                for index, (plan, a, b) in enumerate(part.plans)
+                if not unchanged(plan, self.segments[a:b], outputs[a:b])
+            ]
             if not changed and not (translated and part.member == "styles.xml"):
                 continue
             root = self.container.parse_xml(part.member)
@@ -183,8 +188,11 @@ def parse_odt(data: bytes, source_lang: str, name: str) -> OdtDocument:
     if "mimetype" in container.names:
         mimetype = container.read("mimetype").strip()
         if not mimetype.startswith(b"application/vnd.oasis.opendocument.text"):
-            raise InputError(f"is an OpenDocument file of another kind ({mimetype.decode('ascii', 'replace')})",
-                             name, hint="give an .odt text document")
+            raise InputError(
+                f"is an OpenDocument file of another kind ({mimetype.decode('ascii', 'replace')})",
+                name,
+                hint="give an .odt text document",
+            )
     segments: list[Segment] = []
     parts: list[_Part] = []
     for member in ("content.xml", "styles.xml"):

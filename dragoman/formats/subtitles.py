@@ -72,7 +72,7 @@ def _cue_text(raw: str, vtt: bool) -> tuple[str, list[_Mark], str]:
     prefix = ""
     voice = re.match(r"\s*<v(?:\.[^\s>]*)?(?:\s[^>]*)?>", raw) if vtt else None
     if voice and "</v>" not in raw:
-        prefix, raw = raw[:voice.end()], raw[voice.end():]
+        prefix, raw = raw[: voice.end()], raw[voice.end() :]
     plain: list[str] = []
     marks: list[_Mark] = []
     stack: list[tuple[str, int, str]] = []
@@ -88,7 +88,7 @@ def _cue_text(raw: str, vtt: bool) -> tuple[str, list[_Mark], str]:
         length += len(text)
 
     for match in _TAG_RE.finditer(raw):
-        add(raw[position:match.start()])
+        add(raw[position : match.start()])
         position = match.end()
         closing, name, _ = match.groups()
         if name[0].isdigit():  # a WebVTT timestamp inside the cue (karaoke): kept where it is
@@ -131,10 +131,17 @@ def _parse_cues(text: str, vtt: bool, name: str) -> list[_Cue]:
         if vtt and re.match(r"(NOTE|STYLE|REGION)(\s|$)", block[0]):
             continue
         timing = next((k for k, line in enumerate(block[:3]) if "-->" in line), None)
-        if timing is None or not _TIMING_RE.match(block[timing]) or (not vtt and timing != 1 and
-                                                                       not block[0].strip().isdigit()):
-            raise InputError(f"cue {len(cues) + 1} has no valid timing line", name, block_start + 1,
-                             hint=_VTT_FIX if vtt else _SRT_FIX)
+        if (
+            timing is None
+            or not _TIMING_RE.match(block[timing])
+            or (not vtt and timing != 1 and not block[0].strip().isdigit())
+        ):
+            raise InputError(
+                f"cue {len(cues) + 1} has no valid timing line",
+                name,
+                block_start + 1,
+                hint=_VTT_FIX if vtt else _SRT_FIX,
+            )
         first, last = block_start + timing + 1, index
         if first >= last:
             continue  # a cue without text
@@ -178,8 +185,17 @@ def reflow(words_text: str, line_length: int = LINE_LENGTH, lines: int = LINES) 
 class SubtitleDocument(Document):
     """Cues cut into sentences; ``render`` puts each sentence's words back over its cues and reflows them."""
 
-    def __init__(self, format_name: str, source_lang: str, source: str, cues: list[_Cue],
-                 segments: list[Segment], sentences: list[_Sentence], line_length: int, lines: int) -> None:
+    def __init__(
+        self,
+        format_name: str,
+        source_lang: str,
+        source: str,
+        cues: list[_Cue],
+        segments: list[Segment],
+        sentences: list[_Sentence],
+        line_length: int,
+        lines: int,
+    ) -> None:
         super().__init__(format_name, source_lang, source, segments, [])
         self.cues = cues
         self.sentences = sentences
@@ -194,7 +210,8 @@ class SubtitleDocument(Document):
         for sentence in self.sentences:
             segment, output = self.segments[sentence.segment], outputs[sentence.segment]
             same = output.text == segment.text and (
-                output.mark_spans is None or list(output.mark_spans) == [(m.start, m.end) for m in segment.inline])
+                output.mark_spans is None or list(output.mark_spans) == [(m.start, m.end) for m in segment.inline]
+            )
             for number, _, _ in sentence.parts:
                 if not same:
                     changed.add(number)
@@ -205,14 +222,15 @@ class SubtitleDocument(Document):
         for index, cue in enumerate(self.cues):
             if index not in changed:
                 continue
-            parts.append(self.source[cursor:cue.start])
+            parts.append(self.source[cursor : cue.start])
             parts.append(self._cue_markup(cue, pieces.get(index, []), is_rtl(target_lang)))
             cursor = cue.end
         parts.append(self.source[cursor:])
         return "".join(parts)
 
-    def _split(self, sentence: _Sentence, segment: Segment, output: SegmentOutput
-               ) -> list[tuple[int, str, list[tuple[int, int, _Mark]]]]:
+    def _split(
+        self, sentence: _Sentence, segment: Segment, output: SegmentOutput
+    ) -> list[tuple[int, str, list[tuple[int, int, _Mark]]]]:
         """The output cut over the sentence's cues by their share of its source, at spaces."""
         text = output.text.strip()
         spans = resolve_spans(segment, output)
@@ -280,8 +298,7 @@ class SubtitleDocument(Document):
         return "".join(out)
 
 
-def _parse(text: str, source_lang: str, vtt: bool, name: str, line_length: int, lines: int
-           ) -> SubtitleDocument:
+def _parse(text: str, source_lang: str, vtt: bool, name: str, line_length: int, lines: int) -> SubtitleDocument:
     cues = _parse_cues(text, vtt, name)
     segments: list[Segment] = []
     sentences: list[_Sentence] = []
@@ -316,15 +333,16 @@ def _parse(text: str, source_lang: str, vtt: bool, name: str, line_length: int, 
                 continue
             sentences.append(_Sentence(len(segments), parts, sources))
             segments.append(Segment(joined[start:end], inline, "subtitle", cues[parts[0][0]].start))
-    return SubtitleDocument("vtt" if vtt else "srt", source_lang, text, cues, segments, sentences,
-                            line_length, lines)
+    return SubtitleDocument("vtt" if vtt else "srt", source_lang, text, cues, segments, sentences, line_length, lines)
 
 
-def parse_srt(text: str, source_lang: str, name: str = "<input>", line_length: int = LINE_LENGTH,
-              lines: int = LINES) -> SubtitleDocument:
+def parse_srt(
+    text: str, source_lang: str, name: str = "<input>", line_length: int = LINE_LENGTH, lines: int = LINES
+) -> SubtitleDocument:
     return _parse(text, source_lang, False, name, line_length, lines)
 
 
-def parse_vtt(text: str, source_lang: str, name: str = "<input>", line_length: int = LINE_LENGTH,
-              lines: int = LINES) -> SubtitleDocument:
+def parse_vtt(
+    text: str, source_lang: str, name: str = "<input>", line_length: int = LINE_LENGTH, lines: int = LINES
+) -> SubtitleDocument:
     return _parse(text, source_lang, True, name, line_length, lines)

@@ -41,5 +41,5 @@ def parse_txt(text: str, source_lang: str) -> Document:
     for left, right in zip(bounds, bounds[1:]):
         for start, end in split_sentences(text[left:right], source_lang):
             regions.append(Region(left + start, left + end, len(segments)))
-            segments.append(Segment(text[left + start:left + end], [], "paragraph", left + start))
+            segments.append(Segment(text[left + start : left + end], [], "paragraph", left + start))
     return Document("txt", source_lang, text, segments, regions)

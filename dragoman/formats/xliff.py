@@ -93,8 +93,9 @@ def _units(root: Any) -> tuple[str, list[_Unit], list[_Unit]]:
                 item = _Unit(segment, source, target, unit)
                 (todo if empty or segment.get("state") in _TODO_20 else done).append(item)
         return "2.0", todo, done
-    raise InputError(f"is not XLIFF 1.2 or 2.0 (root element {_local(root.tag)!r} in {namespace or 'no namespace'})",
-                     None, hint=_FIX)
+    raise InputError(
+        f"is not XLIFF 1.2 or 2.0 (root element {_local(root.tag)!r} in {namespace or 'no namespace'})", None, hint=_FIX
+    )
 
 
 class XliffDocument(Document):
@@ -104,9 +105,16 @@ class XliffDocument(Document):
     what `dragoman check` reads to QA a translator's work.
     """
 
-    def __init__(self, source_lang: str, source: str, name: str, version: str,
-                 plans: list[tuple[BlockPlan, int, int]], segments: list[Segment],
-                 translated_units: list[tuple[str, str]]) -> None:
+    def __init__(
+        self,
+        source_lang: str,
+        source: str,
+        name: str,
+        version: str,
+        plans: list[tuple[BlockPlan, int, int]],
+        segments: list[Segment],
+        translated_units: list[tuple[str, str]],
+    ) -> None:
         super().__init__("xliff", source_lang, source, segments, [])
         self.name = name
         self.version = version

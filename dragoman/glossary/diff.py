@@ -84,7 +84,9 @@ def load_revision(path: str | Path, rev: str) -> Glossary:
             ["git", "show", f"{rev}:./{file.name}"], cwd=folder, capture_output=True, check=False, timeout=60
         )
     except FileNotFoundError:
-        raise GlossaryError("git is not installed", str(path), hint="install git, or compare two files: OLD NEW") from None
+        raise GlossaryError(
+            "git is not installed", str(path), hint="install git, or compare two files: OLD NEW"
+        ) from None
     except subprocess.TimeoutExpired:
         raise GlossaryError(f"git show {rev} took too long", str(path), hint="try again") from None
     if shown.returncode != 0:
@@ -92,7 +94,9 @@ def load_revision(path: str | Path, rev: str) -> Glossary:
         first = problem[0].removeprefix("fatal: ") if problem else f"git exited with status {shown.returncode}"
         if "not a git repository" in first:
             raise GlossaryError(
-                "not in a git repository", str(path), hint="--rev needs a file in a git work tree; compare two files: OLD NEW"
+                "not in a git repository",
+                str(path),
+                hint="--rev needs a file in a git work tree; compare two files: OLD NEW",
             )
         raise GlossaryError(
             f"cannot read revision {rev!r}: {first}", str(path), hint="check the revision with 'git log -- FILE'"

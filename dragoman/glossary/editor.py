@@ -51,7 +51,9 @@ def _quote(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def create_glossary(path: str | Path, languages: list[str], name: str | None = None, description: str | None = None) -> None:
+def create_glossary(
+    path: str | Path, languages: list[str], name: str | None = None, description: str | None = None
+) -> None:
     """Create a new, empty glossary file; refuses to overwrite an existing one."""
     if not languages:
         raise GlossaryError("a glossary needs at least one language", str(path), hint="pass --langs en,ms,fa")
@@ -62,7 +64,9 @@ def create_glossary(path: str | Path, languages: list[str], name: str | None = N
             seen.append(code)
     target = Path(path)
     if target.exists():
-        raise GlossaryError("already exists", str(path), hint="choose another file name, or edit it with 'dragoman glossary add'")
+        raise GlossaryError(
+            "already exists", str(path), hint="choose another file name, or edit it with 'dragoman glossary add'"
+        )
     text = new_glossary_text(seen, name, description)
     load_glossary_text(text, str(path))
     atomic_write_text(target, text, overwrite=False)
@@ -255,7 +259,12 @@ class GlossaryEditor:
             line = lines[end]
             stripped = line.strip()
             indent = len(line) - len(line.lstrip(" "))
-            if stripped and not stripped.startswith("#") and indent <= max(dash_column, 0) and not line.lstrip(" ").startswith("- "):
+            if (
+                stripped
+                and not stripped.startswith("#")
+                and indent <= max(dash_column, 0)
+                and not line.lstrip(" ").startswith("- ")
+            ):
                 break  # the next top-level key after the entries
             end += 1
         return first, end
@@ -295,7 +304,9 @@ class GlossaryEditor:
     def _require(self, entry_id: str) -> Any:
         """The ruamel mapping of an entry (for in-place edits)."""
         if entry_id not in self._ids:
-            raise GlossaryError(f"no entry with id {entry_id!r}", str(self.path), hint="see the ids with 'dragoman glossary list'")
+            raise GlossaryError(
+                f"no entry with id {entry_id!r}", str(self.path), hint="see the ids with 'dragoman glossary list'"
+            )
         if self._data is None:
             alone = self._entry_alone(entry_id)
             if alone is not None:
@@ -368,7 +379,9 @@ class GlossaryEditor:
     def remove_entry(self, entry_id: str) -> None:
         """Remove an entry; full-line comments after it (a section heading) stay for what follows."""
         if entry_id not in self._ids:
-            raise GlossaryError(f"no entry with id {entry_id!r}", str(self.path), hint="see the ids with 'dragoman glossary list'")
+            raise GlossaryError(
+                f"no entry with id {entry_id!r}", str(self.path), hint="see the ids with 'dragoman glossary list'"
+            )
         self._to_text_mode()
         new_text = self._text_without(entry_id)
         if new_text is None:
@@ -406,7 +419,12 @@ class GlossaryEditor:
                 line = lines[end]
                 stripped = line.strip()
                 indent = len(line) - len(line.lstrip(" "))
-                if stripped and not stripped.startswith("#") and indent <= max(dash_column, 0) and not line.lstrip(" ").startswith("- "):
+                if (
+                    stripped
+                    and not stripped.startswith("#")
+                    and indent <= max(dash_column, 0)
+                    and not line.lstrip(" ").startswith("- ")
+                ):
                     break  # the next top-level key after the entries
                 end += 1
         # Keep the trailing full-line comments (and what follows them up to the next entry);
@@ -435,7 +453,9 @@ class GlossaryEditor:
             self.set_status(entry_id, value or "approved")
             return
         if key not in ("type", "note", "case", "dnt", "source"):
-            raise GlossaryError(f"cannot set {key!r}", str(self.path), hint="use type, note, case, dnt, status or source")
+            raise GlossaryError(
+                f"cannot set {key!r}", str(self.path), hint="use type, note, case, dnt, status or source"
+            )
         defaults = {"case": "smart", "dnt": False}
         self._set(entry_id, key, None if value == defaults.get(key, None) else value)
 
@@ -505,9 +525,7 @@ class GlossaryEditor:
         terms = item["terms"]
         if lang not in terms:
             have = ", ".join(str(code) for code in terms)
-            raise GlossaryError(
-                f"entry {entry_id!r} has no {lang} term", str(self.path), hint=f"it has: {have}"
-            )
+            raise GlossaryError(f"entry {entry_id!r} has no {lang} term", str(self.path), hint=f"it has: {have}")
         if len(terms) == 1:
             raise GlossaryError(
                 f"{lang} is the only language of entry {entry_id!r}",

@@ -23,14 +23,18 @@ def read_file_bytes(
         return read_limited(path)
     except InputTooLarge as err:
         raise GlossaryError(
-            err.message, name, hint="set DRAGOMAN_MAX_INPUT_SIZE (e.g. 1G; translate: --max-input-size) if it really is one glossary"
+            err.message,
+            name,
+            hint="set DRAGOMAN_MAX_INPUT_SIZE (e.g. 1G; translate: --max-input-size) if it really is one glossary",
         ) from None
     except FileNotFoundError:
         raise GlossaryError(f"{noun} not found", name, hint=missing_hint) from None
     except IsADirectoryError:
         raise GlossaryError(f"is a directory, not a {noun}", name, hint=directory_hint) from None
     except OSError as err:
-        raise GlossaryError(f"cannot read the {noun}: {err.strerror}", name, hint="check the file's permissions") from None
+        raise GlossaryError(
+            f"cannot read the {noun}: {err.strerror}", name, hint="check the file's permissions"
+        ) from None
 
 
 def read_glossary_file(path: str | Path) -> bytes:

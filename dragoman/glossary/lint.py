@@ -181,10 +181,22 @@ def _arabic_letters(info: EntryInfo, ref: TermRef) -> Iterator[Found]:
     if letters and fix_term(ref.text, ref.lang) not in siblings:
         shown = ", ".join(f"{c} U+{ord(c):04X}" for c in letters)
         auto = auto_fixable(info, ref)
-        yield "W002", f"{_what(info, ref)} has Arabic letters ({shown})", "write Persian ی U+06CC / ک U+06A9" + _how(auto), auto, ref
+        yield (
+            "W002",
+            f"{_what(info, ref)} has Arabic letters ({shown})",
+            "write Persian ی U+06CC / ک U+06A9" + _how(auto),
+            auto,
+            ref,
+        )
 
 
-@rule("W003", "mixed-scripts", WARNING, "Latin + Arabic script in one term; Cyrillic/Greek lookalikes in a Latin term", TERM)
+@rule(
+    "W003",
+    "mixed-scripts",
+    WARNING,
+    "Latin + Arabic script in one term; Cyrillic/Greek lookalikes in a Latin term",
+    TERM,
+)
 def _mixed(info: EntryInfo, ref: TermRef) -> Iterator[Found]:
     mixed = _mixed_scripts(ref.text)
     if mixed:
@@ -239,7 +251,13 @@ def _redundant_variant(info: EntryInfo, declared: list[str]) -> Iterator[Found]:
         yield "I002", message, "remove the variant (matching treats them alike)", False, ref
 
 
-@rule("E003", "forbidden-equals-preferred", ERROR, "a forbidden term equals the preferred term or a variant (after matching normalisation)", ENTRY)
+@rule(
+    "E003",
+    "forbidden-equals-preferred",
+    ERROR,
+    "a forbidden term equals the preferred term or a variant (after matching normalisation)",
+    ENTRY,
+)
 def _forbidden_accepted(info: EntryInfo, declared: list[str]) -> Iterator[Found]:
     if not any(ref.kind == "forbidden" for ref in info.terms):
         return
@@ -255,7 +273,13 @@ def _forbidden_accepted(info: EntryInfo, declared: list[str]) -> Iterator[Found]
                 yield "E003", message, "remove one of them", False, ref
 
 
-@rule("W005", "missing-language", WARNING, "an entry lacks a language listed in `languages:` (dnt entries are exempt)", ENTRY)
+@rule(
+    "W005",
+    "missing-language",
+    WARNING,
+    "an entry lacks a language listed in `languages:` (dnt entries are exempt)",
+    ENTRY,
+)
 def _missing_language(info: EntryInfo, declared: list[str]) -> Iterator[Found]:
     if declared and not info.dnt:
         missing = [code for code in declared if code not in info.langs]
@@ -273,7 +297,9 @@ def _draft(info: EntryInfo, declared: list[str]) -> Iterator[Found]:
 # ---------------------------------------------------------------- checks on the whole file
 
 
-@rule("E001", "duplicate-id", ERROR, "two entries with one id (every duplicate is listed; the rest is still linted)", FILE)
+@rule(
+    "E001", "duplicate-id", ERROR, "two entries with one id (every duplicate is listed; the rest is still linted)", FILE
+)
 def _duplicate_ids(entries: list[EntryInfo]) -> Iterator[tuple[EntryInfo, Found]]:
     first: dict[str, EntryInfo] = {}
     for info in entries:
@@ -284,7 +310,13 @@ def _duplicate_ids(entries: list[EntryInfo]) -> Iterator[tuple[EntryInfo, Found]
             first[info.id] = info
 
 
-@rule("W001", "source-term-conflict", WARNING, "one term in two entries whose preferred terms differ in another language", FILE)
+@rule(
+    "W001",
+    "source-term-conflict",
+    WARNING,
+    "one term in two entries whose preferred terms differ in another language",
+    FILE,
+)
 def _conflicts(entries: list[EntryInfo]) -> Iterator[tuple[EntryInfo, Found]]:
     """W001: the same term (after normalisation) in two entries whose preferred terms differ in another language."""
     owners: dict[tuple[str, str], list[tuple[EntryInfo, TermRef]]] = defaultdict(list)
@@ -308,9 +340,7 @@ def _conflicts(entries: list[EntryInfo]) -> Iterator[tuple[EntryInfo, Found]]:
             differing = [
                 code
                 for code in info.langs
-                if code != lang
-                and code in first_info.langs
-                and info.preferred(code) != first_info.preferred(code)
+                if code != lang and code in first_info.langs and info.preferred(code) != first_info.preferred(code)
             ]
             if not differing:
                 continue
@@ -325,9 +355,7 @@ def _conflicts(entries: list[EntryInfo]) -> Iterator[tuple[EntryInfo, Found]]:
 
 
 def _kind_name(kind: str) -> str:
-    return {"preferred": "term", "variant": "variant", "forbidden": "forbidden term"}[
-        kind
-    ]
+    return {"preferred": "term", "variant": "variant", "forbidden": "forbidden term"}[kind]
 
 
 def _script(char: str) -> str | None:
@@ -348,9 +376,7 @@ _OTHER_SCRIPT_RE = re.compile(
 
 def _mixed_scripts(text: str) -> str | None:
     """'Latin + Arabic' when a term mixes them; Cyrillic/Greek letters in a Latin term are lookalikes."""
-    if not _OTHER_SCRIPT_RE.search(text) or not (
-        _LATIN_RE.search(text) or len(set(map(_script, text)) - {None}) > 1
-    ):
+    if not _OTHER_SCRIPT_RE.search(text) or not (_LATIN_RE.search(text) or len(set(map(_script, text)) - {None}) > 1):
         return None  # the common case, decided without naming every character
     scripts = []
     for char in text:
@@ -383,7 +409,9 @@ def lint_glossary(path: str | Path) -> LintReport:
     if load_error is not None and load_error.rule != "E001":
         # The loader's first error, with the rule it breaks (empty term, control character) or E000.
         code = load_error.rule if load_error.rule in RULES else "E000"
-        findings.append(Finding(code, load_error.message, name, load_error.line, load_error.column, fix=load_error.hint or None))
+        findings.append(
+            Finding(code, load_error.message, name, load_error.line, load_error.column, fix=load_error.hint or None)
+        )
         return LintReport(name, findings)
     term_rules = [r for r in RULES.values() if r.scope == TERM and r.check is not None]
     entry_rules = [r for r in RULES.values() if r.scope == ENTRY and r.check is not None]
@@ -399,7 +427,9 @@ def lint_glossary(path: str | Path) -> LintReport:
         for info in entries:
             for entry_rule in entry_rules:
                 assert entry_rule.check is not None
-                findings.extend(_finding(name, info, f) for f in entry_rule.check(info, declared if has_declared else []))
+                findings.extend(
+                    _finding(name, info, f) for f in entry_rule.check(info, declared if has_declared else [])
+                )
             for ref in info.terms:
                 if not ref.text.strip():
                     continue  # E002 says so; the other term checks need a term

@@ -13,9 +13,7 @@ from dragoman.glossary.termfix import auto_fixable, fixed_form
 from dragoman.glossary.yamlwalk import TermRef, read_glossary_text, walk
 
 _PLAIN_RE = re.compile(r"""^[^\s\-?:,\[\]{}#&*!|>'"%@`][^\n]*$""")
-_RESERVED = frozenset(
-    ["~", "null", "true", "false", "yes", "no", "on", "off", "y", "n"]
-)
+_RESERVED = frozenset(["~", "null", "true", "false", "yes", "no", "on", "off", "y", "n"])
 
 
 def _scalar(value: str, ref: TermRef) -> str | None:
@@ -33,9 +31,7 @@ def _scalar(value: str, ref: TermRef) -> str | None:
         and value.lower() not in _RESERVED
         and not (ref.flow and any(c in value for c in ",[]{}"))
     )
-    return (
-        value if plain_ok else json.dumps(value, ensure_ascii=False)
-    )  # JSON strings are YAML double-quoted scalars
+    return value if plain_ok else json.dumps(value, ensure_ascii=False)  # JSON strings are YAML double-quoted scalars
 
 
 def fix_glossary(path: str | Path) -> list[dict[str, Any]]:

@@ -23,12 +23,8 @@ class SharedTerm:
     entries: list[tuple[str, Origin]]
 
     def __str__(self) -> str:
-        where = ", ".join(
-            f"{entry_id!r} ({origin})" for entry_id, origin in self.entries
-        )
-        return (
-            f"{self.lang} term {self.form!r} is in entries with different ids: {where}"
-        )
+        where = ", ".join(f"{entry_id!r} ({origin})" for entry_id, origin in self.entries)
+        return f"{self.lang} term {self.form!r} is in entries with different ids: {where}"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -100,9 +96,7 @@ def _shared_terms(glossary: Glossary) -> list[SharedTerm]:
     out = []
     for (lang, _key), found in holders.items():
         files = {origin.path for _id, _form, origin in found}
-        if (
-            len(found) > 1 and len(files) > 1
-        ):  # within one file this is lint's business (W001)
+        if len(found) > 1 and len(files) > 1:  # within one file this is lint's business (W001)
             out.append(
                 SharedTerm(
                     lang,

@@ -123,7 +123,14 @@ class Entry:
         return list(side.forbidden) if side else []
 
 
-_DEFAULTS: dict[str, object] = {"type": None, "dnt": False, "case": "smart", "status": "approved", "note": None, "source": None}
+_DEFAULTS: dict[str, object] = {
+    "type": None,
+    "dnt": False,
+    "case": "smart",
+    "status": "approved",
+    "note": None,
+    "source": None,
+}
 
 
 @dataclass(frozen=True)

@@ -41,8 +41,7 @@ _DROP = frozenset(
 # Runs of characters that normalise to themselves, one for one, and need no look at their
 # neighbours: the fast path. HEH is not in the class: see _IDENTITY_RUN and the ezafe rule in _normalize_slow.
 _IDENTITY_CLASS = (
-    "[\x21-\x7e\u00c0-\u00ff\u0621-\u063a\u0641\u0642\u0644-\u0646\u0648"
-    "\u067e\u0686\u0698\u06a9\u06af\u06cc]"
+    "[\x21-\x7e\u00c0-\u00ff\u0621-\u063a\u0641\u0642\u0644-\u0646\u0648\u067e\u0686\u0698\u06a9\u06af\u06cc]"
 )
 # A single ASCII space is its own normal form too, unless more whitespace follows (runs collapse); so is
 # ه unless a ZWNJ follows it (the ezafe rule: "ه‌ی" at the end of a word; a mark after it, as in "هٔ", ends
@@ -274,11 +273,7 @@ def control_characters(text: str) -> list[str]:
         return []
     found = []
     for char in text:
-        if (
-            unicodedata.category(char) == "Cc"
-            or "\u202a" <= char <= "\u202e"
-            or "\u2066" <= char <= "\u2069"
-        ):
+        if unicodedata.category(char) == "Cc" or "\u202a" <= char <= "\u202e" or "\u2066" <= char <= "\u2069":
             code = f"U+{ord(char):04X}"
             if code not in found:
                 found.append(code)

@@ -49,7 +49,11 @@ def store_dir() -> Path:
 
 
 def load_through_store(
-    data: bytes, path: str, options: tuple[str | None, ...], parse: Callable[[], Glossary], directory: Path | None = None
+    data: bytes,
+    path: str,
+    options: tuple[str | None, ...],
+    parse: Callable[[], Glossary],
+    directory: Path | None = None,
 ) -> Glossary:
     """``parse()``'s glossary, from the store when these exact bytes were read from this path before.
 
@@ -126,7 +130,9 @@ def clear_store(directory: Path | None = None) -> int:
     except FileNotFoundError:
         return 0
     except OSError as err:
-        raise DragomanError(f"cannot read the glossary store {folder}: {err.strerror}", "check the folder's permissions") from None
+        raise DragomanError(
+            f"cannot read the glossary store {folder}: {err.strerror}", "check the folder's permissions"
+        ) from None
     failed: list[OSError] = []
     for entry in entries:
         if entry.name.endswith((_SUFFIX, ".tmp")) and entry.is_file():
@@ -174,7 +180,13 @@ def to_data(glossary: Glossary) -> tuple[Any, ...]:
     )
     conflicts = tuple(
         (
-            c.entry_id, c.lang, c.kept, c.dropped, _origin(c.kept_origin), _origin(c.dropped_origin), c.message,
+            c.entry_id,
+            c.lang,
+            c.kept,
+            c.dropped,
+            _origin(c.kept_origin),
+            _origin(c.dropped_origin),
+            c.message,
             tuple((f.lang, f.field, f.before, f.after) for f in c.changes),
         )
         for c in glossary.conflicts
@@ -206,7 +218,13 @@ def from_data(data: tuple[Any, ...]) -> Glossary:
         )
     glossary.conflicts = [
         Conflict(
-            entry_id, lang, kept, dropped, Origin(*kept_origin), Origin(*dropped_origin), message,
+            entry_id,
+            lang,
+            kept,
+            dropped,
+            Origin(*kept_origin),
+            Origin(*dropped_origin),
+            message,
             tuple(FieldChange(*change) for change in changes),
         )
         for entry_id, lang, kept, dropped, kept_origin, dropped_origin, message, changes in conflicts

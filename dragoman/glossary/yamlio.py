@@ -173,7 +173,9 @@ def _mapping_indent(entry: yaml.Node) -> int:
 
 def _load_text(text: str, name: str, with_layout: bool = False) -> Any:
     if not text.strip():
-        raise GlossaryError("the glossary file is empty", name, hint="start one with 'dragoman glossary new FILE --langs en,ms,fa'")
+        raise GlossaryError(
+            "the glossary file is empty", name, hint="start one with 'dragoman glossary new FILE --langs en,ms,fa'"
+        )
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as err:
@@ -207,7 +209,13 @@ def _load_text(text: str, name: str, with_layout: bool = False) -> Any:
         first = str(err).splitlines()[0] if str(err) else type(err).__name__
         raise GlossaryError(f"malformed YAML: {first}", name, hint="fix the YAML syntax") from None
     if root is None:
-        raise GlossaryError("the glossary has no content (only comments)", name, 1, 1, hint="add 'version: 1', 'languages: [...]' and 'entries:'")
+        raise GlossaryError(
+            "the glossary has no content (only comments)",
+            name,
+            1,
+            1,
+            hint="add 'version: 1', 'languages: [...]' and 'entries:'",
+        )
     validator = _Validator(name)
     glossary = validator.glossary(root)
     return (glossary, validator.layout) if with_layout else glossary
@@ -226,11 +234,19 @@ class _Validator:
 
     def mapping(self, node: yaml.Node, what: str, known: tuple[str, ...]) -> dict[str, tuple[yaml.Node, yaml.Node]]:
         if not isinstance(node, yaml.MappingNode):
-            self.fail(node, f"{what} must be a mapping (key: value), found {_kind(node)}", f"write {what} as 'key: value' lines")
+            self.fail(
+                node,
+                f"{what} must be a mapping (key: value), found {_kind(node)}",
+                f"write {what} as 'key: value' lines",
+            )
         out: dict[str, tuple[yaml.Node, yaml.Node]] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                self.fail(key_node, f"a key in {what} must be a plain word, found {_kind(key_node)}", f"use one of: {', '.join(known)}")
+                self.fail(
+                    key_node,
+                    f"a key in {what} must be a plain word, found {_kind(key_node)}",
+                    f"use one of: {', '.join(known)}",
+                )
             key = key_node.value
             if key in out:
                 first = out[key][0].start_mark.line + 1
@@ -246,7 +262,9 @@ class _Validator:
 
     def string(self, node: yaml.Node, what: str, allow_empty: bool = False, empty_rule: str | None = None) -> str:
         if not isinstance(node, yaml.ScalarNode):
-            self.fail(node, f"{what} must be a text, found {_kind(node)}", "write it as a single value (quote it if needed)")
+            self.fail(
+                node, f"{what} must be a text, found {_kind(node)}", "write it as a single value (quote it if needed)"
+            )
         if _tag_is(node, _NULL):
             self.fail(node, f"{what} is empty", "write a value or remove the key", empty_rule)
         # A number or yes/no is still text here ("1984", "no"): keep exactly what was written.
@@ -291,10 +309,18 @@ class _Validator:
         if "version" in top:
             vnode = top["version"][1]
             if not isinstance(vnode, yaml.ScalarNode) or not _tag_is(vnode, _INT):
-                self.fail(vnode, f"version must be a whole number, found {_describe(vnode)}", f"write 'version: {FORMAT_VERSION}'")
+                self.fail(
+                    vnode,
+                    f"version must be a whole number, found {_describe(vnode)}",
+                    f"write 'version: {FORMAT_VERSION}'",
+                )
             version = int(vnode.value.replace("_", ""))
             if version != FORMAT_VERSION:
-                self.fail(vnode, f"unsupported glossary format version {version}", f"this dragoman reads version {FORMAT_VERSION}; write 'version: {FORMAT_VERSION}'")
+                self.fail(
+                    vnode,
+                    f"unsupported glossary format version {version}",
+                    f"this dragoman reads version {FORMAT_VERSION}; write 'version: {FORMAT_VERSION}'",
+                )
         for key in ("name", "description"):
             if key in top:
                 self.string(top[key][1], key, allow_empty=True)
@@ -302,7 +328,11 @@ class _Validator:
         if "languages" in top:
             lnode = top["languages"][1]
             if not isinstance(lnode, yaml.SequenceNode):
-                self.fail(lnode, f"languages must be a list of language codes, found {_kind(lnode)}", "write 'languages: [en, ms, fa]'")
+                self.fail(
+                    lnode,
+                    f"languages must be a list of language codes, found {_kind(lnode)}",
+                    "write 'languages: [en, ms, fa]'",
+                )
             for item in lnode.value:
                 code = self.language(item, "languages")
                 if code in declared:
@@ -313,12 +343,18 @@ class _Validator:
         top_keys = [key_node.value for key_node, _value in root.value]
         self.layout.entries_last = bool(top_keys) and top_keys[-1] == "entries"
         if "entries" not in top:
-            self.fail(root, "the glossary has no 'entries' key", "add 'entries:' followed by the entries (or 'entries: []')")
+            self.fail(
+                root, "the glossary has no 'entries' key", "add 'entries:' followed by the entries (or 'entries: []')"
+            )
         enode = top["entries"][1]
         if isinstance(enode, yaml.ScalarNode) and _tag_is(enode, _NULL):
             return glossary  # "entries:" with nothing under it: an empty glossary
         if not isinstance(enode, yaml.SequenceNode):
-            self.fail(enode, f"entries must be a list (each entry starts with '- id:'), found {_kind(enode)}", "write each entry as '- id: ...' under 'entries:'")
+            self.fail(
+                enode,
+                f"entries must be a list (each entry starts with '- id:'), found {_kind(enode)}",
+                "write each entry as '- id: ...' under 'entries:'",
+            )
         self.layout.block_entries = not enode.flow_style and bool(enode.value)
         self.layout.entry_starts = [(item.start_mark.line, item.start_mark.column) for item in enode.value]
         if enode.value:
@@ -351,7 +387,11 @@ class _Validator:
         id_node = fields["id"][1]
         entry_id = self.string(id_node, "id")
         if not ID_RE.match(entry_id):
-            self.fail(id_node, f"bad id {entry_id!r}", "use lowercase letters, digits, '.', '_' and '-', starting with a letter or digit (e.g. masoud-pezeshkian)")
+            self.fail(
+                id_node,
+                f"bad id {entry_id!r}",
+                "use lowercase letters, digits, '.', '_' and '-', starting with a letter or digit (e.g. masoud-pezeshkian)",
+            )
         what = f"entry {entry_id!r}"
         mark = node.start_mark
         entry = Entry(id=entry_id, origin=Origin(self.path, mark.line + 1, mark.column + 1))
@@ -359,7 +399,11 @@ class _Validator:
             self.fail(node, f"{what} has no terms", "add 'terms: {en: ..., fa: ...}'")
         tnode = fields["terms"][1]
         if not isinstance(tnode, yaml.MappingNode):
-            self.fail(tnode, f"terms of {what} must be a mapping of language: term, found {_kind(tnode)}", "write 'terms: {en: ..., fa: ...}'")
+            self.fail(
+                tnode,
+                f"terms of {what} must be a mapping of language: term, found {_kind(tnode)}",
+                "write 'terms: {en: ..., fa: ...}'",
+            )
         if not tnode.value:
             self.fail(tnode, f"{what} has no terms", "add at least one 'language: term'")
         terms = entry.terms
@@ -371,11 +415,24 @@ class _Validator:
             if code is None or _code_problem(code) is not None or code in terms or (declared and code not in declared):
                 code = self.language(key_node, f"the terms of {what}")
                 if code in terms:
-                    self.fail(key_node, f"language {code!r} appears twice in the terms of {what}", "keep one; put other spellings under variants")
+                    self.fail(
+                        key_node,
+                        f"language {code!r} appears twice in the terms of {what}",
+                        "keep one; put other spellings under variants",
+                    )
                 if declared and code not in declared:
-                    self.fail(key_node, f"language {code!r} is not in the glossary's languages", f"add {code} to 'languages:' at the top, or fix the code")
+                    self.fail(
+                        key_node,
+                        f"language {code!r} is not in the glossary's languages",
+                        f"add {code} to 'languages:' at the top, or fix the code",
+                    )
             value = value_node.value
-            if type(value_node) is scalar and not value_node.tag and (value_node.style or value not in _NULLS) and value.strip():
+            if (
+                type(value_node) is scalar
+                and not value_node.tag
+                and (value_node.style or value not in _NULLS)
+                and value.strip()
+            ):
                 terms[code] = LangTerms(value)
             elif type(value_node) is scalar and not value_node.style and value in _EXPLICIT_NULLS:
                 # "ms: null": this layer removes the language from the entry of an earlier layer.
@@ -412,7 +469,9 @@ class _Validator:
         if "forbidden" in fields:
             side.forbidden = self.string_list(fields["forbidden"][1], f"the forbidden terms of {what}", EMPTY_TERM_RULE)
         if not fields:
-            self.fail(node, f"{what} is empty", "write 'term: ...' (and optionally variants/forbidden)", EMPTY_TERM_RULE)
+            self.fail(
+                node, f"{what} is empty", "write 'term: ...' (and optionally variants/forbidden)", EMPTY_TERM_RULE
+            )
         return side
 
 

@@ -23,9 +23,7 @@ class TermRef:
     text: str
     line: int
     column: int
-    start: int = (
-        0  # character span of the scalar in the file's text, for in-place fixes
-    )
+    start: int = 0  # character span of the scalar in the file's text, for in-place fixes
     end: int = 0
     style: str = ""  # "" plain, "'" / '"' quoted, "|" / ">" block
     flow: bool = False  # inside a flow collection ({...} or [...]): ",[]{}" need quotes
@@ -81,9 +79,7 @@ def walk(text: str) -> tuple[list[str], bool, list[EntryInfo]]:
     langs_node = top.get("languages")
     if isinstance(langs_node, yaml.SequenceNode):
         has_declared = True
-        declared = [
-            str(n.value) for n in langs_node.value if isinstance(n, yaml.ScalarNode)
-        ]
+        declared = [str(n.value) for n in langs_node.value if isinstance(n, yaml.ScalarNode)]
     entries_node = top.get("entries")
     if not isinstance(entries_node, yaml.SequenceNode):
         return declared, has_declared, entries

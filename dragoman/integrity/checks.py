@@ -199,8 +199,13 @@ def check_numbers(pair: SegmentPair) -> list[Finding]:
             if any(str(v) in number.values for v in spelled):
                 continue
             findings.append(
-                Finding("numbers", f"{number.text!r} of the source is not in the output", ERROR,
-                        source_start=number.start, source_end=number.end)
+                Finding(
+                    "numbers",
+                    f"{number.text!r} of the source is not in the output",
+                    ERROR,
+                    source_start=number.start,
+                    source_end=number.end,
+                )
             )
     if added:
         spelled = spelled_numbers(pair.source, pair.source_lang)
@@ -208,8 +213,13 @@ def check_numbers(pair: SegmentPair) -> list[Finding]:
             if any(str(v) in number.values for v in spelled):
                 continue
             findings.append(
-                Finding("numbers", f"{number.text!r} is in the output but not in the source", ERROR,
-                        number.start, number.end)
+                Finding(
+                    "numbers",
+                    f"{number.text!r} is in the output but not in the source",
+                    ERROR,
+                    number.start,
+                    number.end,
+                )
             )
     return findings
 
@@ -329,9 +339,13 @@ def check_untranslated(pair: SegmentPair) -> list[Finding]:
         in_source = _script_letters(pair.output, source_script)
         # Names stay in Latin letters in many Persian texts: only an output almost all in the source script counts.
         if in_source >= MIN_LETTERS and _script_letters(pair.output, target_script) < in_source / 4:
-            return [Finding("untranslated",
-                            f"the output is in {source_script.title()} script, not {target_script.title()} ({pair.target_lang})",
-                            ERROR)]
+            return [
+                Finding(
+                    "untranslated",
+                    f"the output is in {source_script.title()} script, not {target_script.title()} ({pair.target_lang})",
+                    ERROR,
+                )
+            ]
         return []
     if sum(1 for ch in pair.output if ch.isalpha()) < MIN_LETTERS:
         return []
@@ -343,7 +357,9 @@ def check_untranslated(pair: SegmentPair) -> list[Finding]:
     source_lang, target_lang = pair.source_lang.split("-")[0], pair.target_lang.split("-")[0]
     found = _identify(pair.output, [source_lang, target_lang])
     if found is not None and found[0] == source_lang and found[1] >= LANGID_CONFIDENCE:
-        return [Finding("untranslated", f"the output reads as {source_lang}, not {target_lang} ({found[1]:.2f})", ERROR)]
+        return [
+            Finding("untranslated", f"the output reads as {source_lang}, not {target_lang} ({found[1]:.2f})", ERROR)
+        ]
     return []
 
 
@@ -386,13 +402,17 @@ def check_length(pair: SegmentPair) -> list[Finding]:
     if band.low <= ratio <= band.high:
         return []
     side = "short" if ratio < band.low else "long"
-    return [Finding("length", f"output {ratio:.2f} x the source length, too {side} (band {band.low}-{band.high})", WARNING)]
+    return [
+        Finding("length", f"output {ratio:.2f} x the source length, too {side} (band {band.low}-{band.high})", WARNING)
+    ]
 
 
 # -- markup ---------------------------------------------------------------------------------------------------
 
-_URL = re.compile(r"""\b(?:[a-z][a-z0-9+.\-]*://|www\.)[^\s<>"'`)\]]*[^\s<>"'`)\].,;:!?]|[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+""",
-                  re.IGNORECASE)
+_URL = re.compile(
+    r"""\b(?:[a-z][a-z0-9+.\-]*://|www\.)[^\s<>"'`)\]]*[^\s<>"'`)\].,;:!?]|[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+""",
+    re.IGNORECASE,
+)
 _TAG = re.compile(r"</?([A-Za-z][\w:-]*)\b[^<>]*?/?>")
 _MARKDOWN = ("**", "__", "`", "](", "![")
 
@@ -417,7 +437,9 @@ def check_markup(pair: SegmentPair) -> list[Finding]:
         output_tags = Counter(m.group(0)[:2].replace("<", "") + m.group(1).lower() for m in _TAG.finditer(pair.output))
         for tag, count in (source_tags - output_tags).items():
             name = f"</{tag[1:]}>" if tag.startswith("/") else f"<{tag}>"
-            findings.append(Finding("markup", f"{name} missing from the output" + (f" ({count}x)" if count > 1 else ""), ERROR))
+            findings.append(
+                Finding("markup", f"{name} missing from the output" + (f" ({count}x)" if count > 1 else ""), ERROR)
+            )
     for syntax in _MARKDOWN:
         lost = pair.source.count(syntax) - pair.output.count(syntax)
         if lost > 0 and syntax in pair.source:

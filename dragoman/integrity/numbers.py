@@ -172,7 +172,12 @@ def numbers_in(text: str, langs: tuple[str, ...], words: bool = True) -> list[Nu
                 value = _read(groups, seps, decimal, group)
                 if value is not None:
                     values.add(value)
-            if all(len(g) == 3 for g in groups[1:]) and len(groups[0]) <= 3 and len(set(seps)) == 1 and seps[0] in ".,'’\u060c":
+            if (
+                all(len(g) == 3 for g in groups[1:])
+                and len(groups[0]) <= 3
+                and len(set(seps)) == 1
+                and seps[0] in ".,'’\u060c"
+            ):
                 values.add(_canonical(Decimal("".join(groups))))
             if len(groups) == 2 and seps[0] in ":." and len(groups[0]) <= 2 and len(groups[1]) == 2:
                 values.add(f"{int(groups[0])}:{groups[1]}")
@@ -180,8 +185,14 @@ def numbers_in(text: str, langs: tuple[str, ...], words: bool = True) -> list[Nu
             # Not a number in any convention: each digit group on its own (a list, a ratio, a version).
             for digits in re.finditer(r"\d+", match.group(0)):
                 start = match.start() + digits.start()
-                found.append(Number(digits.group(0), start, start + len(digits.group(0)),
-                                    frozenset({_canonical(Decimal(_ascii_digits(digits.group(0))))})))
+                found.append(
+                    Number(
+                        digits.group(0),
+                        start,
+                        start + len(digits.group(0)),
+                        frozenset({_canonical(Decimal(_ascii_digits(digits.group(0))))}),
+                    )
+                )
             continue
         unit: str | None = None
         if words:

@@ -145,13 +145,9 @@ def _check_entries(
         mode = info.external_attr >> 16
         kind = stat.S_IFMT(mode)
         if kind == stat.S_IFLNK:
-            raise PackageError(
-                f"{where}: entry {info.filename!r} is a symbolic link", "refusing to install it"
-            )
+            raise PackageError(f"{where}: entry {info.filename!r} is a symbolic link", "refusing to install it")
         if kind not in (0, stat.S_IFREG, stat.S_IFDIR):
-            raise PackageError(
-                f"{where}: entry {info.filename!r} is a special file", "refusing to install it"
-            )
+            raise PackageError(f"{where}: entry {info.filename!r} is a special file", "refusing to install it")
         key = rel.as_posix()
         if key in seen:
             raise PackageError(f"{where}: entry {key!r} appears twice", "refusing an ambiguous archive")
@@ -210,9 +206,7 @@ def _read_metadata(archive: zipfile.ZipFile, prefix: str, where: str) -> object:
     try:
         info = archive.getinfo(name)
     except KeyError:
-        raise PackageError(
-            f"{where}: no metadata.json in the package", "this is not an Argos model package"
-        ) from None
+        raise PackageError(f"{where}: no metadata.json in the package", "this is not an Argos model package") from None
     if info.file_size > _MAX_METADATA_BYTES:
         raise PackageError(f"{where}: metadata.json is implausibly large ({human_size(info.file_size)})")
     try:
@@ -318,5 +312,3 @@ def _clean_workdirs(root: Path) -> None:
                     shutil.rmtree(child, ignore_errors=True)
             except OSError:
                 pass
-
-

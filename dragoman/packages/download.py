@@ -202,9 +202,7 @@ def _verify_file(path: Path, sha256: str | None, limits: Limits) -> None:
             declared = sum(info.file_size for info in archive.infolist())
             if declared > limits.max_total_bytes:
                 # Checked before testzip, which would otherwise decompress a zip bomb.
-                raise _NextLink(
-                    f"would unpack to {declared} bytes, more than the limit of {limits.max_total_bytes}"
-                )
+                raise _NextLink(f"would unpack to {declared} bytes, more than the limit of {limits.max_total_bytes}")
             bad = archive.testzip()
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as err:
         raise _Retry(f"corrupt zip ({_describe(err)})") from None

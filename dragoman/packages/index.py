@@ -58,9 +58,7 @@ def _load(update: bool, policy: DownloadPolicy | None) -> tuple[list[IndexEntry]
             "check DRAGOMAN_PACKAGE_INDEX",
         ) from None
     if not isinstance(data, list):
-        raise PackageError(
-            f"the package index at {url} is not a JSON list of packages", "check DRAGOMAN_PACKAGE_INDEX"
-        )
+        raise PackageError(f"the package index at {url} is not a JSON list of packages", "check DRAGOMAN_PACKAGE_INDEX")
     _write_cache(cache, url, data)
     return parse_index(data), True
 
@@ -139,9 +137,7 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
-def available(
-    from_code: str | None = None, to_code: str | None = None, *, update: bool = False
-) -> list[IndexEntry]:
+def available(from_code: str | None = None, to_code: str | None = None, *, update: bool = False) -> list[IndexEntry]:
     """Index entries, optionally for one source and/or target language, sorted by pair."""
     if from_code is not None:
         validate_code(from_code)

@@ -143,9 +143,7 @@ def require_installed(from_code: str, to_code: str) -> InstalledPackage:
     """Like find_installed, but a missing model is a ModelError that says how to install it."""
     pkg = find_installed(from_code, to_code)
     if pkg is None:
-        raise ModelError(
-            f"no {pair_label(from_code, to_code)} model installed", install_hint(from_code, to_code)
-        )
+        raise ModelError(f"no {pair_label(from_code, to_code)} model installed", install_hint(from_code, to_code))
     return pkg
 
 
@@ -229,9 +227,5 @@ def delete_package_dir(path: Path) -> None:
     try:
         os.replace(path, trash)
     except OSError as err:
-        raise PackageError(
-            f"cannot remove {path}: {one_line(err)}", "check the directory's permissions"
-        ) from None
+        raise PackageError(f"cannot remove {path}: {one_line(err)}", "check the directory's permissions") from None
     shutil.rmtree(trash, ignore_errors=True)
-
-

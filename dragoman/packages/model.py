@@ -212,7 +212,7 @@ def check_pair_codes(data: dict[str, Any], where: str) -> tuple[str, str]:
             raise PackageError(f"{where}: missing {key!r}", "is this an Argos translation package?")
         if not isinstance(value, str):
             raise PackageError(
-                f"{where}: {key} must be a language code string such as \"en\", not {type(value).__name__} {value!r}",
+                f'{where}: {key} must be a language code string such as "en", not {type(value).__name__} {value!r}',
                 "the package metadata is broken; get the package again from its publisher",
             )
         try:

@@ -31,8 +31,9 @@ def _wanted(relative: Path, include: Sequence[str]) -> bool:
     return relative.suffix != ""
 
 
-def expand_inputs(paths: Sequence[Path], recursive: bool, include: Sequence[str] = (),
-                  outdir: Path | None = None) -> FolderInputs:
+def expand_inputs(
+    paths: Sequence[Path], recursive: bool, include: Sequence[str] = (), outdir: Path | None = None
+) -> FolderInputs:
     """Files as given; a folder (with ``recursive``) walked in sorted order, hidden entries and the output
     folder skipped, files kept by ``include`` patterns (``*.docx``, ``news/*.md``) or else by having a reader.
 

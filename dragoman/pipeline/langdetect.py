@@ -80,9 +80,7 @@ def detect_language(text: str, candidates: Iterable[str], name: str = "<input>")
     # Against the detector's 140 languages a short text rarely reaches MIN_CONFIDENCE; winning is enough there.
     if best not in usable or (len(usable) > 1 and confidence < MIN_CONFIDENCE):
         guesses = ", ".join(f"{lang} {score:.2f}" for lang, score in ranking[:3])
-        raise LanguageError(
-            f"{name}: cannot tell which language this is (best guesses: {guesses})", "pass --from"
-        )
+        raise LanguageError(f"{name}: cannot tell which language this is (best guesses: {guesses})", "pass --from")
     return Detection(best, confidence, ranking[:3])
 
 

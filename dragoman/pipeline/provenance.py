@@ -193,7 +193,9 @@ def changes_since(previous: Mapping[str, Any], current: Mapping[str, Any]) -> li
                 "output": now["output"],
                 "entries": entries,
                 "glossaries": [
-                    g["path"] for g in current.get("glossaries", []) if old_files.get(g["path"]) not in (None, g["sha256"])
+                    g["path"]
+                    for g in current.get("glossaries", [])
+                    if old_files.get(g["path"]) not in (None, g["sha256"])
                 ],
                 "models": [m["name"] for m in changed_models],
             }

@@ -218,8 +218,10 @@ def format_summary(report: dict[str, Any], max_lines: int = MAX_DETAIL_LINES) ->
             if occ["status"] == VIOLATED:
                 what = f"{occ['source_text']!r} should be {occ['required']!r} [{occ['entry_id']}]"
             elif occ["status"] == VARIANT:
-                what = (f"{occ['source_text']!r} came out as the variant {occ['target_text']!r}, "
-                        f"preferred {occ['required']!r} [{occ['entry_id']}]")
+                what = (
+                    f"{occ['source_text']!r} came out as the variant {occ['target_text']!r}, "
+                    f"preferred {occ['required']!r} [{occ['entry_id']}]"
+                )
             else:
                 cause = f"for {occ['source_text']!r}" if occ["source_text"] is not None else "in the sentence"
                 what = f"forbidden {occ['target_text']!r} {cause} [{occ['entry_id']}]"

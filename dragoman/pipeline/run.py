@@ -32,7 +32,6 @@ if TYPE_CHECKING:
     from dragoman.glossary.model import Glossary
 
 
-
 # Inputs per step of a run over many files (an archive): memory stays flat in the number of files, and each
 # step still sends thousands of segments per engine call.
 ARCHIVE_WINDOW = 1000
@@ -286,8 +285,13 @@ def translate_job(
         for start in range(0, len(job.inputs), window):
             part = dataclasses.replace(job, inputs=list(job.inputs[start : start + window]))
             docs, result = translate_job(
-                part, engine, memory, progress=progress, on_inputs=on_inputs,
-                install_missing=install_missing, runner=runner,
+                part,
+                engine,
+                memory,
+                progress=progress,
+                on_inputs=on_inputs,
+                install_missing=install_missing,
+                runner=runner,
             )
             _release(docs, result)
             steps.append((docs, result))
@@ -464,7 +468,9 @@ def merge_results(results: Sequence[RunResult]) -> RunResult:
             if key not in report:
                 report[key] = value
             elif key == "summary":
-                report[key] = {k: report[key].get(k, 0) + value.get(k, 0) for k in dict.fromkeys([*report[key], *value])}
+                report[key] = {
+                    k: report[key].get(k, 0) + value.get(k, 0) for k in dict.fromkeys([*report[key], *value])
+                }
             elif isinstance(value, list):
                 report[key] = report[key] + [item for item in value if key != "notes" or item not in report[key]]
             elif isinstance(value, dict) and key != "stats":
@@ -643,7 +649,13 @@ def build_report(
     report["routes"] = routes
     report["pivots"] = {pair: label for pair, label in routes.items() if label.count("->") > 1}
     report["outputs"] = [
-        {"input": o.input, "target": o.target, "route": o.route, "output": str(o.path) if o.path else None, "segments": o.segments}
+        {
+            "input": o.input,
+            "target": o.target,
+            "route": o.route,
+            "output": str(o.path) if o.path else None,
+            "segments": o.segments,
+        }
         for o in outputs
     ]
     report["errors"] = list(errors)

@@ -568,7 +568,9 @@ class Translator:
             return ""
         from dragoman import enforce
 
-        return str(enforce.tm_key_material(text, self.glossary, route.source, route.target, self.enforce_options(route)))
+        return str(
+            enforce.tm_key_material(text, self.glossary, route.source, route.target, self.enforce_options(route))
+        )
 
 
 def _clean(result: SegmentResult) -> bool:
@@ -589,7 +591,9 @@ def _widen(text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]
             start -= 1
         elif end < len(text) and text[end].isspace():
             end += 1
-        while start > 0 and text[start - 1] in _SOFT_PUNCT and end < len(text) and text[end] in _SOFT_PUNCT + _END_PUNCT:
+        while (
+            start > 0 and text[start - 1] in _SOFT_PUNCT and end < len(text) and text[end] in _SOFT_PUNCT + _END_PUNCT
+        ):
             start -= 1
         while end < len(text) - 1 and text[end] in _SOFT_PUNCT and text[end + 1] in _END_PUNCT:
             end += 1
@@ -600,4 +604,16 @@ def _widen(text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]
     return widened
 
 
-__all__ = ["CHUNK_SEGMENTS", "INTEGRITY_MODES", "RETRIES", "ChunkRunner", "CountingEngine", "Item", "Marks", "Retry", "RunStats", "Translator", "route_signature"]
+__all__ = [
+    "CHUNK_SEGMENTS",
+    "INTEGRITY_MODES",
+    "RETRIES",
+    "ChunkRunner",
+    "CountingEngine",
+    "Item",
+    "Marks",
+    "Retry",
+    "RunStats",
+    "Translator",
+    "route_signature",
+]

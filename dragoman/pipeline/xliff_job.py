@@ -27,8 +27,9 @@ _FIX = "give a job written by 'dragoman xliff extract'"
 _Q = f"{{{XLIFF_12}}}"
 
 
-def read_document(path: Path, source_lang: str, format_name: str | None = None,
-                  options: dict[str, Any] | None = None) -> tuple[str, Document]:
+def read_document(
+    path: Path, source_lang: str, format_name: str | None = None, options: dict[str, Any] | None = None
+) -> tuple[str, Document]:
     """(format, parsed document) of a file, read as its format wants (bytes or UTF-8 text)."""
     from dragoman.inputs import read_input_bytes, read_text_file
 
@@ -83,8 +84,14 @@ def _unit_source(parent: Any, text: str, marks: Sequence[Any]) -> None:
     append_text(stack[-1], text[position:])
 
 
-def extract(paths: Sequence[Path], source: str, target: str, glossary: Glossary | None = None,
-            format_name: str | None = None, options: dict[str, Any] | None = None) -> tuple[str, int]:
+def extract(
+    paths: Sequence[Path],
+    source: str,
+    target: str,
+    glossary: Glossary | None = None,
+    format_name: str | None = None,
+    options: dict[str, Any] | None = None,
+) -> tuple[str, int]:
     """The job's XML text and how many units it holds."""
     from lxml import etree
 
@@ -92,8 +99,11 @@ def extract(paths: Sequence[Path], source: str, target: str, glossary: Glossary 
     units = 0
     for path in paths:
         fmt, document = read_document(path, source, format_name, options)
-        file_element = etree.SubElement(root, f"{_Q}file", {
-            "original": str(path), "source-language": source, "target-language": target, "datatype": fmt})
+        file_element = etree.SubElement(
+            root,
+            f"{_Q}file",
+            {"original": str(path), "source-language": source, "target-language": target, "datatype": fmt},
+        )
         body = etree.SubElement(file_element, f"{_Q}body")
         for index, segment in enumerate(document.segments):
             unit = etree.SubElement(body, f"{_Q}trans-unit", {"id": str(index + 1)})
@@ -158,8 +168,9 @@ def merge(job_path: Path, job_text: str, outdir: Path | None = None) -> list[Mer
             original = job_path.parent / original
         source, target = file_element.get("source-language") or "", file_element.get("target-language") or ""
         if not source or not target:
-            raise InputError(f"<file original={str(original)!r}> has no source-language or target-language",
-                             str(job_path), hint=_FIX)
+            raise InputError(
+                f"<file original={str(original)!r}> has no source-language or target-language", str(job_path), hint=_FIX
+            )
         fmt, document = read_document(original, source, file_element.get("datatype"))
         units = {u.get("id"): u for u in file_element.iter(f"{_Q}trans-unit")}
         outputs: list[SegmentOutput] = []
@@ -173,12 +184,21 @@ def merge(job_path: Path, job_text: str, outdir: Path | None = None) -> list[Mer
             outputs.append(_target_output(element, len(segment.inline)))
             translated += 1
         if len(units) != len(document.segments):
-            raise InputError(f"{original} has {len(document.segments)} segments but the job has {len(units)} units",
-                             str(job_path), hint="the document changed since the job was extracted; extract it again")
+            raise InputError(
+                f"{original} has {len(document.segments)} segments but the job has {len(units)} units",
+                str(job_path),
+                hint="the document changed since the job was extracted; extract it again",
+            )
         name = original.stem
         if name.endswith(f".{source}"):
             name = name[: -len(source) - 1]
         folder = outdir if outdir is not None else original.parent
-        merged.append(Merged(folder / f"{name}.{target}{original.suffix}", translated,
-                             len(document.segments) - translated, document.render_bytes(outputs, target)))
+        merged.append(
+            Merged(
+                folder / f"{name}.{target}{original.suffix}",
+                translated,
+                len(document.segments) - translated,
+                document.render_bytes(outputs, target),
+            )
+        )
     return merged

@@ -58,7 +58,9 @@ def error_response(err: ApiError) -> JSONResponse:
 class Fields:
     """A request's fields as LibreTranslate reads them: the JSON body's object, else query string + form."""
 
-    def __init__(self, values: dict[str, Any], is_json: bool, files: dict[str, tuple[str, bytes]] | None = None) -> None:
+    def __init__(
+        self, values: dict[str, Any], is_json: bool, files: dict[str, tuple[str, bytes]] | None = None
+    ) -> None:
         self.values = values
         self.is_json = is_json
         self.files = files or {}
@@ -116,7 +118,9 @@ async def read_fields(request: Request, limit: int) -> Fields:
                 files.setdefault(field_name, (item.filename or "", await item.read()))
     elif body and content_type in ("application/x-www-form-urlencoded", ""):
         try:
-            pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False, max_num_fields=MAX_FORM_FIELDS)
+            pairs = parse_qsl(
+                body.decode("utf-8"), keep_blank_values=True, strict_parsing=False, max_num_fields=MAX_FORM_FIELDS
+            )
         except (UnicodeDecodeError, ValueError):
             raise ApiError(400, "Invalid request: the form body is not UTF-8 form data") from None
         for name, value in pairs:
@@ -250,7 +254,13 @@ def build_app(service: TranslationService) -> Starlette:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise ApiError(400, "Invalid request: the file is not UTF-8 text") from None
-        fields_for_request = {"q": text, "source": source, "target": target, "format": "text", "glossary": fields.values.get("glossary")}
+        fields_for_request = {
+            "q": text,
+            "source": source,
+            "target": target,
+            "format": "text",
+            "glossary": fields.values.get("glossary"),
+        }
         ask = parse_translate(fields_for_request, True)
         ask.format_name = _EXTENSIONS[suffix]
         service.check_limits(ask, key)

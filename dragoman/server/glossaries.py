@@ -58,7 +58,9 @@ class GlossaryLibrary:
     """The server's glossaries by name (a file's stem): ``-g`` files (the default, layered in order) and every
     glossary file in ``directory``. Safe to use from several threads."""
 
-    def __init__(self, directory: Path | None = None, defaults: Sequence[Path] = (), check_interval_s: float = CHECK_INTERVAL_S) -> None:
+    def __init__(
+        self, directory: Path | None = None, defaults: Sequence[Path] = (), check_interval_s: float = CHECK_INTERVAL_S
+    ) -> None:
         self.directory = directory
         self.default_paths = [Path(p) for p in defaults]
         self.check_interval_s = check_interval_s
@@ -91,7 +93,9 @@ class GlossaryLibrary:
                 files = []
             for path in files:
                 if path.stem in found and found[path.stem] != path:
-                    log.warning("glossary %s: %s is ignored, the name is taken by %s", path.stem, path, found[path.stem])
+                    log.warning(
+                        "glossary %s: %s is ignored, the name is taken by %s", path.stem, path, found[path.stem]
+                    )
                     continue
                 found[path.stem] = path
         return list(found.items())

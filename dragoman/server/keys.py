@@ -46,12 +46,16 @@ def load_keys(path: Path) -> list[ApiKey]:
         raise KeyFileError(f"{path}: not a valid YAML key file ({err})", "see docs/server.md for the format") from None
     items = data.get("keys") if isinstance(data, dict) else None
     if not isinstance(items, list):
-        raise KeyFileError(f"{path}: no 'keys:' list", "create keys with 'dragoman serve --api-keys FILE --new-key NAME'")
+        raise KeyFileError(
+            f"{path}: no 'keys:' list", "create keys with 'dragoman serve --api-keys FILE --new-key NAME'"
+        )
     keys: list[ApiKey] = []
     for number, item in enumerate(items, 1):
         where = f"{path}: key {number}"
         if not isinstance(item, dict) or not isinstance(item.get("sha256"), str):
-            raise KeyFileError(f"{where} has no 'sha256' value", "each key needs name and sha256 (the hash, never the key)")
+            raise KeyFileError(
+                f"{where} has no 'sha256' value", "each key needs name and sha256 (the hash, never the key)"
+            )
         try:
             digest = bytes.fromhex(item["sha256"])
         except ValueError:

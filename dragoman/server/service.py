@@ -207,7 +207,9 @@ class TranslationService:
             key = self.keys.lookup(str(api_key)) if isinstance(api_key, str) else None
             if key is None:
                 raise ApiError(403, "Invalid API key")
-        identity, limit = (f"key:{key.name}", key.req_limit) if key is not None else (f"ip:{client}", self.settings.req_limit)
+        identity, limit = (
+            (f"key:{key.name}", key.req_limit) if key is not None else (f"ip:{client}", self.settings.req_limit)
+        )
         wait = self.limiter.check(identity, limit)
         if wait is not None:
             raise ApiError(429, f"Slowdown: {limit} per 1 minute", retry_after=max(1, int(wait + 0.999)))
@@ -334,7 +336,9 @@ class TranslationService:
         try:
             result: JobResult = item.future.result()
         except DeadlineError:
-            raise ApiError(503, "Timed out waiting for the translation engine", retry_after=RETRY_AFTER_BUSY_S) from None
+            raise ApiError(
+                503, "Timed out waiting for the translation engine", retry_after=RETRY_AFTER_BUSY_S
+            ) from None
         return result
 
     def _process(self, items: list[WorkItem]) -> None:
@@ -362,7 +366,9 @@ class TranslationService:
                 if not text.strip() or source == job.target:
                     placed.append(None)  # nothing to translate: the text comes back as it is
                     continue
-                doc = InputDoc(name=f"{number}:{index}", path=None, text=text, format_name=job.format_name, source=source)
+                doc = InputDoc(
+                    name=f"{number}:{index}", path=None, text=text, format_name=job.format_name, source=source
+                )
                 docs.append(doc)
                 placed.append(doc)
             where.append(placed)
@@ -470,4 +476,12 @@ class TranslationService:
         }
 
 
-__all__ = ["ApiError", "Job", "JobResult", "ServerSettings", "TranslateRequest", "TranslationService", "parse_translate"]
+__all__ = [
+    "ApiError",
+    "Job",
+    "JobResult",
+    "ServerSettings",
+    "TranslateRequest",
+    "TranslationService",
+    "parse_translate",
+]

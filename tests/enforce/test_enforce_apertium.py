@@ -59,8 +59,11 @@ EXPECTED = [
 OUTCOMES = [
     [("iri", IN_CONTEXT, APPLIED, "República islámica de Irán")],
     [("anwar", MODEL, APPLIED, None), ("iri", IN_CONTEXT, APPLIED, "República islámica de Irán")],
-    [("gov", IN_CONTEXT, APPLIED, "gobierno"), ("gov", IN_CONTEXT, APPLIED, "gobierno"),
-     ("iri", IN_CONTEXT, APPLIED, "República islámica de Irán")],
+    [
+        ("gov", IN_CONTEXT, APPLIED, "gobierno"),
+        ("gov", IN_CONTEXT, APPLIED, "gobierno"),
+        ("iri", IN_CONTEXT, APPLIED, "República islámica de Irán"),
+    ],
     [("iri", IN_CONTEXT, APPLIED, "República islámica de Irán"), ("iri", PLACEHOLDER, APPLIED, None)],
     [],
 ]
@@ -152,10 +155,31 @@ def test_translate_cli_with_glossary_and_report(tmp_path: Path) -> None:
     report = tmp_path / "report.json"
     result = CliRunner().invoke(
         cli,
-        ["translate", "-e", "apertium", "--from", "en", "--to", "es", "-q", "-g", str(path), "--report", str(report), "--strict"],
+        [
+            "translate",
+            "-e",
+            "apertium",
+            "--from",
+            "en",
+            "--to",
+            "es",
+            "-q",
+            "-g",
+            str(path),
+            "--report",
+            str(report),
+            "--strict",
+        ],
         input=SENTENCES[2] + "\n",
     )
     assert result.exit_code == 0, result.output
     assert result.stdout == EXPECTED[2] + "\n"
     summary = json.loads(report.read_text(encoding="utf-8"))["summary"]
-    assert summary == {"terms_found": 3, "applied": 3, "variants": 0, "violations": 0, "forbidden_found": 0, "integrity": 0}
+    assert summary == {
+        "terms_found": 3,
+        "applied": 3,
+        "variants": 0,
+        "violations": 0,
+        "forbidden_found": 0,
+        "integrity": 0,
+    }

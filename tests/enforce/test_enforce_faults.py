@@ -197,7 +197,10 @@ def _assert_never_silent(text: str, occurrences: list, glossary: Glossary) -> No
     for occ in occurrences:
         if occ.status == "applied":
             claims[occ.required] = claims.get(occ.required, 0) + 1
-            assert occ.target_start is not None and text[occ.target_start : occ.target_end].casefold() == occ.required.casefold()
+            assert (
+                occ.target_start is not None
+                and text[occ.target_start : occ.target_end].casefold() == occ.required.casefold()
+            )
     for rendering, n in claims.items():
         assert count_form(text, rendering, "zz") >= n
     assert PlaceholderForm("ZXQ{n}").find(text) == []
@@ -214,7 +217,11 @@ def test_batching_one_call_per_round_plain_segments_ride_in_the_first() -> None:
     assert len(engine.calls) == 2
     first, second = engine.calls
     assert first[0] == [
-        "Hello there.", "Nothing here.", "The new government met ZXQ1 today.", "ZXQ1 visited the country.", "government"
+        "Hello there.",
+        "Nothing here.",
+        "The new government met ZXQ1 today.",
+        "ZXQ1 visited the country.",
+        "government",
     ]
     assert first[1].num_hypotheses == 4 and first[1].return_attention and first[1].suppress == ()
     assert second[0] == [SENTENCE, "Anwar visited the country.", "Anwar"]
@@ -261,7 +268,9 @@ def test_no_glossary_is_one_plain_call() -> None:
 
 def test_sentence_initial_capital_only_at_sentence_start() -> None:
     glossary = make_glossary()
-    results = translate_segments(FakeEngine(), ["Anwar said the government met.", "The government met Anwar."], "en", "zz", glossary)
+    results = translate_segments(
+        FakeEngine(), ["Anwar said the government met.", "The government met Anwar."], "en", "zz", glossary
+    )
     assert [r.text for r in results] == ["Anwar berkata pemerintah bertemu.", "Pemerintah bertemu Anwar."]
 
 
@@ -328,7 +337,9 @@ def test_inline_mark_spans_follow_the_words() -> None:
     assert [first.text[a:b] for a, b in first.mark_spans] == ["Pemerintah baru", "Anwar"]  # type: ignore[union-attr,misc]
     assert second.text == "Officials melawat rumah besar."
     assert [second.text[a:b] for a, b in second.mark_spans] == ["rumah besar"]  # type: ignore[union-attr,misc]
-    no_attention = translate_segments(FakeEngine(attention=False), segments[1:], "en", "zz", make_glossary(), marks=marks[1:])
+    no_attention = translate_segments(
+        FakeEngine(attention=False), segments[1:], "en", "zz", make_glossary(), marks=marks[1:]
+    )
     assert no_attention[0].mark_spans == [None]
 
 

@@ -15,7 +15,14 @@ from dragoman.enforce.model import PlannedTerm
 from dragoman.glossary.model import Entry, Glossary, LangTerms
 
 # The second leg's "model": toy Malay-like zz -> a Spanish-like xx.
-ZZ_XX = {"kerajaan": "reino", "pemerintah": "gobierno", "bertemu": "encontró", "baru": "nuevo", "hari": "día", "ini": "este"}
+ZZ_XX = {
+    "kerajaan": "reino",
+    "pemerintah": "gobierno",
+    "bertemu": "encontró",
+    "baru": "nuevo",
+    "hari": "día",
+    "ini": "este",
+}
 
 
 def pivot_glossary() -> Glossary:
@@ -23,7 +30,9 @@ def pivot_glossary() -> Glossary:
     glossary.add(
         Entry("gov", {"en": LangTerms("government"), "zz": LangTerms("pemerintah"), "xx": LangTerms("administración")})
     )
-    glossary.add(Entry("anwar", {"en": LangTerms("Anwar"), "zz": LangTerms("Anwar"), "xx": LangTerms("Anwar")}, type="person"))
+    glossary.add(
+        Entry("anwar", {"en": LangTerms("Anwar"), "zz": LangTerms("Anwar"), "xx": LangTerms("Anwar")}, type="person")
+    )
     return glossary
 
 
@@ -36,14 +45,16 @@ def run_pivot(leg1_engine: FakeEngine, leg2_engine: FakeEngine, segments: list[s
 
 
 def test_pivot_terms_hold_in_the_final_language() -> None:
-    leg1, planned, leg2, final = run_pivot(FakeEngine(), FakeEngine(lexicon=ZZ_XX, adjectives=frozenset()), [
-        "The new government met Anwar today."
-    ])
+    leg1, planned, leg2, final = run_pivot(
+        FakeEngine(), FakeEngine(lexicon=ZZ_XX, adjectives=frozenset()), ["The new government met Anwar today."]
+    )
     assert leg1[0].text == "Pemerintah baru bertemu Anwar hari ini."
-    assert planned == [[
-        PlannedTerm(0, 10, "gov", 8, 18, "government"),
-        PlannedTerm(24, 29, "anwar", 23, 28, "Anwar"),
-    ]]
+    assert planned == [
+        [
+            PlannedTerm(0, 10, "gov", 8, 18, "government"),
+            PlannedTerm(24, 29, "anwar", 23, 28, "Anwar"),
+        ]
+    ]
     assert final[0].text == "Administración nuevo encontró Anwar día este."
     occs = [(o.source_start, o.source_end, o.source_text, o.entry_id, o.status) for o in final[0].occurrences]
     assert occs == [(8, 18, "government", "gov", "applied"), (23, 28, "Anwar", "anwar", "applied")]

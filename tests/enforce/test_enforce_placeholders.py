@@ -127,7 +127,14 @@ def test_restore_survives_typical_mangling(
 
 @pytest.mark.parametrize(
     ("text", "pos", "expected"),
-    [("x", 0, True), ('"x', 1, True), ("Dia pergi. x", 11, True), ("a x", 2, False), ("e.g.x", 4, False), ("(x", 1, True)],
+    [
+        ("x", 0, True),
+        ('"x', 1, True),
+        ("Dia pergi. x", 11, True),
+        ("a x", 2, False),
+        ("e.g.x", 4, False),
+        ("(x", 1, True),
+    ],
 )
 def test_sentence_initial(text: str, pos: int, expected: bool) -> None:
     assert is_sentence_initial(text, pos) is expected

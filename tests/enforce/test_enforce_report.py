@@ -40,7 +40,9 @@ def doc_record() -> DocumentRecord:
         "Pezeshkyan bertemu rejim kerajaan.",
         [
             Occurrence(19, 29, "government", "gov", "pemerintah", "in-context", "variant", 25, 33, found="kerajaan"),
-            Occurrence(19, 29, "government", "gov", "pemerintah", "in-context", "forbidden-found", 19, 24, found="rejim"),
+            Occurrence(
+                19, 29, "government", "gov", "pemerintah", "in-context", "forbidden-found", 19, 24, found="rejim"
+            ),
         ],
         name_renderings={"Pezeshkian": "Pezeshkyan"},
     )
@@ -49,15 +51,31 @@ def doc_record() -> DocumentRecord:
 
 def test_report_json_shape_and_counts() -> None:
     report = build_report([doc_record()])
-    assert report["summary"] == {"terms_found": 4, "applied": 2, "variants": 1, "violations": 1, "forbidden_found": 1, "integrity": 0}
+    assert report["summary"] == {
+        "terms_found": 4,
+        "applied": 2,
+        "variants": 1,
+        "violations": 1,
+        "forbidden_found": 1,
+        "integrity": 0,
+    }
     assert tuple(report["summary"]) == SUMMARY_KEYS
     [doc] = report["documents"]
     assert doc["summary"] == report["summary"]
     first, second, third, fourth, fifth = doc["occurrences"]
     assert first == {
-        "segment": 0, "source_start": 4, "source_end": 14, "line": 1, "column": 5, "source_text": "government",
-        "entry_id": "gov", "required": "pemerintah", "strategy": "in-context", "status": "applied",
-        "target_text": "Pemerintah", "note": None,
+        "segment": 0,
+        "source_start": 4,
+        "source_end": 14,
+        "line": 1,
+        "column": 5,
+        "source_text": "government",
+        "entry_id": "gov",
+        "required": "pemerintah",
+        "strategy": "in-context",
+        "status": "applied",
+        "target_text": "Pemerintah",
+        "note": None,
     }
     assert (third["line"], third["column"], third["status"], third["target_text"]) == (2, 1, "violated", None)
     assert (fourth["line"], fourth["column"], fourth["target_text"]) == (4, 20, "kerajaan")
@@ -110,10 +128,21 @@ def test_end_to_end_with_fake_engine_never_silent() -> None:
     glossary.add(Entry("gov", {"en": LangTerms("government"), "zz": LangTerms("pemerintah")}))
     glossary.add(Entry("anwar", {"en": LangTerms("Anwar"), "zz": LangTerms("Anwar")}, type="person"))
     segments = ["The government met Anwar.", "Officials said Anwar spoke.", "Nothing here."]
-    results = translate_segments(FakeEngine(faults=[Fault("drop", "#1")], attention=False), segments, "en", "zz", glossary)
+    results = translate_segments(
+        FakeEngine(faults=[Fault("drop", "#1")], attention=False), segments, "en", "zz", glossary
+    )
     offsets = [0, 26, 54]
-    report = build_report([DocumentRecord(None, "en", "zz", list(zip(offsets, results)), source_text=" ".join(segments))])
-    assert report["summary"] == {"terms_found": 3, "applied": 1, "variants": 0, "violations": 2, "forbidden_found": 0, "integrity": 0}
+    report = build_report(
+        [DocumentRecord(None, "en", "zz", list(zip(offsets, results)), source_text=" ".join(segments))]
+    )
+    assert report["summary"] == {
+        "terms_found": 3,
+        "applied": 1,
+        "variants": 0,
+        "violations": 2,
+        "forbidden_found": 0,
+        "integrity": 0,
+    }
     statuses = [(o["entry_id"], o["status"], o["target_text"]) for o in report["documents"][0]["occurrences"]]
     assert statuses == [("gov", "applied", "Pemerintah"), ("anwar", "violated", None), ("anwar", "violated", None)]
     assert [r.text for r in results] == ["Pemerintah bertemu Onwor.", "Officials berkata Onwor spoke.", "Nothing here."]

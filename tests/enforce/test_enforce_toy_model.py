@@ -82,7 +82,14 @@ def test_glossary_overrides_respelled_names_and_terms(engine: ArgosEngine) -> No
             assert r.text[o.target_start : o.target_end].casefold() == o.required.casefold()  # type: ignore[union-attr]
         assert count_form(r.text, "kerajaan", "zz") == 0  # the forbidden form is gone
     report = build_report([DocumentRecord("a.txt", "en", "zz", [(0, r) for r in results])])
-    assert report["summary"] == {"terms_found": 6, "applied": 6, "variants": 0, "violations": 0, "forbidden_found": 0, "integrity": 0}
+    assert report["summary"] == {
+        "terms_found": 6,
+        "applied": 6,
+        "variants": 0,
+        "violations": 0,
+        "forbidden_found": 0,
+        "integrity": 0,
+    }
 
 
 def test_one_engine_call_per_round_with_nbest_attention_and_suppress(engine: ArgosEngine) -> None:

@@ -32,9 +32,7 @@ class EngineContract:
     def test_empty_batch_gives_empty_list(self, engine: Engine, pair: tuple[str, str]) -> None:
         assert engine.translate_batch([], *pair) == []
 
-    def test_one_scored_result_per_segment(
-        self, engine: Engine, pair: tuple[str, str], sentences: list[str]
-    ) -> None:
+    def test_one_scored_result_per_segment(self, engine: Engine, pair: tuple[str, str], sentences: list[str]) -> None:
         results = engine.translate_batch(sentences, *pair)
         assert len(results) == len(sentences)
         for hyps in results:
@@ -51,9 +49,7 @@ class EngineContract:
         assert together == list(reversed(alone))
 
     def test_deterministic(self, engine: Engine, pair: tuple[str, str], sentences: list[str]) -> None:
-        assert _texts(engine.translate_batch(sentences, *pair)) == _texts(
-            engine.translate_batch(sentences, *pair)
-        )
+        assert _texts(engine.translate_batch(sentences, *pair)) == _texts(engine.translate_batch(sentences, *pair))
 
     def test_n_best_when_supported(self, engine: Engine, pair: tuple[str, str], sentences: list[str]) -> None:
         results = engine.translate_batch(sentences[:2], *pair, BatchOptions(num_hypotheses=3))
@@ -66,24 +62,18 @@ class EngineContract:
                 assert len(hyps) == 1
             assert isinstance(best[0].text, str)
 
-    def test_attention_shape_when_supported(
-        self, engine: Engine, pair: tuple[str, str], sentences: list[str]
-    ) -> None:
+    def test_attention_shape_when_supported(self, engine: Engine, pair: tuple[str, str], sentences: list[str]) -> None:
         results = engine.translate_batch(sentences[:2], *pair, BatchOptions(return_attention=True))
         for hyps in results:
             hyp = hyps[0]
             if not engine.supports_attention:
                 assert hyp.attention is None
                 continue
-            assert (
-                hyp.attention is not None and hyp.target_tokens is not None and hyp.source_tokens is not None
-            )
+            assert hyp.attention is not None and hyp.target_tokens is not None and hyp.source_tokens is not None
             assert len(hyp.attention) == len(hyp.target_tokens)
             assert all(len(row) == len(hyp.source_tokens) for row in hyp.attention)
 
-    def test_suppress_option_is_accepted(
-        self, engine: Engine, pair: tuple[str, str], sentences: list[str]
-    ) -> None:
+    def test_suppress_option_is_accepted(self, engine: Engine, pair: tuple[str, str], sentences: list[str]) -> None:
         results = engine.translate_batch(sentences, *pair, BatchOptions(suppress=("zzzqqq",)))
         assert len(results) == len(sentences)
 

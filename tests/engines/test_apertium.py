@@ -33,9 +33,11 @@ assert shutil.which("apertium") and Path("/usr/share/apertium/modes/eng-spa.mode
 )
 
 ENG_SPA_MODE = Path("/usr/share/apertium/modes/eng-spa.mode")
-NTREX = (Path(__file__).resolve().parent.parent / "data" / "ntrex" / "newstest2019-src.eng.txt").read_text(
-    encoding="utf-8"
-).splitlines()
+NTREX = (
+    (Path(__file__).resolve().parent.parent / "data" / "ntrex" / "newstest2019-src.eng.txt")
+    .read_text(encoding="utf-8")
+    .splitlines()
+)
 SENTENCES = [
     "The Islamic Republic of Iran said it would help.",
     "She met Anwar Ibrahim in Kuala Lumpur.",
@@ -90,7 +92,10 @@ def test_one_hypothesis_even_when_more_are_asked(shared_engine: ApertiumEngine) 
         ("He said.", "Dijo."),
         ("He said", "Dijo"),
         # Stream-format specials travel escaped and come back as written.
-        ("Use [brackets] & <tags> / slashes $5 ^x @y {z} \\ ~tilde.", "Uso [grupo] & <las etiquetas> / acuchilla $5 ^x @y {z} \\ ~tilde."),
+        (
+            "Use [brackets] & <tags> / slashes $5 ^x @y {z} \\ ~tilde.",
+            "Uso [grupo] & <las etiquetas> / acuchilla $5 ^x @y {z} \\ ~tilde.",
+        ),
         # Edges and line breaks as in the source.
         ("  Hello world.  ", "  Hola Mundo.  "),
         ("The cat sleeps\n\nThe dog runs.", "El gato duerme\n\nLas carreras de perro."),
@@ -248,7 +253,9 @@ def test_a_pipeline_that_keeps_dying_is_one_line_error(tmp_path: Path) -> None:
 def test_missing_pair_names_the_apt_package(shared_engine: ApertiumEngine) -> None:
     with pytest.raises(ModelError) as err:
         shared_engine.translate_batch(["Hello."], "en", "ca")
-    assert str(err.value) == "no Apertium en->ca pair installed — install it with 'sudo apt-get install apertium-eng-cat'"
+    assert (
+        str(err.value) == "no Apertium en->ca pair installed — install it with 'sudo apt-get install apertium-eng-cat'"
+    )
     with pytest.raises(ModelError) as err:
         shared_engine.signature("ca", "en")
     assert "'sudo apt-get install apertium-eng-cat'" in str(err.value)
@@ -260,7 +267,9 @@ def test_missing_apertium_is_one_line(tmp_path: Path, monkeypatch: pytest.Monkey
         assert engine.pairs() == []
         with pytest.raises(EngineError) as err:
             engine.translate_batch(["Hello."], "en", "es")
-    assert str(err.value) == "Apertium is not installed — install it with 'sudo apt-get install apertium apertium-eng-spa'"
+    assert (
+        str(err.value) == "Apertium is not installed — install it with 'sudo apt-get install apertium apertium-eng-spa'"
+    )
 
 
 @pytest.mark.parametrize(

@@ -70,8 +70,7 @@ def test_missing_model_names_the_install_commands() -> None:
     with pytest.raises(ModelError) as info:
         ArgosEngine().translate_batch(["Hello."], "en", "fa")
     assert str(info.value) == (
-        "no en->fa model installed — run 'dragoman models install en fa' "
-        "or 'dragoman models install FILE.argosmodel'"
+        "no en->fa model installed — run 'dragoman models install en fa' or 'dragoman models install FILE.argosmodel'"
     )
 
 
@@ -82,9 +81,7 @@ def test_each_package_loads_once_per_process(toy_dir: Path) -> None:
     first.translate_batch(["One."], "en", "zz")
     second.translate_batch(["Two."], "en", "zz")
     assert loaded_model_count() == 1
-    ArgosEngine(packages={("en", "zz"): toy_dir}, compute_type="float32").translate_batch(
-        ["Three."], "en", "zz"
-    )
+    ArgosEngine(packages={("en", "zz"): toy_dir}, compute_type="float32").translate_batch(["Three."], "en", "zz")
     assert loaded_model_count() == 2
 
 
@@ -118,9 +115,7 @@ def test_empty_segments_do_not_reach_the_model(engine: ArgosEngine) -> None:
 
 def test_n_best_scores_and_attention_over_sentencepiece_tokens(engine: ArgosEngine) -> None:
     source, target = toy_cases()[0]
-    (hyps,) = engine.translate_batch(
-        [source], "en", "zz", BatchOptions(num_hypotheses=3, return_attention=True)
-    )
+    (hyps,) = engine.translate_batch([source], "en", "zz", BatchOptions(num_hypotheses=3, return_attention=True))
     assert hyps[0].text == target
     assert len(hyps) == 3 and hyps[0].score >= hyps[1].score >= hyps[2].score
     assert hyps[0].source_tokens == engine.tokenize("en", "zz", [source])[0]

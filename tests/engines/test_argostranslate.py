@@ -30,9 +30,7 @@ def test_missing_extra_names_the_install_command(no_argostranslate: None) -> Non
 
 
 def test_cli_reports_the_missing_extra_in_one_line(no_argostranslate: None) -> None:
-    result = CliRunner().invoke(
-        cli, ["translate", "--engine", "argostranslate", "--to", "fa"], input="Hello.\n"
-    )
+    result = CliRunner().invoke(cli, ["translate", "--engine", "argostranslate", "--to", "fa"], input="Hello.\n")
     assert result.exit_code == 1
     assert result.output == (
         "Error: the argostranslate engine needs the argostranslate package, which is not installed"

@@ -20,7 +20,7 @@ def reverse_upper(segment: Segment) -> SegmentOutput:
         if pieces:
             pieces.append(" ")
             pos += 1
-        word = segment.text[words[index][0]:words[index][1]].upper()
+        word = segment.text[words[index][0] : words[index][1]].upper()
         positions[index] = (pos, pos + len(word))
         pieces.append(word)
         pos += len(word)

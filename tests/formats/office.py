@@ -41,10 +41,15 @@ def news_docx(with_extras: bool = True) -> bytes:
     paragraph.add_run(" on Monday.")
     link_paragraph = document.add_paragraph("Read the ")
     part = document.part
-    r_id = part.relate_to("https://example.org/report", "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink", is_external=True)
+    r_id = part.relate_to(
+        "https://example.org/report",
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink",
+        is_external=True,
+    )
     hyperlink = parse_xml(
         f'<w:hyperlink xmlns:w="{W}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
-        f'r:id="{r_id}"><w:r><w:rPr><w:rStyle w:val="Hyperlink"/></w:rPr><w:t>full report</w:t></w:r></w:hyperlink>')
+        f'r:id="{r_id}"><w:r><w:rPr><w:rStyle w:val="Hyperlink"/></w:rPr><w:t>full report</w:t></w:r></w:hyperlink>'
+    )
     link_paragraph._p.append(hyperlink)
     link_paragraph.add_run(" online.")
     table = document.add_table(rows=2, cols=2)
@@ -56,8 +61,11 @@ def news_docx(with_extras: bool = True) -> bytes:
     section.footer.paragraphs[0].text = "Printed on Monday."
     if with_extras:
         note = document.add_paragraph("A sentence with a note.")
-        note._p.append(parse_xml(
-            f'<w:r xmlns:w="{W}"><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:footnoteReference w:id="1"/></w:r>'))
+        note._p.append(
+            parse_xml(
+                f'<w:r xmlns:w="{W}"><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:footnoteReference w:id="1"/></w:r>'
+            )
+        )
         box = document.add_paragraph("")
         box._p.append(parse_xml(TEXT_BOX_RUN))
     document.add_paragraph("Last line of the story.")
@@ -76,13 +84,21 @@ def add_footnotes(data: bytes) -> bytes:
         for info in source.infolist():
             content = source.read(info.filename)
             if info.filename == "[Content_Types].xml":
-                content = content.replace(b"</Types>", (
-                    b'<Override PartName="/word/footnotes.xml" ContentType="application/'
-                    b'vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/></Types>'))
+                content = content.replace(
+                    b"</Types>",
+                    (
+                        b'<Override PartName="/word/footnotes.xml" ContentType="application/'
+                        b'vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/></Types>'
+                    ),
+                )
             if info.filename == "word/_rels/document.xml.rels":
-                content = content.replace(b"</Relationships>", (
-                    b'<Relationship Id="rIdFoot1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-                    b'relationships/footnotes" Target="footnotes.xml"/></Relationships>'))
+                content = content.replace(
+                    b"</Relationships>",
+                    (
+                        b'<Relationship Id="rIdFoot1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                        b'relationships/footnotes" Target="footnotes.xml"/></Relationships>'
+                    ),
+                )
             target.writestr(info, content)
         target.writestr("word/footnotes.xml", FOOTNOTES.encode("utf-8"))
     return out.getvalue()

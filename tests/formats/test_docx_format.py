@@ -34,7 +34,9 @@ def test_segments_cover_body_tables_headers_footers_notes_and_text_boxes() -> No
         ("The new government discussed the difficult talks.", "paragraph"),
         ("It met reporters on Monday.", "paragraph"),
         ("Read the full report online.", "paragraph"),
-        ("Name", "table_cell"), ("Role", "table_cell"), ("Anwar Ibrahim", "table_cell"),
+        ("Name", "table_cell"),
+        ("Role", "table_cell"),
+        ("Anwar Ibrahim", "table_cell"),
         ("Prime minister", "table_cell"),
         ("A sentence with a note.", "paragraph"),
         ("The box holds a quote.", "text_box"),
@@ -45,9 +47,9 @@ def test_segments_cover_body_tables_headers_footers_notes_and_text_boxes() -> No
     ]
     # One sentence across runs: the bold run is a mark on its words, not a segment of its own.
     bold = document.segments[1]
-    assert [(bold.text[m.start:m.end], m.kind) for m in bold.inline] == [("new government", "b")]
+    assert [(bold.text[m.start : m.end], m.kind) for m in bold.inline] == [("new government", "b")]
     link = document.segments[3]
-    assert [link.text[m.start:m.end] for m in link.inline] == ["full report", "full report"]
+    assert [link.text[m.start : m.end] for m in link.inline] == ["full report", "full report"]
 
 
 def test_identity_render_gives_every_part_back_byte_for_byte() -> None:
@@ -72,12 +74,20 @@ def test_translation_keeps_structure_and_translates_every_sentence_once() -> Non
     for segment in document.segments:
         assert segment.text not in text  # nothing left in English
     # Two sentences of one paragraph stay one paragraph, the space between them kept.
-    assert after.paragraphs[1].text == "<1>TALKS. DIFFICULT THE DISCUSSED GOVERNMENT NEW THE <2>MONDAY. ON REPORTERS MET IT"
+    assert (
+        after.paragraphs[1].text
+        == "<1>TALKS. DIFFICULT THE DISCUSSED GOVERNMENT NEW THE <2>MONDAY. ON REPORTERS MET IT"
+    )
     # Parts with nothing to translate are the same bytes.
     source_parts, out_parts = members(data), members(out)
     assert source_parts.keys() == out_parts.keys()
-    for name in ("word/styles.xml", "word/settings.xml", "[Content_Types].xml", "docProps/core.xml",
-                 "word/_rels/document.xml.rels"):
+    for name in (
+        "word/styles.xml",
+        "word/settings.xml",
+        "[Content_Types].xml",
+        "docProps/core.xml",
+        "word/_rels/document.xml.rels",
+    ):
         assert out_parts[name] == source_parts[name], name
 
 
@@ -143,10 +153,18 @@ def _with_document_xml(data: bytes, xml: bytes) -> bytes:
         (lambda d: b"Just some text, not a zip.", "is not a DOCX file (not a zip archive)"),
         (lambda d: _zip({"a.txt": b"x"}), "is a zip but not a DOCX (no [Content_Types].xml)"),
         (lambda d: _with_document_xml(d, b"<w:document><w:body>"), "part word/document.xml is not well-formed XML"),
-        (lambda d: _with_document_xml(d, (
-            b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
-            b'<w:document xmlns:w="' + W.encode() + b'"><w:body><w:p><w:r><w:t>&x;</w:t></w:r></w:p></w:body></w:document>')),
-         "part word/document.xml declares a DTD (entities are refused: XML external entity risk)"),
+        (
+            lambda d: _with_document_xml(
+                d,
+                (
+                    b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+                    b'<w:document xmlns:w="'
+                    + W.encode()
+                    + b'"><w:body><w:p><w:r><w:t>&x;</w:t></w:r></w:p></w:body></w:document>'
+                ),
+            ),
+            "part word/document.xml declares a DTD (entities are refused: XML external entity risk)",
+        ),
         (lambda d: d, None),
     ],
 )

@@ -19,11 +19,22 @@ from dragoman.formats.base import resolve_spans
 
 @pytest.mark.parametrize(
     ("path", "explicit", "expected"),
-    [("a.txt", None, "txt"), ("a.text", None, "txt"), ("news.MD", None, "markdown"),
-     ("a.markdown", None, "markdown"), ("index.html", None, "html"), ("index.HTM", None, "html"),
-     ("README", None, "txt"), (None, None, "txt"), ("notes.rst", "txt", "txt"),
-     ("a.txt", "md", "markdown"), ("a.md", "html", "html"), (None, "Markdown", "markdown"),
-     ("a.html", "text", "txt"), ("a.html", ".htm", "html")],
+    [
+        ("a.txt", None, "txt"),
+        ("a.text", None, "txt"),
+        ("news.MD", None, "markdown"),
+        ("a.markdown", None, "markdown"),
+        ("index.html", None, "html"),
+        ("index.HTM", None, "html"),
+        ("README", None, "txt"),
+        (None, None, "txt"),
+        ("notes.rst", "txt", "txt"),
+        ("a.txt", "md", "markdown"),
+        ("a.md", "html", "html"),
+        (None, "Markdown", "markdown"),
+        ("a.html", "text", "txt"),
+        ("a.html", ".htm", "html"),
+    ],
 )
 def test_format_for_path(path: str | None, explicit: str | None, expected: str) -> None:
     assert format_for_path(path, explicit) == expected
@@ -63,11 +74,14 @@ def test_parse_with_alias() -> None:
 
 def _segment() -> Segment:
     # "Iran's President met Anwar" with <b>President</b> and <a>Anwar</a>, <i>met</i> inside nothing
-    return Segment("Iran's President met Anwar", [
-        InlineMark(0, 26, "<span>", "</span>", "span"),
-        InlineMark(7, 16, "<b>", "</b>", "b"),
-        InlineMark(17, 20, "<i>", "</i>", "i"),
-    ])
+    return Segment(
+        "Iran's President met Anwar",
+        [
+            InlineMark(0, 26, "<span>", "</span>", "span"),
+            InlineMark(7, 16, "<b>", "</b>", "b"),
+            InlineMark(17, 20, "<i>", "</i>", "i"),
+        ],
+    )
 
 
 def test_resolve_spans_clamps_nested_marks_into_their_parent() -> None:

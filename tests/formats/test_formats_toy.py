@@ -41,8 +41,19 @@ def test_glossary_term_of_a_bold_word_is_bold_and_verified(tmp_path: Path) -> No
     cell.text = "The new government discussed the difficult talks."
     (tmp_path / "story.docx").write_bytes(docx_bytes(document))
     (tmp_path / "desk.yaml").write_text(GLOSSARY, encoding="utf-8")
-    result = CliRunner().invoke(cli, ["translate", str(tmp_path / "story.docx"), "--to", "zz", "-g",
-                                      str(tmp_path / "desk.yaml"), "--report", str(tmp_path / "r.json")])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "translate",
+            str(tmp_path / "story.docx"),
+            "--to",
+            "zz",
+            "-g",
+            str(tmp_path / "desk.yaml"),
+            "--report",
+            str(tmp_path / "r.json"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     out = docx.Document(io.BytesIO((tmp_path / "story.zz.docx").read_bytes()))
     runs = out.paragraphs[0].runs
@@ -80,8 +91,20 @@ def test_glossary_is_enforced_and_verified_in_subtitles(tmp_path: Path) -> None:
     (tmp_path / "clip.srt").write_text(_srt(), encoding="utf-8")
     (tmp_path / "clip.vtt").write_text(_vtt(), encoding="utf-8")
     (tmp_path / "desk.yaml").write_text(GLOSSARY, encoding="utf-8")
-    result = CliRunner().invoke(cli, ["translate", str(tmp_path / "clip.srt"), str(tmp_path / "clip.vtt"), "--to", "zz",
-                                      "-g", str(tmp_path / "desk.yaml"), "--report", str(tmp_path / "r.json")])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "translate",
+            str(tmp_path / "clip.srt"),
+            str(tmp_path / "clip.vtt"),
+            "--to",
+            "zz",
+            "-g",
+            str(tmp_path / "desk.yaml"),
+            "--report",
+            str(tmp_path / "r.json"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     cues = list(srt.parse((tmp_path / "clip.zz.srt").read_text(encoding="utf-8")))
     assert len(cues) == 2
@@ -97,11 +120,27 @@ def test_glossary_is_enforced_in_json_lines_fields(tmp_path: Path) -> None:
     import json
 
     packages.install_file(TOY_PACKAGE)
-    records = [{"id": 7, "text": SENTENCE, "body": SENTENCE}, {"id": 8, "text": "The new government discussed the difficult talks."}]
+    records = [
+        {"id": 7, "text": SENTENCE, "body": SENTENCE},
+        {"id": 8, "text": "The new government discussed the difficult talks."},
+    ]
     (tmp_path / "archive.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     (tmp_path / "desk.yaml").write_text(GLOSSARY, encoding="utf-8")
-    result = CliRunner().invoke(cli, ["translate", str(tmp_path / "archive.jsonl"), "--to", "zz", "--field", "text",
-                                      "-g", str(tmp_path / "desk.yaml"), "--report", str(tmp_path / "r.json")])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "translate",
+            str(tmp_path / "archive.jsonl"),
+            "--to",
+            "zz",
+            "--field",
+            "text",
+            "-g",
+            str(tmp_path / "desk.yaml"),
+            "--report",
+            str(tmp_path / "r.json"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     out = [json.loads(line) for line in (tmp_path / "archive.zz.jsonl").read_text(encoding="utf-8").splitlines()]
     assert out == [{"id": 7, "text": ENFORCED, "body": SENTENCE}, {"id": 8, "text": ENFORCED}]
@@ -119,9 +158,22 @@ def test_xliff_targets_are_translated_and_reviewed_per_glossary_outcome(tmp_path
         '<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"><file original="a" source-language="en" '
         'datatype="plaintext"><body>'
         '<trans-unit id="1"><source>The new <g id="1">government</g> discussed the difficult talks.</source></trans-unit>'
-        '</body></file></xliff>\n', encoding="utf-8")
-    ok = CliRunner().invoke(cli, ["translate", str(tmp_path / "job.xlf"), "--to", "zz", "-g", str(tmp_path / "desk.yaml"),
-                                  "-o", str(tmp_path / "ok")])
+        "</body></file></xliff>\n",
+        encoding="utf-8",
+    )
+    ok = CliRunner().invoke(
+        cli,
+        [
+            "translate",
+            str(tmp_path / "job.xlf"),
+            "--to",
+            "zz",
+            "-g",
+            str(tmp_path / "desk.yaml"),
+            "-o",
+            str(tmp_path / "ok"),
+        ],
+    )
     assert ok.exit_code == 0, ok.output
     root = etree.parse(str(tmp_path / "ok" / "job.zz.xlf")).getroot()
     target = root.find(".//{urn:oasis:names:tc:xliff:document:1.2}target")
@@ -146,7 +198,9 @@ def test_glossary_term_of_a_bold_span_is_bold_in_odt(tmp_path: Path) -> None:
     document.text.addElement(paragraph)
     document.save(str(tmp_path / "story.odt"))
     (tmp_path / "desk.yaml").write_text(GLOSSARY, encoding="utf-8")
-    result = CliRunner().invoke(cli, ["translate", str(tmp_path / "story.odt"), "--to", "zz", "-g", str(tmp_path / "desk.yaml")])
+    result = CliRunner().invoke(
+        cli, ["translate", str(tmp_path / "story.odt"), "--to", "zz", "-g", str(tmp_path / "desk.yaml")]
+    )
     assert result.exit_code == 0, result.output
     from odf import teletype
     from odf.opendocument import load

@@ -20,8 +20,12 @@ RECORDS = (
 def test_fields_are_segments_in_record_order() -> None:
     document = parse(RECORDS, "jsonl", "en", "archive.jsonl", {"fields": ["text", "title"]})
     assert [(s.text, s.kind) for s in document.segments] == [
-        ("Talks end.", "title"), ("The new government met.", "text"), ("It said é no.", "text"),
-        ("Second line.", "text"), ("Only a title.", "title")]
+        ("Talks end.", "title"),
+        ("The new government met.", "text"),
+        ("It said é no.", "text"),
+        ("Second line.", "text"),
+        ("Only a title.", "title"),
+    ]
     assert document.render(document.identity_outputs(), "ms") == RECORDS
 
 
@@ -37,7 +41,8 @@ def test_records_keep_every_other_field_and_their_order() -> None:
         a, b = json.loads(before), json.loads(after)
         assert list(a) == list(b)
         assert {k: v for k, v in a.items() if k not in ("text", "title") or not isinstance(v, str)} == {
-            k: v for k, v in b.items() if k not in ("text", "title") or not isinstance(v, str)}
+            k: v for k, v in b.items() if k not in ("text", "title") or not isinstance(v, str)
+        }
     first = json.loads(out_lines[0])
     assert first["text"] == "<THE NEW GOVERNMENT MET.> <IT SAID É NO.>\n<SECOND LINE.>"
     assert first["title"] == "<TALKS END.>"
@@ -50,7 +55,11 @@ def test_records_keep_every_other_field_and_their_order() -> None:
     [
         ('{"text": "ok"}\n[1, 2]\n', {"fields": ["text"]}, "archive.jsonl:2: is not a JSON object (not a JSON object)"),
         ('{"text": "ok", }\n', {"fields": ["text"]}, "archive.jsonl:1: is not a JSON object (expected a key)"),
-        ('{"text": "ok"}\n', {}, "archive.jsonl: no fields to translate — name them with --field, e.g. --field text,title"),
+        (
+            '{"text": "ok"}\n',
+            {},
+            "archive.jsonl: no fields to translate — name them with --field, e.g. --field text,title",
+        ),
     ],
 )
 def test_bad_records_are_one_line_with_the_line(text: str, options: dict[str, list[str]], message: str) -> None:

@@ -20,7 +20,9 @@ SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed (apt-get install libreoffice-writer-nogui)"),
+    pytest.mark.skipif(
+        SOFFICE is None, reason="LibreOffice is not installed (apt-get install libreoffice-writer-nogui)"
+    ),
 ]
 
 
@@ -28,16 +30,30 @@ def _to_text(path: Path, tmp_path: Path) -> str:
     assert SOFFICE is not None
     out = tmp_path / "lo-out"
     completed = subprocess.run(
-        [SOFFICE, f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--headless",
-         "--convert-to", "txt:Text", "--outdir", str(out), str(path)],
-        capture_output=True, text=True, timeout=180, check=False)
+        [
+            SOFFICE,
+            f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}",
+            "--headless",
+            "--convert-to",
+            "txt:Text",
+            "--outdir",
+            str(out),
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
     converted = out / (path.stem + ".txt")
     assert converted.exists(), completed.stdout + completed.stderr
     return converted.read_text(encoding="utf-8-sig")
 
 
 @pytest.mark.parametrize(("fmt", "target"), [("docx", "ms"), ("docx", "fa"), ("odt", "fa")])
-def test_translated_office_file_opens_in_libreoffice_with_every_paragraph(tmp_path: Path, fmt: str, target: str) -> None:
+def test_translated_office_file_opens_in_libreoffice_with_every_paragraph(
+    tmp_path: Path, fmt: str, target: str
+) -> None:
     document = parse(news_docx() if fmt == "docx" else news_odt(), fmt, "en", f"story.{fmt}")
     outputs = [reverse_upper(s) for s in document.segments]
     path = tmp_path / f"story.{target}.{fmt}"

@@ -40,8 +40,10 @@ def test_segments_kinds_and_marks() -> None:
     assert by_text["The call lasted an hour."].kind == "blockquote"
     assert by_text["Malaysia"].kind == "table_cell"
     image = by_text["Image: map of Gaza and https://example.com/a.b."]
-    assert image.inline == [InlineMark(7, 18, "![", '](gaza.png "Gaza Strip")', "image"),
-                            InlineMark(23, 46, "<", ">", "autolink", translate=False)]
+    assert image.inline == [
+        InlineMark(7, 18, "![", '](gaza.png "Gaza Strip")', "image"),
+        InlineMark(23, 46, "<", ">", "autolink", translate=False),
+    ]
     texts = " ".join(s.text for s in document.segments)
     for kept in ("not translated", "indented code", "HTML block", "title:", "pmo.gov.my/\n"):
         assert kept not in texts
@@ -50,31 +52,30 @@ def test_segments_kinds_and_marks() -> None:
 def test_front_matter_code_and_html_blocks_are_verbatim(fake_translate: Callable[[Document, str], str]) -> None:
     text = (DATA / "news.md").read_text(encoding="utf-8")
     out = fake_translate(parse(text, "markdown", "en"), "ms")
-    for block in ("---\ntitle: Pezeshkian, Anwar discuss Gaza\ntags: [iran, malaysia]\n---\n",
-                  '```python\nprint("not translated. Really.")\n```\n',
-                  "    indented code. Kept.\n",
-                  '<div class="note">An HTML block. Kept.</div>\n',
-                  "[pmo]: https://www.pmo.gov.my/\n",
-                  "|--------|---------|\n"):
+    for block in (
+        "---\ntitle: Pezeshkian, Anwar discuss Gaza\ntags: [iran, malaysia]\n---\n",
+        '```python\nprint("not translated. Really.")\n```\n',
+        "    indented code. Kept.\n",
+        '<div class="note">An HTML block. Kept.</div>\n',
+        "[pmo]: https://www.pmo.gov.my/\n",
+        "|--------|---------|\n",
+    ):
         assert block in out
 
 
 def test_marks_follow_their_words_and_links_keep_urls() -> None:
-    document = parse("Iran's **President** met [Anwar](https://pmo.gov.my/ \"PMO\") today.\n",
-                     "markdown", "en")
+    document = parse('Iran\'s **President** met [Anwar](https://pmo.gov.my/ "PMO") today.\n', "markdown", "en")
     [segment] = document.segments
     assert segment.text == "Iran's President met Anwar today."
     out = SegmentOutput("Hari ini Presiden Iran bertemu Anwar.", [(9, 17), (31, 36)])
-    assert document.render([out], "ms") == (
-        'Hari ini **Presiden** Iran bertemu [Anwar](https://pmo.gov.my/ "PMO").\n')
+    assert document.render([out], "ms") == ('Hari ini **Presiden** Iran bertemu [Anwar](https://pmo.gov.my/ "PMO").\n')
 
 
 def test_unknown_mark_positions_are_guessed_and_never_lost() -> None:
     document = parse("A [long link text](http://x.org/a_(b)) and `code` end.\n", "markdown", "en")
     out = SegmentOutput("Satu teks pautan panjang dan kod hujung.")
     # Same relative place, widened to whole words; the code span replaces the words it landed on.
-    assert document.render([out], "ms") == (
-        "[Satu teks pautan panjang](http://x.org/a_(b)) dan `code` hujung.\n")
+    assert document.render([out], "ms") == ("[Satu teks pautan panjang](http://x.org/a_(b)) dan `code` hujung.\n")
 
 
 def test_translated_text_is_escaped_only_where_it_would_become_markup() -> None:
@@ -94,21 +95,65 @@ def test_sentence_marks_crossing_a_boundary_are_split() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["# Title\n\nSome *text*.\n", "Setext title\n============\n\nBody.\n", "* a\n* b\n\n1) c\n",
-     "> quote\nlazy line\n", "Hard  \nbreak\\\nhere\n", "![img](a.png)\n", "<b>html</b> inline\n",
-     "Text&nbsp;&copy; &#x41; \\* \\_\n", "| a | b |\n|---|:-:|\n| `x|y` | **z** |\n",
-     "Tab\tseparated\n\n\tcode\n", "line\r\nother line\r\n\r\nPara.\r\n", "[ref]\n\n[ref]: http://x\n",
-     "***\n", "~~gone~~ here\n", "<!-- c -->\n", "text <span\nclass=x>y</span>\n"],
+    [
+        "# Title\n\nSome *text*.\n",
+        "Setext title\n============\n\nBody.\n",
+        "* a\n* b\n\n1) c\n",
+        "> quote\nlazy line\n",
+        "Hard  \nbreak\\\nhere\n",
+        "![img](a.png)\n",
+        "<b>html</b> inline\n",
+        "Text&nbsp;&copy; &#x41; \\* \\_\n",
+        "| a | b |\n|---|:-:|\n| `x|y` | **z** |\n",
+        "Tab\tseparated\n\n\tcode\n",
+        "line\r\nother line\r\n\r\nPara.\r\n",
+        "[ref]\n\n[ref]: http://x\n",
+        "***\n",
+        "~~gone~~ here\n",
+        "<!-- c -->\n",
+        "text <span\nclass=x>y</span>\n",
+    ],
 )
 def test_identity_on_markdown_corner_cases(text: str) -> None:
     document = parse(text, "markdown", "en")
     assert document.render(document.identity_outputs(), "en") == text
 
 
-_MD = st.lists(st.sampled_from(
-    ["word", "Word", " ", "\n", "\n\n", "*", "**", "_", "`", "[", "]", "(http://a.b)", "#", "> ",
-     "- ", "1. ", "|", "\\", "&amp;", "&", "<b>", "</b>", ".", "Dr.", "\t", "    ", "---\n", "!"]),
-    max_size=40).map("".join)
+_MD = st.lists(
+    st.sampled_from(
+        [
+            "word",
+            "Word",
+            " ",
+            "\n",
+            "\n\n",
+            "*",
+            "**",
+            "_",
+            "`",
+            "[",
+            "]",
+            "(http://a.b)",
+            "#",
+            "> ",
+            "- ",
+            "1. ",
+            "|",
+            "\\",
+            "&amp;",
+            "&",
+            "<b>",
+            "</b>",
+            ".",
+            "Dr.",
+            "\t",
+            "    ",
+            "---\n",
+            "!",
+        ]
+    ),
+    max_size=40,
+).map("".join)
 
 
 @settings(max_examples=200, deadline=None)

@@ -44,7 +44,9 @@ def test_segments_cover_body_tables_notes_frames_headers_and_footers() -> None:
         ("The new government discussed the difficult talks.", "paragraph"),
         ("It met reporters on Monday.", "paragraph"),
         ("Read the full report online.", "paragraph"),
-        ("Name", "table_cell"), ("Role", "table_cell"), ("Anwar Ibrahim", "table_cell"),
+        ("Name", "table_cell"),
+        ("Role", "table_cell"),
+        ("Anwar Ibrahim", "table_cell"),
         ("Prime minister", "table_cell"),
         ("A sentence with a note.", "paragraph"),
         ("The footnote says more.", "footnote"),
@@ -89,8 +91,10 @@ def test_language_and_writing_mode_follow_the_target() -> None:
     document = parse(news_odt(), "odt", "en", "story.odt")
     outputs = [reverse_upper(s) for s in document.segments]
     ms = etree.fromstring(members(document.render_bytes(outputs, "ms"))["styles.xml"])
-    languages = {p.get("{urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0}language")
-                 for p in ms.iter(f"{{{STYLE}}}text-properties")} - {None}
+    languages = {
+        p.get("{urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0}language")
+        for p in ms.iter(f"{{{STYLE}}}text-properties")
+    } - {None}
     assert languages == {"ms"}
     fa = etree.fromstring(members(document.render_bytes(outputs, "fa"))["styles.xml"])
     default = fa.find(f".//{{{STYLE}}}default-style[@{{{STYLE}}}family='paragraph']")

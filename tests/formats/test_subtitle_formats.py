@@ -86,7 +86,10 @@ def test_srt_sentence_over_cues_is_one_segment_and_split_back() -> None:
 def test_vtt_keeps_header_notes_styles_ids_settings_and_spans() -> None:
     document = parse(VTT, "vtt", "en", "clip.vtt")
     assert [s.text for s in document.segments] == [
-        "Hello & welcome to the show.", "Thank you.", "We start now and we go on for a while."]
+        "Hello & welcome to the show.",
+        "Thank you.",
+        "We start now and we go on for a while.",
+    ]
     assert document.render(document.identity_outputs(), "ms") == VTT
     out = document.render(tagged(document.segments), "ms")
     assert out.split("intro\n")[0] == VTT.split("intro\n")[0]
@@ -110,10 +113,17 @@ def test_cue_width_and_lines_are_configurable() -> None:
 @pytest.mark.parametrize(
     ("text", "fmt", "message"),
     [
-        ("1\n00:00:01,000 --> 00:00:02,000\nok\n\n2\n00:00:xx --> 00:00:03,000\nbad\n", "srt",
-         "clip.srt:5: cue 2 has no valid timing line — each cue is a number"),
+        (
+            "1\n00:00:01,000 --> 00:00:02,000\nok\n\n2\n00:00:xx --> 00:00:03,000\nbad\n",
+            "srt",
+            "clip.srt:5: cue 2 has no valid timing line — each cue is a number",
+        ),
         ("Hello, not a subtitle file.\n", "srt", "clip.srt:1: cue 1 has no valid timing line"),
-        ("00:01.000 --> 00:02.000\nno header\n", "vtt", "clip.vtt:1: is not a WebVTT file (no 'WEBVTT' line at the start)"),
+        (
+            "00:01.000 --> 00:02.000\nno header\n",
+            "vtt",
+            "clip.vtt:1: is not a WebVTT file (no 'WEBVTT' line at the start)",
+        ),
     ],
 )
 def test_bad_subtitles_are_one_line_with_the_place(text: str, fmt: str, message: str) -> None:

@@ -22,10 +22,11 @@ def test_article_segments_and_identity() -> None:
     assert document.segments[2].text == (
         "“The Islamic Republic of Iran has always defended the rights of the oppressed Palestinian "
         "nation, and other Islamic countries should adopt a stronger and more active stance in "
-        "support of the oppressed people of Palestine and Gaza too,” he added.")
+        "support of the oppressed people of Palestine and Gaza too,” he added."
+    )
     assert document.segments[3].text == (
-        "“Collective efforts will be very effective in confronting the crimes of the Zionist regime "
-        "in Gaza.”")
+        "“Collective efforts will be very effective in confronting the crimes of the Zionist regime in Gaza.”"
+    )
     assert all(s.kind == "paragraph" and s.inline == [] for s in document.segments)
     assert document.render(document.identity_outputs(), "en") == text
 
@@ -38,14 +39,14 @@ def test_article_translation_keeps_lines(fake_translate: Callable[[Document, str
         "ADDED. HE TOO,” GAZA AND PALESTINE OF PEOPLE OPPRESSED THE OF SUPPORT IN STANCE ACTIVE MORE "
         "AND STRONGER A ADOPT SHOULD COUNTRIES ISLAMIC OTHER AND NATION, PALESTINIAN OPPRESSED THE OF "
         "RIGHTS THE DEFENDED ALWAYS HAS IRAN OF REPUBLIC ISLAMIC “THE GAZA.” IN REGIME ZIONIST THE OF "
-        "CRIMES THE CONFRONTING IN EFFECTIVE VERY BE WILL EFFORTS “COLLECTIVE")
+        "CRIMES THE CONFRONTING IN EFFECTIVE VERY BE WILL EFFORTS “COLLECTIVE"
+    )
 
 
 def test_blank_lines_indentation_and_crlf_are_kept() -> None:
     text = "Title line\r\n\r\n   Indented para. Second sentence.\r\n\r\n\r\nLast line.  \r\n"
     document = parse(text, "txt", "en")
-    assert [s.text for s in document.segments] == [
-        "Title line", "Indented para.", "Second sentence.", "Last line."]
+    assert [s.text for s in document.segments] == ["Title line", "Indented para.", "Second sentence.", "Last line."]
     outputs = [SegmentOutput(f"<{i}>") for i in range(4)]
     assert document.render(outputs, "ms") == "<0>\r\n\r\n   <1> <2>\r\n\r\n\r\n<3>  \r\n"
 
@@ -54,14 +55,18 @@ def test_soft_wrapped_lines_are_one_sentence() -> None:
     text = "The president said on Monday that the\ngovernment would act,\nTehran agreed.\nNext line.\n"
     document = parse(text, "txt", "en")
     assert [s.text for s in document.segments] == [
-        "The president said on Monday that the\ngovernment would act,\nTehran agreed.", "Next line."]
+        "The president said on Monday that the\ngovernment would act,\nTehran agreed.",
+        "Next line.",
+    ]
     assert document.render([SegmentOutput("A."), SegmentOutput("B.")], "ms") == "A.\nB.\n"
 
 
 def test_headline_without_full_stop_is_its_own_segment() -> None:
     document = parse("Anwar and Pezeshkian discuss Gaza\nTehran, Nov 27 - The call was long.", "txt", "en")
     assert [s.text for s in document.segments] == [
-        "Anwar and Pezeshkian discuss Gaza", "Tehran, Nov 27 - The call was long."]
+        "Anwar and Pezeshkian discuss Gaza",
+        "Tehran, Nov 27 - The call was long.",
+    ]
 
 
 def test_segments_know_where_they_start() -> None:
@@ -69,9 +74,35 @@ def test_segments_know_where_they_start() -> None:
     assert [s.start for s in parse(text, "txt", "en").segments] == [0, 8, 13]
 
 
-_TEXT = st.lists(st.sampled_from(
-    ["Word", "word", " ", "  ", "\n", "\r\n", "\n\n", "\t", ".", "?", "!", "“", "”", "\"", ",",
-     "Dr.", "U.S.", "سلام", "…", "3.5", "ß", "-"]), max_size=50).map("".join)
+_TEXT = st.lists(
+    st.sampled_from(
+        [
+            "Word",
+            "word",
+            " ",
+            "  ",
+            "\n",
+            "\r\n",
+            "\n\n",
+            "\t",
+            ".",
+            "?",
+            "!",
+            "“",
+            "”",
+            '"',
+            ",",
+            "Dr.",
+            "U.S.",
+            "سلام",
+            "…",
+            "3.5",
+            "ß",
+            "-",
+        ]
+    ),
+    max_size=50,
+).map("".join)
 
 
 @settings(max_examples=200, deadline=None)

@@ -51,11 +51,15 @@ def test_xliff_12_fills_targets_with_state_and_notes() -> None:
     first = units[0].find("x:target", ns)
     assert first.get("state") == "needs-review-translation"
     assert etree.tostring(first, encoding="unicode", with_tail=False).split(">", 1)[1] == (
-        'MET. <g id="b1">GOVERNMENT</g> NEW THE<x id="br"/> NO. SAID IT</target>')
+        'MET. <g id="b1">GOVERNMENT</g> NEW THE<x id="br"/> NO. SAID IT</target>'
+    )
     assert [n.text for n in units[0].findall("x:note", ns)] == ["glossary x: violated (no -> tidak)"]
     assert units[1].find("x:target", ns).text == "Sudah." and units[1].find("x:target", ns).get("state") == "final"
     assert units[2].find("x:target", ns) is None
-    assert units[3].find("x:target", ns).text == "GROUP. A IN" and units[3].find("x:target", ns).get("state") == "translated"
+    assert (
+        units[3].find("x:target", ns).text == "GROUP. A IN"
+        and units[3].find("x:target", ns).get("state") == "translated"
+    )
     assert units[3].findall("x:note", ns) == []
 
 
@@ -70,7 +74,8 @@ def test_xliff_20_fills_targets_after_sources() -> None:
     assert [child.tag.split("}")[1] for child in segments[0]] == ["source", "target"]
     target = segments[0].find("x:target", ns)
     assert etree.tostring(target, encoding="unicode", with_tail=False).split(">", 1)[1] == (
-        'ONLINE. <pc id="1">REPORT FULL</pc> THE READ<ph id="2"/></target>')
+        'ONLINE. <pc id="1">REPORT FULL</pc> THE READ<ph id="2"/></target>'
+    )
     assert segments[1].find("x:target", ns).text == "Simpan."
     assert root.find(".//x:notes", ns) is None
 
@@ -79,8 +84,10 @@ def test_xliff_20_fills_targets_after_sources() -> None:
     ("text", "message"),
     [
         ("<xliff><file/>", "job.xlf:1: is not well-formed XML"),
-        ('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>',
-         "job.xlf: declares a DTD (entities are refused: XML external entity risk)"),
+        (
+            '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>',
+            "job.xlf: declares a DTD (entities are refused: XML external entity risk)",
+        ),
         ("<root/>", "job.xlf: is not XLIFF 1.2 or 2.0 (root element 'root' in no namespace)"),
     ],
 )

@@ -40,21 +40,41 @@ def test_extract_then_merge_round_trip(tmp_path: Path) -> None:
     clip.write_text(SRT, encoding="utf-8")
     (tmp_path / "g.yaml").write_text(GLOSSARY, encoding="utf-8")
     job = tmp_path / "job.xlf"
-    result = CliRunner().invoke(cli, ["xliff", "extract", str(story), str(clip), "-f", "en", "-t", "ms",
-                                      "-g", str(tmp_path / "g.yaml"), "-o", str(job)])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "xliff",
+            "extract",
+            str(story),
+            str(clip),
+            "-f",
+            "en",
+            "-t",
+            "ms",
+            "-g",
+            str(tmp_path / "g.yaml"),
+            "-o",
+            str(job),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert f"wrote {job} (2 documents, 3 units)" in result.output
     root = etree.parse(str(job)).getroot()
     files = root.findall(f"{Q}file")
     assert [(f.get("datatype"), f.get("target-language")) for f in files] == [("docx", "ms"), ("srt", "ms")]
     units = root.findall(f".//{Q}trans-unit")
-    assert [etree.tostring(u.find(f"{Q}source"), encoding="unicode", with_tail=False).split(">", 1)[1] for u in units] == [
+    assert [
+        etree.tostring(u.find(f"{Q}source"), encoding="unicode", with_tail=False).split(">", 1)[1] for u in units
+    ] == [
         'The new <g id="1" ctype="b">government</g> met.</source>',
         "Reporters waited.</source>",
         'The <g id="1" ctype="i">government</g> met.</source>',
     ]
     assert [[n.text for n in u.findall(f"{Q}note")] for u in units] == [
-        ["government -> kerajaan [government]"], [], ["government -> kerajaan [government]"]]
+        ["government -> kerajaan [government]"],
+        [],
+        ["government -> kerajaan [government]"],
+    ]
 
     # The translator fills the targets (the bold moves with its word); one unit is left untranslated.
     targets = ['<g id="1">Kerajaan</g> baru bertemu.', None, '<g id="1">Kerajaan</g> bertemu.']

@@ -178,15 +178,7 @@ def test_missing_file_leaves_no_lock_file(tmp_path: Path) -> None:
 
 def test_other_indentation_styles_are_kept(tmp_path: Path) -> None:
     path = tmp_path / "wide.yaml"
-    text = (
-        "version: 1\n"
-        "entries:\n"
-        "- id: a\n"
-        "  terms:\n"
-        "    en: \"A\"   # quoted on purpose\n"
-        "- id: b\n"
-        "  terms: {en: 'B'}\n"
-    )
+    text = "version: 1\nentries:\n- id: a\n  terms:\n    en: \"A\"   # quoted on purpose\n- id: b\n  terms: {en: 'B'}\n"
     path.write_text(text, encoding="utf-8")
     with GlossaryEditor(path) as editor:
         editor.add_entry(Entry("c", {"en": LangTerms("C")}))
@@ -204,10 +196,10 @@ def test_first_entry_in_new_glossary(tmp_path: Path) -> None:
         'name: "Desk"\n'
         "languages: [en, ms, fa]\n"
         "entries:\n"
-        "  - id: \"yes\"\n"
+        '  - id: "yes"\n'
         "    terms:\n"
-        "      en: \"yes\"\n"
-        "      fa: \"1984\"\n"
+        '      en: "yes"\n'
+        '      fa: "1984"\n'
     )
     with GlossaryEditor(path) as editor:
         editor.remove_entry("yes")

@@ -43,20 +43,14 @@ def _rows(glossary: Glossary, langs: list[str]) -> list[list[str | None]]:
 
 
 @pytest.mark.parametrize(("fmt", "source", "target", "golden"), GOLDEN)
-def test_export_matches_golden_file(
-    fmt: str, source: str | None, target: str | None, golden: str
-) -> None:
+def test_export_matches_golden_file(fmt: str, source: str | None, target: str | None, golden: str) -> None:
     glossary = load_glossary(SOURCE)
     assert get_format(fmt).check(glossary, source=source, target=target) == []
-    assert get_format(fmt).write(glossary, source=source, target=target) == (
-        DATA / golden
-    ).read_text(encoding="utf-8")
+    assert get_format(fmt).write(glossary, source=source, target=target) == (DATA / golden).read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(("fmt", "source", "target", "golden"), GOLDEN)
-def test_golden_file_imports_back(
-    fmt: str, source: str | None, target: str | None, golden: str
-) -> None:
+def test_golden_file_imports_back(fmt: str, source: str | None, target: str | None, golden: str) -> None:
     original = load_glossary(SOURCE)
     data = (DATA / golden).read_bytes()
     imported = get_format(fmt).read(data, golden, source=source, target=target)
@@ -65,28 +59,18 @@ def test_golden_file_imports_back(
         assert dump_glossary(imported) == dump_glossary(original)
         return
     langs = [source, target] if source and target else ["en", "ms", "fa"]
-    expected = (
-        [row for row in _rows(original, langs) if all(row)]
-        if source
-        else _rows(original, langs)
-    )
-    assert _rows(imported, langs) == [
-        [cell or None for cell in row] for row in expected
-    ]
+    expected = [row for row in _rows(original, langs) if all(row)] if source else _rows(original, langs)
+    assert _rows(imported, langs) == [[cell or None for cell in row] for row in expected]
     assert imported.languages == langs
 
 
 @pytest.mark.parametrize("fmt", ["csv", "tsv", "tbx"])
 @pytest.mark.parametrize("pair", [None, ("en", "fa"), ("fa", "ms")])
-def test_round_trip_yaml_fmt_yaml(
-    fmt: str, pair: tuple[str, str] | None, tmp_path: Path
-) -> None:
+def test_round_trip_yaml_fmt_yaml(fmt: str, pair: tuple[str, str] | None, tmp_path: Path) -> None:
     original = load_glossary(SOURCE)
     source, target = pair or (None, None)
     text = get_format(fmt).write(original, source=source, target=target)
-    back = get_format(fmt).read(
-        text.encode("utf-8"), f"x.{fmt}", source=source, target=target
-    )
+    back = get_format(fmt).read(text.encode("utf-8"), f"x.{fmt}", source=source, target=target)
     # The imported glossary is a valid YAML glossary.
     reloaded = load_glossary_text(dump_glossary(back))
     langs = [source, target] if source and target else ["en", "ms", "fa"]
@@ -114,9 +98,7 @@ def test_round_trip_yaml_fmt_yaml(
 
 
 def test_tbx_v2_import() -> None:
-    glossary = get_format("tbx").read(
-        (DATA / "v2-basic.tbx").read_bytes(), "v2-basic.tbx"
-    )
+    glossary = get_format("tbx").read((DATA / "v2-basic.tbx").read_bytes(), "v2-basic.tbx")
     assert dump_glossary(glossary) == (
         "version: 1\n"
         "languages: [en-US, fa, ms]\n"
@@ -141,14 +123,10 @@ def test_tbx_v2_import() -> None:
 
 
 def test_tbx_v3_from_another_tool() -> None:
-    glossary = get_format("tbx").read(
-        (DATA / "v3-foreign.tbx").read_bytes(), "v3-foreign.tbx"
-    )
+    glossary = get_format("tbx").read((DATA / "v3-foreign.tbx").read_bytes(), "v3-foreign.tbx")
     anwar = glossary.get("c-anwar")
     assert anwar is not None
-    assert anwar.terms["ms"] == LangTerms(
-        "Anwar Ibrahim", ["Datuk Seri Anwar Ibrahim"], ["Anwar Ibrahem"]
-    )
+    assert anwar.terms["ms"] == LangTerms("Anwar Ibrahim", ["Datuk Seri Anwar Ibrahim"], ["Anwar Ibrahem"])
     assert anwar.terms["en"] == LangTerms("Anwar Ibrahim")
     # "Bad ID" is not a dragoman id: one is made from the English term.
     assert list(glossary.entries) == ["c-anwar", "malaysia"]
@@ -157,18 +135,13 @@ def test_tbx_v3_from_another_tool() -> None:
 
 def test_tbx_export_of_one_pair_keeps_only_that_pair() -> None:
     text = get_format("tbx").write(load_glossary(SOURCE), source="fa", target="en")
-    assert (
-        '<tbx xmlns="urn:iso:std:iso:30042:ed-2" type="TBX-Basic" style="dca" xml:lang="fa">'
-        in text
-    )
+    assert '<tbx xmlns="urn:iso:std:iso:30042:ed-2" type="TBX-Basic" style="dca" xml:lang="fa">' in text
     assert 'xml:lang="ms"' not in text
     assert text.count("<conceptEntry") == 6
 
 
 def test_tbx_export_refuses_control_characters() -> None:
-    glossary = Glossary(
-        entries={"x": Entry("x", {"en": LangTerms("a\x01b")})}, languages=["en"]
-    )
+    glossary = Glossary(entries={"x": Entry("x", {"en": LangTerms("a\x01b")})}, languages=["en"])
     assert [str(i) for i in get_format("tbx").check(glossary)] == [
         "entry 'x': en: control character U+0001 in 'a\\x01b'"
     ]
@@ -237,9 +210,7 @@ def test_first_row_of_short_words_is_data_when_the_pair_is_given() -> None:
         ("the", "itu"),
     ]
     # A header naming both languages (and more) is still a header.
-    glossary = CSV.read(
-        "fa,en,ms\nایران,Iran,Iran\n".encode(), "g.csv", source="en", target="ms"
-    )
+    glossary = CSV.read("fa,en,ms\nایران,Iran,Iran\n".encode(), "g.csv", source="en", target="ms")
     assert glossary.languages == ["fa", "en", "ms"]
 
 
@@ -325,9 +296,7 @@ def test_bad_csv(data: bytes, kwargs: dict[str, str], message: str) -> None:
 
 def _pair_glossary(*pairs: tuple[str, str, str]) -> Glossary:
     return Glossary(
-        entries={
-            i: Entry(i, {"en": LangTerms(s), "fa": LangTerms(t)}) for i, s, t in pairs
-        },
+        entries={i: Entry(i, {"en": LangTerms(s), "fa": LangTerms(t)}) for i, s, t in pairs},
         languages=["en", "fa"],
     )
 
@@ -427,10 +396,7 @@ def test_registry() -> None:
     assert guess_format("a.txt") is None
     with pytest.raises(GlossaryError) as err:
         get_format("tmx")
-    assert (
-        str(err.value)
-        == "<input>: unknown glossary format 'tmx' — use one of: csv, tsv, tbx"
-    )
+    assert str(err.value) == "<input>: unknown glossary format 'tmx' — use one of: csv, tsv, tbx"
 
 
 def test_id_maker() -> None:
@@ -456,23 +422,14 @@ _TERM = st.text(
 
 @settings(max_examples=60, deadline=None)
 @given(
-    st.lists(
-        st.tuples(_TERM, _TERM), min_size=1, max_size=6, unique_by=lambda pair: pair[0]
-    ),
+    st.lists(st.tuples(_TERM, _TERM), min_size=1, max_size=6, unique_by=lambda pair: pair[0]),
     st.sampled_from(["csv", "tsv", "tbx"]),
 )
-def test_any_two_column_glossary_round_trips(
-    pairs: list[tuple[str, str]], fmt: str
-) -> None:
+def test_any_two_column_glossary_round_trips(pairs: list[tuple[str, str]], fmt: str) -> None:
     glossary = Glossary(
-        entries={
-            f"e{i}": Entry(f"e{i}", {"en": LangTerms(s), "fa": LangTerms(t)})
-            for i, (s, t) in enumerate(pairs)
-        },
+        entries={f"e{i}": Entry(f"e{i}", {"en": LangTerms(s), "fa": LangTerms(t)}) for i, (s, t) in enumerate(pairs)},
         languages=["en", "fa"],
     )
     text = get_format(fmt).write(glossary, source="en", target="fa")
-    back = get_format(fmt).read(
-        text.encode("utf-8"), f"x.{fmt}", source="en", target="fa"
-    )
+    back = get_format(fmt).read(text.encode("utf-8"), f"x.{fmt}", source="en", target="fa")
     assert [(e.term("en"), e.term("fa")) for e in back] == pairs

@@ -17,8 +17,14 @@ def test_later_layer_wins_and_conflicts_are_reported() -> None:
     g = load_glossaries([base, desk])
     assert g.get("anwar-ibrahim").term("ms") == "Datuk Seri Anwar Ibrahim"  # type: ignore[union-attr]
     assert list(g.entries) == [
-        "masoud-pezeshkian", "pezeshkian", "anwar-ibrahim", "malaysia", "un",
-        "iran-islamic-republic", "iran", "putrajaya",
+        "masoud-pezeshkian",
+        "pezeshkian",
+        "anwar-ibrahim",
+        "malaysia",
+        "un",
+        "iran-islamic-republic",
+        "iran",
+        "putrajaya",
     ]
     assert [str(c) for c in g.conflicts] == [
         (
@@ -32,7 +38,10 @@ def test_later_layer_wins_and_conflicts_are_reported() -> None:
     ]
     first = g.conflicts[0]
     assert (first.entry_id, first.lang, first.kept, first.dropped) == (
-        "anwar-ibrahim", "ms", "Datuk Seri Anwar Ibrahim", "Anwar Ibrahim"
+        "anwar-ibrahim",
+        "ms",
+        "Datuk Seri Anwar Ibrahim",
+        "Anwar Ibrahim",
     )
     assert g.languages == ["en", "ms", "fa"]
 

@@ -51,9 +51,7 @@ def write(path: Path, text: str) -> Path:
 def layered(tmp_path: Path, desk_entry: str, **kwargs: str) -> tuple[Entry, list[str]]:
     """Entry 'iran' of BASE with a desk layer holding ``desk_entry`` (YAML lines of the entry under '- id: iran')."""
     base = write(tmp_path / "base.yaml", BASE)
-    desk = write(
-        tmp_path / "desk.yaml", "version: 1\nentries:\n  - id: iran\n" + desk_entry
-    )
+    desk = write(tmp_path / "desk.yaml", "version: 1\nentries:\n  - id: iran\n" + desk_entry)
     glossary = load_glossaries([base, desk], **kwargs)  # type: ignore[arg-type]
     entry = glossary.get("iran")
     assert entry is not None
@@ -287,7 +285,9 @@ def test_translate_with_env_layers_keeps_the_base_rendering(tmp_path: Path) -> N
     from dragoman import packages
 
     packages.install_file(TOY_PACKAGE)
-    base = write(tmp_path / "zz.yaml", "version: 1\nentries:\n  - id: kl\n    terms: {en: Kuala Lumpur, zz: Kuala Lumpur}\n")
+    base = write(
+        tmp_path / "zz.yaml", "version: 1\nentries:\n  - id: kl\n    terms: {en: Kuala Lumpur, zz: Kuala Lumpur}\n"
+    )
     desk = write(tmp_path / "desk.yaml", "version: 1\nentries:\n  - id: kl\n    terms: {ms: Kuala Lumpur}\n")
     report = tmp_path / "r.json"
     env = {"DRAGOMAN_GLOSSARY": f"{base}{os.pathsep}{desk}"}

@@ -58,10 +58,7 @@ def _write(tmp_path: Path, text: str, name: str = "desk.yaml") -> Path:
 
 def test_every_rule_has_a_code_name_and_severity() -> None:
     assert {code[0] for code in RULES} == {"E", "W", "I"}
-    assert all(
-        RULES[code].severity == {"E": "error", "W": "warning", "I": "info"}[code[0]]
-        for code in RULES
-    )
+    assert all(RULES[code].severity == {"E": "error", "W": "warning", "I": "info"}[code[0]] for code in RULES)
     for code, rule in RULES.items():
         assert rule.code == code and rule.name and rule.help
         # Every rule but the loader's E000 is a registered check of one term, one entry or the file.
@@ -158,9 +155,7 @@ def test_duplicate_ids_are_findings_and_the_rest_is_still_linted(
         ),
     ],
 )
-def test_loader_errors_become_findings(
-    tmp_path: Path, text: str, code: str, message: str
-) -> None:
+def test_loader_errors_become_findings(tmp_path: Path, text: str, code: str, message: str) -> None:
     report = lint_glossary(_write(tmp_path, text))
     assert [(f.code, f.message) for f in report.findings] == [(code, message)]
     assert report.has_errors
@@ -169,10 +164,7 @@ def test_loader_errors_become_findings(
 def test_missing_file_raises(tmp_path: Path) -> None:
     with pytest.raises(GlossaryError) as err:
         lint_glossary(tmp_path / "nope.yaml")
-    assert (
-        str(err.value)
-        == f"{tmp_path / 'nope.yaml'}: glossary file not found — check the path"
-    )
+    assert str(err.value) == f"{tmp_path / 'nope.yaml'}: glossary file not found — check the path"
 
 
 def test_dnt_entries_need_no_other_language(tmp_path: Path) -> None:
@@ -202,10 +194,7 @@ def test_fix_term(text: str, lang: str, fixed: str) -> None:
 def test_fix_keeps_comments_and_order_and_reports_changes(tmp_path: Path) -> None:
     path = _write(tmp_path, MESSY)
     report = lint_and_fix(path, fix=True)
-    assert [
-        (c["entry"], c["lang"], c["kind"], c["before"], c["after"], c["line"])
-        for c in report.fixed
-    ] == [
+    assert [(c["entry"], c["lang"], c["kind"], c["before"], c["after"], c["line"]) for c in report.fixed] == [
         ("tehran", "en", "preferred", " Tehran", "Tehran", 7),
         ("tehran", "fa", "preferred", "تهران يك", "تهران یک", 9),
         ("bell", "ms", "preferred", "cafe\u0301", "café", 19),
@@ -226,9 +215,7 @@ def test_fix_keeps_comments_and_order_and_reports_changes(tmp_path: Path) -> Non
         "kl",
     ]
     assert [f.code for f in report.findings].count("W002") == 0
-    assert [(f.code, f.line) for f in report.findings if f.code == "W004"] == [
-        ("W004", 15)
-    ]
+    assert [(f.code, f.line) for f in report.findings if f.code == "W004"] == [("W004", 15)]
 
 
 def test_fix_with_nothing_to_do_does_not_rewrite(tmp_path: Path) -> None:
@@ -236,10 +223,7 @@ def test_fix_with_nothing_to_do_does_not_rewrite(tmp_path: Path) -> None:
     before = path.stat().st_mtime_ns
     assert fix_glossary(path) == []
     assert path.stat().st_mtime_ns == before
-    assert (
-        path.read_text(encoding="utf-8")
-        == "# c\nentries:\n  - id: a\n    terms: {en: A}\n"
-    )
+    assert path.read_text(encoding="utf-8") == "# c\nentries:\n  - id: a\n    terms: {en: A}\n"
 
 
 def test_fix_refuses_an_invalid_glossary_and_leaves_it(tmp_path: Path) -> None:
@@ -255,9 +239,7 @@ def test_fix_refuses_an_invalid_glossary_and_leaves_it(tmp_path: Path) -> None:
 
 
 def test_json_shape(tmp_path: Path) -> None:
-    path = _write(
-        tmp_path, "entries:\n  - id: a\n    status: draft\n    terms: {en: A}\n"
-    )
+    path = _write(tmp_path, "entries:\n  - id: a\n    status: draft\n    terms: {en: A}\n")
     assert lint_glossary(path).to_dict() == {
         "file": str(path),
         "summary": {"error": 0, "warning": 0, "info": 1},
@@ -324,8 +306,6 @@ def test_fix_keeps_bom_crlf_and_quoting_styles(tmp_path: Path) -> None:
         ("x", "|", False, None),
     ],
 )
-def test_scalar_rendering(
-    value: str, style: str, flow: bool, written: str | None
-) -> None:
+def test_scalar_rendering(value: str, style: str, flow: bool, written: str | None) -> None:
     ref = TermRef("e", "en", "preferred", 0, "old", 1, 1, style=style, flow=flow)
     assert _scalar(value, ref) == written

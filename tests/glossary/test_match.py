@@ -100,7 +100,12 @@ def test_exact_and_folded_forms_merge_on_one_span() -> None:
         ("en", "Pezeshkian", "Pezeshkian's call", [("Pezeshkian", "'s")]),
         ("en", "Pezeshkian", "Pezeshkians", []),
         ("ms", "Malaysia", "Malaysianya", [("Malaysia", "nya")]),
-        ("ms", "Malaysia", "Malaysialah dan Malaysiakah, Malaysiapun", [("Malaysia", "lah"), ("Malaysia", "kah"), ("Malaysia", "pun")]),
+        (
+            "ms",
+            "Malaysia",
+            "Malaysialah dan Malaysiakah, Malaysiapun",
+            [("Malaysia", "lah"), ("Malaysia", "kah"), ("Malaysia", "pun")],
+        ),
         ("ms", "Malaysia", "Malaysia-nya", [("Malaysia", "-nya")]),
         ("ms", "Ma", "malah", []),  # short terms take no clitic
         ("ms", "Malaysia", "Malaysias", []),
@@ -350,7 +355,9 @@ def test_possessive_after_final_s() -> None:
 def test_benchmark_script_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("bench_matching", Path(__file__).parents[2] / "benchmarks" / "bench_matching.py")
+    spec = importlib.util.spec_from_file_location(
+        "bench_matching", Path(__file__).parents[2] / "benchmarks" / "bench_matching.py"
+    )
     assert spec is not None and spec.loader is not None
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)

@@ -20,9 +20,9 @@ def test_later_file_wins_and_conflicts_are_listed() -> None:
         ("anwar-ibrahim", "ms", "Datuk Seri Anwar Ibrahim", "Anwar Ibrahim"),
         ("iran-islamic-republic", "ms", "Republik Islam Iran", "Iran"),
     ]
-    assert [
-        (s.lang, s.form, [i for i, _o in s.entries]) for s in result.shared_terms
-    ] == [("en", "Iran", ["iran-islamic-republic", "iran"])]
+    assert [(s.lang, s.form, [i for i, _o in s.entries]) for s in result.shared_terms] == [
+        ("en", "Iran", ["iran-islamic-republic", "iran"])
+    ]
     data = result.to_dict()
     assert data["entries"] == 8
     assert data["conflicts"][0]["kept_origin"] == f"{DATA / 'desk.yaml'}:4:5"
@@ -55,6 +55,4 @@ def test_identical_redefinition_is_no_conflict_and_one_file_is_a_copy() -> None:
     assert result.conflicts == []
     assert result.shared_terms == []
     single = merge_files([DATA / "basic.yaml"])
-    assert list(single.glossary.entries) == list(
-        load_glossary(DATA / "basic.yaml").entries
-    )
+    assert list(single.glossary.entries) == list(load_glossary(DATA / "basic.yaml").entries)

@@ -84,7 +84,17 @@ def test_normalize_term_strips_and_collapses() -> None:
 
 @pytest.mark.parametrize(
     ("ch", "expected"),
-    [("a", True), ("ی", True), ("۳", True), ("\u064e", True), (ZWNJ, True), (" ", False), ("-", False), ("'", False), ("،", False)],
+    [
+        ("a", True),
+        ("ی", True),
+        ("۳", True),
+        ("\u064e", True),
+        (ZWNJ, True),
+        (" ", False),
+        ("-", False),
+        ("'", False),
+        ("،", False),
+    ],
 )
 def test_word_chars(ch: str, expected: bool) -> None:
     assert is_word_char(ch) is expected
@@ -100,8 +110,28 @@ def test_user_text_is_not_changed() -> None:
 # ------------------------------------------------------------ properties
 
 # Characters the rules treat specially, mixed with plain Latin and Persian letters.
-_NOISE = ["\u200c", "\u0640", "\u064e", "\u0650", "\u0651", "\u064b", "\u00a0", "\u064a", "\u0649", "\u0643",
-          "\u06c0", "\u0654", "\u06f1", "\u0661", "\u2019", "\u200f", " ", "\t", "\ufefb", "\ufb01"]
+_NOISE = [
+    "\u200c",
+    "\u0640",
+    "\u064e",
+    "\u0650",
+    "\u0651",
+    "\u064b",
+    "\u00a0",
+    "\u064a",
+    "\u0649",
+    "\u0643",
+    "\u06c0",
+    "\u0654",
+    "\u06f1",
+    "\u0661",
+    "\u2019",
+    "\u200f",
+    " ",
+    "\t",
+    "\ufefb",
+    "\ufb01",
+]
 _BASE = list("abcXYZ ایرانهکیپ1'") + _NOISE
 texts = st.lists(st.sampled_from(_BASE), max_size=40).map("".join)
 
@@ -134,8 +164,10 @@ def test_every_boundary_span_maps_back_exactly(text: str) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(list("ایران پزشکیان")), min_size=1, max_size=15).map("".join),
-       st.lists(st.tuples(st.integers(0, 30), st.sampled_from(["\u0640", "\u064e", "\u0651", "\u200f"])), max_size=5))
+@given(
+    st.lists(st.sampled_from(list("ایران پزشکیان")), min_size=1, max_size=15).map("".join),
+    st.lists(st.tuples(st.integers(0, 30), st.sampled_from(["\u0640", "\u064e", "\u0651", "\u200f"])), max_size=5),
+)
 def test_invisible_insertions_do_not_change_the_normal_form(word: str, inserts: list[tuple[int, str]]) -> None:
     noisy = list(word)
     for position, ch in sorted(inserts, reverse=True):

@@ -39,7 +39,14 @@ def big_glossary(entries: int = 1500, *, first: str = "Gaza") -> str:
     lines = ["version: 1", "languages: [en, ms, fa]", "entries:"]
     for i in range(entries):
         name = first if i == 0 else f"Name{i:05d} Surname{i:05d}"
-        lines += [f"  - id: e{i}", "    type: person", "    terms:", f"      en: {name}", f"      ms: {name}", "      fa: غزه"]
+        lines += [
+            f"  - id: e{i}",
+            "    type: person",
+            "    terms:",
+            f"      en: {name}",
+            f"      ms: {name}",
+            "      fa: غزه",
+        ]
     text = "\n".join(lines) + "\n"
     assert len(text.encode()) >= store.MIN_BYTES
     return text
@@ -58,10 +65,20 @@ def test_plain_data_round_trip_keeps_every_field_and_origin() -> None:
     back = store.from_data(store.to_data(glossary))
     assert back == glossary
     # Origins do not take part in ==: compare them on their own.
-    assert [e.origin for e in back] == [e.origin for e in glossary] == [Origin("desk.yaml", 5, 5), Origin("desk.yaml", 15, 5)]
+    assert (
+        [e.origin for e in back]
+        == [e.origin for e in glossary]
+        == [Origin("desk.yaml", 5, 5), Origin("desk.yaml", 15, 5)]
+    )
     entry = back.get("anwar-ibrahim")
     assert entry is not None
-    assert (entry.type, entry.case, entry.status, entry.note, entry.source) == ("person", "sensitive", "draft", "PM since 2022", "desk")
+    assert (entry.type, entry.case, entry.status, entry.note, entry.source) == (
+        "person",
+        "sensitive",
+        "draft",
+        "PM since 2022",
+        "desk",
+    )
     assert entry.terms["en"] == LangTerms("Anwar Ibrahim", ["Anwar"], ["Anuar Ibrahim"])
     assert back.get("pezeshkian") == Entry("pezeshkian", {"en": LangTerms("Pezeshkian")}, dnt=True)
     assert (back.languages, back.version, back.path) == (["en", "ms", "fa"], 1, "desk.yaml")
@@ -146,7 +163,9 @@ def test_small_files_errors_and_use_store_false_write_nothing(tmp_path: Path, is
     assert not (isolated_home / "glossary-store").exists() or not any((isolated_home / "glossary-store").iterdir())
 
 
-def test_only_the_most_recently_used_files_are_kept(tmp_path: Path, isolated_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_only_the_most_recently_used_files_are_kept(
+    tmp_path: Path, isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(store, "KEEP", 2)
     paths = []
     for i in range(3):
@@ -246,7 +265,9 @@ def test_a_term_changed_inside_a_store_file_is_a_miss_and_the_right_term_is_enfo
     translated = (tmp_path / "a.ms.txt").read_text(encoding="utf-8")
     assert "Semenanjung Gaza" in translated and "Semenanjunx" not in translated
     occurrences = json.loads(report.read_text(encoding="utf-8"))["documents"][0]["occurrences"]
-    assert [(o["entry_id"], o["target_text"], o["status"]) for o in occurrences] == [("e0", "Semenanjung Gaza", "applied")]
+    assert [(o["entry_id"], o["target_text"], o["status"]) for o in occurrences] == [
+        ("e0", "Semenanjung Gaza", "applied")
+    ]
     assert stored.read_bytes() == good  # rebuilt
 
 
@@ -258,7 +279,9 @@ def test_temporary_files_of_a_killed_writer_are_cleaned(tmp_path: Path, isolated
     path.write_text(big_glossary(), encoding="utf-8")
     load_glossary_file(path)
     folder = isolated_home / "glossary-store"
-    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True)
+    ended = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True
+    )
     litter = folder / f".{stored_files(isolated_home)[0].name}.{int(ended.stdout)}.tmp"
     litter.write_bytes(b"half a glossary")  # what kill -9 during a write leaves: fresh, its writer gone
     mine = folder / f".other.glossary.{os.getpid()}.tmp"  # a write in progress in a live process

@@ -185,7 +185,10 @@ def test_missing_file(tmp_path: Path) -> None:
     path = tmp_path / "nope.yaml"
     with pytest.raises(GlossaryError) as info:
         load_glossary(path)
-    assert str(info.value) == f"{path}: glossary file not found — check the path, or create it with 'dragoman glossary new'"
+    assert (
+        str(info.value)
+        == f"{path}: glossary file not found — check the path, or create it with 'dragoman glossary new'"
+    )
 
 
 def test_directory(tmp_path: Path) -> None:

@@ -80,9 +80,7 @@ class PackageServer:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         # A short poll interval keeps shutdown (once per test) fast.
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
         self._thread.start()
         return self
 
@@ -119,9 +117,7 @@ class PackageServer:
         return self.routes[path].hits
 
 
-def package_metadata(
-    from_code: str = "en", to_code: str = "zz", version: str = "1.0", **extra: Any
-) -> dict[str, Any]:
+def package_metadata(from_code: str = "en", to_code: str = "zz", version: str = "1.0", **extra: Any) -> dict[str, Any]:
     """metadata.json of an Argos translation package, with Argos's field names."""
     data: dict[str, Any] = {
         "package_version": version,

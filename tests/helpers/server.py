@@ -66,11 +66,13 @@ def install_toys(home: Path, extra: tuple[tuple[str, str], ...] = ()) -> None:
     indonesian = relabelled_toy(home, "en", "id")
     ms_en = relabelled_toy(home, "ms", "en")
     more = [str(relabelled_toy(home, source, target)) for source, target in extra]
-    code = (
-        "import sys\nfrom dragoman import packages\n"
-        "for path in sys.argv[1:]:\n    packages.install_file(path)\n"
+    code = "import sys\nfrom dragoman import packages\nfor path in sys.argv[1:]:\n    packages.install_file(path)\n"
+    subprocess.run(
+        [sys.executable, "-c", code, str(TOY_PACKAGE), str(indonesian), str(ms_en), *more],
+        env=server_env(home),
+        check=True,
+        timeout=120,
     )
-    subprocess.run([sys.executable, "-c", code, str(TOY_PACKAGE), str(indonesian), str(ms_en), *more], env=server_env(home), check=True, timeout=120)
 
 
 @dataclass
@@ -94,7 +96,11 @@ class Server:
 
 
 def request(
-    url: str, data: bytes | None = None, headers: dict[str, str] | None = None, method: str | None = None, timeout: float = 60
+    url: str,
+    data: bytes | None = None,
+    headers: dict[str, str] | None = None,
+    method: str | None = None,
+    timeout: float = 60,
 ) -> tuple[int, Any, dict[str, str]]:
     """(status, JSON body or text, headers) of one HTTP request; errors are answers, not exceptions."""
     req = urllib.request.Request(url, data=data, headers=headers or {}, method=method)

@@ -61,11 +61,15 @@ def test_placeholder_debris_of_other_families(form: str, output: str) -> None:
 
 
 def test_placeholder_family_in_the_source_is_not_debris() -> None:
-    assert "placeholder-debris" not in codes("Code ZXQ1 is here.", "Kod ZXQ1 ada di sini.", placeholder_forms=["ZXQ{n}"])
+    assert "placeholder-debris" not in codes(
+        "Code ZXQ1 is here.", "Kod ZXQ1 ada di sini.", placeholder_forms=["ZXQ{n}"]
+    )
 
 
 def test_remove_debris_leaves_the_sentence() -> None:
-    pair = SegmentPair("Pezeshkian said so.", "Pezeshkian ZXQ1 berkata begitu ZXQ.", "en", "ms", placeholder_forms=["ZXQ{n}"])
+    pair = SegmentPair(
+        "Pezeshkian said so.", "Pezeshkian ZXQ1 berkata begitu ZXQ.", "en", "ms", placeholder_forms=["ZXQ{n}"]
+    )
     assert remove_debris(pair) == "Pezeshkian berkata begitu."
     clean = SegmentPair("a", "Pezeshkian berkata.", "en", "ms", placeholder_forms=["ZXQ{n}"])
     assert remove_debris(clean) is None
@@ -79,7 +83,11 @@ def test_remove_debris_leaves_the_sentence() -> None:
         ("He came back.", "Dia datang kembali kembali kembali.", False),  # three times: not a loop
         ("He said no, no, no, no.", "Dia berkata tidak, tidak, tidak, tidak.", False),  # the source has the run
         ("It is a b c d a b c d a b c d a b c d", "x", False),
-        ("Short.", "satu dua tiga empat lima enam tujuh lapan sembilan sepuluh sebelas dua belas tiga belas empat belas", True),
+        (
+            "Short.",
+            "satu dua tiga empat lima enam tujuh lapan sembilan sepuluh sebelas dua belas tiga belas empat belas",
+            True,
+        ),
     ],
 )
 def test_repetition(source: str, output: str, flagged: bool) -> None:
@@ -118,7 +126,9 @@ def test_repetition_of_a_bigram_is_located() -> None:
     ],
 )
 def test_numbers_equal_in_every_convention(source: str, output: str, target: str) -> None:
-    assert "numbers" not in codes(source, output, target), run_checks(source, output, source_lang="en", target_lang=target)
+    assert "numbers" not in codes(source, output, target), run_checks(
+        source, output, source_lang="en", target_lang=target
+    )
 
 
 @pytest.mark.parametrize(
@@ -165,7 +175,9 @@ def test_number_readings() -> None:
     assert number.values == {"1200"}
 
 
-@pytest.mark.parametrize(("source", "output", "flagged"), [("Hello there.", "", True), ("...", "", False), ("Hi.", "Hai.", False)])
+@pytest.mark.parametrize(
+    ("source", "output", "flagged"), [("Hello there.", "", True), ("...", "", False), ("Hi.", "Hai.", False)]
+)
 def test_empty(source: str, output: str, flagged: bool) -> None:
     assert ("empty" in codes(source, output)) is flagged
 
@@ -173,11 +185,36 @@ def test_empty(source: str, output: str, flagged: bool) -> None:
 @pytest.mark.parametrize(
     ("source", "output", "target", "flagged"),
     [
-        ("The minister said that the new policy will start today.", "The minister said that the new policy will start today.", "ms", True),
-        ("The minister said that the new policy will start today.", "Menteri berkata dasar baru akan bermula hari ini.", "ms", False),
-        ("The minister said that the new policy will start today.", "The minister said that the new policy will start today.", "fa", True),
-        ("The minister said that the new policy will start today.", "وزیر گفت که سیاست جدید از امروز آغاز می‌شود.", "fa", False),
-        ("Masoud Pezeshkian met Anwar Ibrahim in Kuala Lumpur.", "Masoud Pezeshkian bertemu Anwar Ibrahim di Kuala Lumpur.", "ms", False),
+        (
+            "The minister said that the new policy will start today.",
+            "The minister said that the new policy will start today.",
+            "ms",
+            True,
+        ),
+        (
+            "The minister said that the new policy will start today.",
+            "Menteri berkata dasar baru akan bermula hari ini.",
+            "ms",
+            False,
+        ),
+        (
+            "The minister said that the new policy will start today.",
+            "The minister said that the new policy will start today.",
+            "fa",
+            True,
+        ),
+        (
+            "The minister said that the new policy will start today.",
+            "وزیر گفت که سیاست جدید از امروز آغاز می‌شود.",
+            "fa",
+            False,
+        ),
+        (
+            "Masoud Pezeshkian met Anwar Ibrahim in Kuala Lumpur.",
+            "Masoud Pezeshkian bertemu Anwar Ibrahim di Kuala Lumpur.",
+            "ms",
+            False,
+        ),
         ("Short title here.", "Short title here.", "ms", False),  # under six words: a title is often kept
     ],
 )

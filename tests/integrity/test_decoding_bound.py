@@ -55,7 +55,9 @@ def test_the_bound_keeps_sound_translations_whole(calls: list[Any], monkeypatch:
     assert calls[-1][1]["max_decoding_length"] == MAX_DECODING_LENGTH
 
 
-def test_safer_settings_reach_ctranslate2_per_segment_bound(calls: list[tuple[list[list[str]], dict[str, Any]]]) -> None:
+def test_safer_settings_reach_ctranslate2_per_segment_bound(
+    calls: list[tuple[list[list[str]], dict[str, Any]]],
+) -> None:
     options = BatchOptions(no_repeat_ngram_size=3, repetition_penalty=1.2, max_length_ratio=2.0, max_length_margin=4)
     engine = ArgosEngine()
     assert engine.supports_decoding_controls

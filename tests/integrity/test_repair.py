@@ -64,7 +64,11 @@ def run_cli(tmp_path: Path, *extra: str) -> tuple[Any, dict[str, Any], str]:
         cli,
         ["translate", str(article), "-e", "faulty", "--to", "zz", "-g", str(glossary), "--report", str(report), *extra],
     )
-    return result, json.loads(report.read_text(encoding="utf-8")), (tmp_path / "news.zz.txt").read_text(encoding="utf-8")
+    return (
+        result,
+        json.loads(report.read_text(encoding="utf-8")),
+        (tmp_path / "news.zz.txt").read_text(encoding="utf-8"),
+    )
 
 
 def test_the_engine_is_registered_as_a_third_party_one(plugin: None) -> None:
@@ -138,9 +142,11 @@ def test_retries_use_the_declared_decoding_controls(plugin: None, monkeypatch: p
 
 def test_clean_output_is_not_flagged_on_all_ntrex_lines(plugin: None) -> None:
     """A clean engine (the professional NTREX references) through the translator: at most 1 % of lines flagged."""
-    lines = (Path(__file__).resolve().parents[1] / "data" / "ntrex" / "newstest2019-src.eng.txt").read_text(
-        encoding="utf-8"
-    ).splitlines()
+    lines = (
+        (Path(__file__).resolve().parents[1] / "data" / "ntrex" / "newstest2019-src.eng.txt")
+        .read_text(encoding="utf-8")
+        .splitlines()
+    )
     engine = create_engine("ntrex-reference")
     for target in ("fa", "ms"):
         translator = Translator(engine, None)
@@ -158,7 +164,9 @@ def test_the_table_cell_case_with_the_real_toy_model(tmp_path: Path) -> None:
     glossary = tmp_path / "g.yaml"
     glossary.write_text(GLOSSARY + "  - id: iran\n    terms: {en: Iran, zz: Iran}\n", encoding="utf-8")
     report = tmp_path / "r.json"
-    result = CliRunner().invoke(cli, ["translate", str(article), "--to", "zz", "-g", str(glossary), "--report", str(report)])
+    result = CliRunner().invoke(
+        cli, ["translate", str(article), "--to", "zz", "-g", str(glossary), "--report", str(report)]
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(report.read_text(encoding="utf-8"))
     flagged = {item["segment"] for doc in data["documents"] for item in doc["integrity"] if item["action"] == FLAGGED}
@@ -175,6 +183,8 @@ def test_the_python_api_reports_the_findings(plugin: None, monkeypatch: pytest.M
     from dragoman.api import translate
 
     faults(monkeypatch, persistent=True)
-    result = translate(DAMAGED["numbers"][0], source="en", target="zz", engine=create_engine("faulty"), use_memory=False)
+    result = translate(
+        DAMAGED["numbers"][0], source="en", target="zz", engine=create_engine("faulty"), use_memory=False
+    )
     assert [(i["check"], i["action"]) for i in result.integrity] == [("numbers", FLAGGED), ("numbers", FLAGGED)]
     assert result.summary["integrity"] == 2

@@ -43,8 +43,23 @@ def _article(path: Path, paragraphs: int) -> None:
 
 
 def _translate(src: Path, out_dir: Path, report: Path) -> Any:
-    return CliRunner().invoke(cli, ["translate", str(src), "--to", "zz", "-o", str(out_dir), "-g",
-                                    str(src.parent / "desk.yaml"), "--report", str(report), "-q", "--no-memory"])
+    return CliRunner().invoke(
+        cli,
+        [
+            "translate",
+            str(src),
+            "--to",
+            "zz",
+            "-o",
+            str(out_dir),
+            "-g",
+            str(src.parent / "desk.yaml"),
+            "--report",
+            str(report),
+            "-q",
+            "--no-memory",
+        ],
+    )
 
 
 def test_pieces_cover_the_text_and_cut_after_blank_lines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -55,7 +70,7 @@ def test_pieces_cover_the_text_and_cut_after_blank_lines(tmp_path: Path, monkeyp
     pieces = list(chunked.ChunkedText("en", text).pieces())
     assert len(pieces) > 5
     assert "".join(piece for _, piece in pieces) == text
-    assert all(text[offset:offset + len(piece)] == piece for offset, piece in pieces)
+    assert all(text[offset : offset + len(piece)] == piece for offset, piece in pieces)
     assert all(re.search(r"\n[ \t]*\n$", piece) for _, piece in pieces[:-1])  # each ends after a blank line
 
 

@@ -100,7 +100,9 @@ def test_cluster_run_matches_local_run(tmp_path: Path, scheduler: str, toy_insta
     runner = ClusterRunner(scheduler, "argos", {}, shard_segments=4)
     try:
         remote = run(
-            _job(paths, tmp_path / "cluster", glossary=glossary, use_memory=False), create_engine("argos"), runner=runner
+            _job(paths, tmp_path / "cluster", glossary=glossary, use_memory=False),
+            create_engine("argos"),
+            runner=runner,
         )
     finally:
         runner.close()
@@ -126,7 +128,9 @@ def test_cli_cluster_run_and_rerun_from_memory(tmp_path: Path, scheduler: str, t
     data = json.loads(report.read_text(encoding="utf-8"))
     assert data["cluster"]["address"] == scheduler
     assert sum(w["segments"] for w in data["cluster"]["workers"].values()) == data["stats"]["translated"] > 0
-    local = CliRunner().invoke(cli, ["translate", *map(str, paths), "--to", "zz", "-o", str(tmp_path / "local"), "--no-memory"])
+    local = CliRunner().invoke(
+        cli, ["translate", *map(str, paths), "--to", "zz", "-o", str(tmp_path / "local"), "--no-memory"]
+    )
     assert local.exit_code == 0, local.output
     for path in paths:
         name = path.name.replace(".en.txt", ".zz.txt")
@@ -153,8 +157,13 @@ def test_interrupted_client_resumes_from_the_memory(tmp_path: Path, scheduler: s
     runner = ClusterRunner(scheduler, "argos", {}, shard_segments=4)
     try:
         with pytest.raises(KeyboardInterrupt):
-            run(_job(paths, tmp_path / "out"), create_engine("argos"), memory=memory, progress=interrupt_after_two_shards,
-                runner=runner)
+            run(
+                _job(paths, tmp_path / "out"),
+                create_engine("argos"),
+                memory=memory,
+                progress=interrupt_after_two_shards,
+                runner=runner,
+            )
         result = run(_job(paths, tmp_path / "out"), create_engine("argos"), memory=memory, runner=runner)
     finally:
         runner.close()
@@ -176,8 +185,9 @@ def _kill_soon(delay: float = 0.05) -> str:
     return "killed"
 
 
-def test_worker_killed_mid_run_its_shards_are_retried(tmp_path: Path, worker_home: Path, toy_installed: None,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_worker_killed_mid_run_its_shards_are_retried(
+    tmp_path: Path, worker_home: Path, toy_installed: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     paths = _articles(tmp_path / "in", count=5)
     client_home = os.environ["DRAGOMAN_HOME"]
     monkeypatch.setenv("DRAGOMAN_HOME", str(worker_home))
@@ -195,8 +205,13 @@ def test_worker_killed_mid_run_its_shards_are_retried(tmp_path: Path, worker_hom
 
     memory = TranslationMemory()
     try:
-        result = run(_job(paths, tmp_path / "out"), create_engine("argos"), memory=memory,
-                     progress=kill_a_busy_worker_after_first_shard, runner=runner)
+        result = run(
+            _job(paths, tmp_path / "out"),
+            create_engine("argos"),
+            memory=memory,
+            progress=kill_a_busy_worker_after_first_shard,
+            runner=runner,
+        )
     finally:
         runner.close()
         memory.close()
@@ -208,7 +223,9 @@ def test_worker_killed_mid_run_its_shards_are_retried(tmp_path: Path, worker_hom
         assert (tmp_path / "out" / name).read_bytes() == (tmp_path / "local" / name).read_bytes()
 
 
-def test_worker_without_the_model_is_named(tmp_path: Path, toy_installed: None, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_worker_without_the_model_is_named(
+    tmp_path: Path, toy_installed: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     paths = _articles(tmp_path / "in", count=1, lines=3)
     client_home = os.environ["DRAGOMAN_HOME"]
     monkeypatch.setenv("DRAGOMAN_HOME", str(tmp_path / "empty-worker-home"))

@@ -26,7 +26,9 @@ def test_unknown_extension_is_refused_and_the_batch_goes_on(tmp_path: Path) -> N
 def test_explicit_format_reads_an_unknown_extension(tmp_path: Path) -> None:
     rst = tmp_path / "notes.rst"
     rst.write_text("Some text.\n", encoding="utf-8")
-    result = run(TranslateJob(inputs=[rst], source="en", targets=["ms"], format_name="txt"), TaggingEngine([("en", "ms")]))
+    result = run(
+        TranslateJob(inputs=[rst], source="en", targets=["ms"], format_name="txt"), TaggingEngine([("en", "ms")])
+    )
     assert result.errors == []
     assert (tmp_path / "notes.ms.rst").read_text(encoding="utf-8") == "ms:Some text.\n"
 
@@ -46,7 +48,7 @@ def _story_docx(paragraphs: int, runs_per_sentence: int = 1) -> bytes:
         rest = " discussed the difficult talks. President Pezeshkian met Prime Minister Anwar Ibrahim in Kuala Lumpur."
         size = max(1, len(rest) // runs_per_sentence)
         for start in range(0, len(rest), size):
-            paragraph.add_run(rest[start:start + size])
+            paragraph.add_run(rest[start : start + size])
     return docx_bytes(document)
 
 
@@ -78,8 +80,12 @@ def test_engine_calls_do_not_grow_with_runs_or_paragraphs(tmp_path: Path) -> Non
     md = tmp_path / "s.md"
     md.write_text(
         "The new **government** discussed the difficult talks. "
-        "President Pezeshkian met Prime Minister Anwar Ibrahim in Kuala Lumpur.\n", encoding="utf-8")
-    markdown = run(TranslateJob(inputs=[md], source="en", targets=["ms"], use_memory=False), TaggingEngine([("en", "ms")]))
+        "President Pezeshkian met Prime Minister Anwar Ibrahim in Kuala Lumpur.\n",
+        encoding="utf-8",
+    )
+    markdown = run(
+        TranslateJob(inputs=[md], source="en", targets=["ms"], use_memory=False), TaggingEngine([("en", "ms")])
+    )
     assert calls == [markdown.stats.engine_calls] * 2 and calls[0] <= 2
 
 
@@ -92,16 +98,23 @@ def test_xliff_unit_with_an_unenforced_term_needs_review_with_the_finding_as_not
     glossary_file = tmp_path / "g.yaml"
     glossary_file.write_text(
         "version: 1\nlanguages: [en, zz]\nentries:\n  - id: gov\n    terms:\n      en: government\n"
-        "      zz: {term: pemerintah, forbidden: [rejim]}\n", encoding="utf-8")
+        "      zz: {term: pemerintah, forbidden: [rejim]}\n",
+        encoding="utf-8",
+    )
     job_file = tmp_path / "job.xlf"
     job_file.write_text(
         '<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"><file original="a" source-language="en" '
         'datatype="plaintext"><body><trans-unit id="1"><source>The new government met.</source></trans-unit>'
-        '<trans-unit id="2"><source>The house.</source></trans-unit></body></file></xliff>', encoding="utf-8")
-    engine = FakeEngine(faults=[Fault("paraphrase", "government", to="pentadbiran", alone=False), Fault("drop", "#1")],
-                        attention=False)
+        '<trans-unit id="2"><source>The house.</source></trans-unit></body></file></xliff>',
+        encoding="utf-8",
+    )
+    engine = FakeEngine(
+        faults=[Fault("paraphrase", "government", to="pentadbiran", alone=False), Fault("drop", "#1")], attention=False
+    )
     glossary = load_glossaries([glossary_file], source="en", target="zz")
-    result = run(TranslateJob(inputs=[job_file], source="en", targets=["zz"], glossary=glossary, use_memory=False), engine)
+    result = run(
+        TranslateJob(inputs=[job_file], source="en", targets=["zz"], glossary=glossary, use_memory=False), engine
+    )
     assert result.errors == []
     ns = {"x": "urn:oasis:names:tc:xliff:document:1.2"}
     units = etree.parse(str(tmp_path / "job.zz.xlf")).getroot().findall(".//x:trans-unit", ns)
@@ -134,7 +147,9 @@ def test_folder_walk_mirrors_the_tree_under_the_output_folder(tmp_path: Path) ->
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(engines, "create_engine", lambda name, **options: engine)
         out = tmp_path / "out"
-        result = CliRunner().invoke(cli, ["translate", str(desk), "-r", "--to", "ms", "-o", str(out), "-q", "--no-memory"])
+        result = CliRunner().invoke(
+            cli, ["translate", str(desk), "-r", "--to", "ms", "-o", str(out), "-q", "--no-memory"]
+        )
         assert result.exit_code == 0, result.output
         written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
         assert written == ["a.ms.txt", "world/asia/c.ms.docx", "world/b.ms.md"]
@@ -142,8 +157,10 @@ def test_folder_walk_mirrors_the_tree_under_the_output_folder(tmp_path: Path) ->
         assert len(engine.calls) <= 2  # every file of the tree in the same batch
 
         only = tmp_path / "only"
-        docx_only = CliRunner().invoke(cli, ["translate", str(desk), "-r", "--include", "*.docx", "--to", "ms",
-                                             "-o", str(only), "-q", "--no-memory"])
+        docx_only = CliRunner().invoke(
+            cli,
+            ["translate", str(desk), "-r", "--include", "*.docx", "--to", "ms", "-o", str(only), "-q", "--no-memory"],
+        )
         assert docx_only.exit_code == 0, docx_only.output
         assert [p.relative_to(only).as_posix() for p in only.rglob("*") if p.is_file()] == ["world/asia/c.ms.docx"]
 

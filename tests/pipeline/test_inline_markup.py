@@ -83,11 +83,22 @@ def test_marks_follow_their_words_through_a_pivot(tmp_path: Path) -> None:
 
     # With a glossary: the terms hold in the final language and the marks still sit on their words.
     glossary = Glossary(languages=["ms", "en", "zz"])
-    glossary.add(Entry("gov", {"ms": LangTerms("government"), "en": LangTerms("government"), "zz": LangTerms("pemerintah")}))
-    glossary.add(Entry("gaza", {"ms": LangTerms("Gaza"), "en": LangTerms("Gaza"), "zz": LangTerms("Gaza")}, type="place"))
+    glossary.add(
+        Entry("gov", {"ms": LangTerms("government"), "en": LangTerms("government"), "zz": LangTerms("pemerintah")})
+    )
+    glossary.add(
+        Entry("gaza", {"ms": LangTerms("Gaza"), "en": LangTerms("Gaza"), "zz": LangTerms("Gaza")}, type="place")
+    )
     engine = FakeEngine(language_pairs=[("ms", "en"), ("en", "zz")])
     result = run(TranslateJob([post], "ms", ["zz"], glossary=glossary), engine, memory=None)
     assert (tmp_path / "post.zz.md").read_text(encoding="utf-8") == (
         "**Pemerintah baru** bertemu `ZXQ1` di [Gaza](https://example.org/Gaza).\n"
     )
-    assert result.report["summary"] == {"terms_found": 2, "applied": 2, "variants": 0, "violations": 0, "forbidden_found": 0, "integrity": 0}
+    assert result.report["summary"] == {
+        "terms_found": 2,
+        "applied": 2,
+        "variants": 0,
+        "violations": 0,
+        "forbidden_found": 0,
+        "integrity": 0,
+    }

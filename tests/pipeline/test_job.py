@@ -48,7 +48,9 @@ def test_glossary_paths_take_a_str_a_path_or_several() -> None:
     assert glossary_paths(None) == []
 
 
-def test_api_reads_a_glossary_given_as_one_str(toy_installed: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_api_reads_a_glossary_given_as_one_str(
+    toy_installed: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "desk.yaml").write_text(DESK, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     result = api.translate(TEXT, source="en", target="zz", glossary="desk.yaml")
@@ -78,7 +80,9 @@ def test_a_missing_glossary_is_the_same_error_in_the_api_and_the_cli(toy_install
 
 def test_a_glossary_without_target_terms_warns_in_the_api_too(toy_installed: None, tmp_path: Path) -> None:
     desk = tmp_path / "fa.yaml"
-    desk.write_text("version: 1\nlanguages: [en, fa]\nentries:\n  - id: gaza\n    terms:\n      en: Gaza\n      fa: غزه\n")
+    desk.write_text(
+        "version: 1\nlanguages: [en, fa]\nentries:\n  - id: gaza\n    terms:\n      en: Gaza\n      fa: غزه\n"
+    )
     with pytest.warns(api.GlossaryWarning, match="has no zz terms; nothing will be enforced in the zz translation"):
         result = api.translate(TEXT, source="en", target="zz", glossary=desk)
     assert result.text == PLAIN
@@ -98,11 +102,15 @@ def test_routes_are_planned_once(toy_installed: None, tmp_path: Path, monkeypatc
 
 
 def test_engine_is_built_from_the_options_it_declares(toy_installed: None) -> None:
-    with prepare_job(source="en", targets=["zz"], stdin_text=TEXT, engine="argos", engine_options={"beam_size": "1"}) as job:
+    with prepare_job(
+        source="en", targets=["zz"], stdin_text=TEXT, engine="argos", engine_options={"beam_size": "1"}
+    ) as job:
         assert isinstance(job.engine, ArgosEngine) and job.engine.beam_size == 1
     # Greedy and beam 4 agree on this sentence: the option reaches the engine, the output is the model's.
     assert api.translate(TEXT, source="en", target="zz", engine_options={"beam_size": 1}).text == PLAIN
-    with pytest.raises(EngineError, match="the argos engine has no option 'beam' — its options: beam_size, compute_type"):
+    with pytest.raises(
+        EngineError, match="the argos engine has no option 'beam' — its options: beam_size, compute_type"
+    ):
         prepare_job(source="en", targets=["zz"], stdin_text=TEXT, engine_options={"beam": "2"})
 
 
@@ -131,7 +139,10 @@ def test_apertium_timeout_and_modes_dir_are_settable(options: dict[str, str], ex
         ({"timeout": "soon"}, "the apertium engine's option timeout takes a number, not 'soon'"),
         ({"unknown_marks": "maybe"}, "option unknown_marks takes a true or false, not 'maybe'"),
         ({"timeout": "0"}, "timeout must be positive"),
-        ({"beam_size": "2"}, "the apertium engine has no option 'beam_size' — its options: modes_dir, timeout, unknown_marks"),
+        (
+            {"beam_size": "2"},
+            "the apertium engine has no option 'beam_size' — its options: modes_dir, timeout, unknown_marks",
+        ),
     ],
 )
 def test_bad_engine_options_are_one_line_errors(options: dict[str, str], message: str) -> None:
@@ -141,7 +152,9 @@ def test_bad_engine_options_are_one_line_errors(options: dict[str, str], message
 
 def test_engine_option_on_the_command_line(toy_installed: None) -> None:
     runner = CliRunner()
-    same = runner.invoke(cli, ["translate", "-t", "zz", "--engine-option", "beam_size=1", "--no-memory", "-q"], input=TEXT + "\n")
+    same = runner.invoke(
+        cli, ["translate", "-t", "zz", "--engine-option", "beam_size=1", "--no-memory", "-q"], input=TEXT + "\n"
+    )
     assert same.exit_code == 0, same.output
     assert same.stdout == PLAIN + "\n"
     bad = runner.invoke(cli, ["translate", "-t", "zz", "--engine-option", "beam=1"], input=TEXT + "\n")

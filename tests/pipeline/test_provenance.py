@@ -63,8 +63,19 @@ def desk(tmp_path: Path) -> dict[str, Path]:
 def translate(paths: dict[str, Path]) -> Any:
     result = CliRunner().invoke(
         cli,
-        ["translate", str(paths["first"]), str(paths["second"]), "--to", "zz",
-         "-g", str(paths["base"]), "-g", str(paths["desk"]), "--report", str(paths["report"])],
+        [
+            "translate",
+            str(paths["first"]),
+            str(paths["second"]),
+            "--to",
+            "zz",
+            "-g",
+            str(paths["base"]),
+            "-g",
+            str(paths["desk"]),
+            "--report",
+            str(paths["report"]),
+        ],
     )
     assert result.exit_code == 0, result.output
     return result
@@ -119,7 +130,9 @@ def test_report_memory_and_rerun_carry_provenance(desk: dict[str, Path]) -> None
     assert [e["id"] for e in change["entries"]] == ["government"]
     assert change["entries"][0]["before"] == outputs["second.en.txt"]["entries"]["government"]
     assert change["glossaries"] == [str(desk["desk"])]
-    assert f"note: {change['output']} (zz) changed since the last report, because of government (edited)" in rerun.stderr
+    assert (
+        f"note: {change['output']} (zz) changed since the last report, because of government (edited)" in rerun.stderr
+    )
     assert "first.zz.txt" not in "".join(line for line in rerun.stderr.splitlines() if "changed since" in line)
 
 
@@ -130,7 +143,9 @@ def test_models_list_json_has_name_version_and_sha256() -> None:
     (record,) = [r for r in json.loads(result.stdout) if r["engine"] == "argos"]
     expected = toy_package()
     assert (record["code"], record["package_version"], record["sha256"]) == (
-        expected["name"], expected["version"], expected["sha256"]
+        expected["name"],
+        expected["version"],
+        expected["sha256"],
     )
 
 

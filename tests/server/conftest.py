@@ -51,5 +51,7 @@ def server_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def server(server_home: Path) -> Iterator[Server]:
     desks = server_home / "desks"
-    with running_server(server_home, "--glossary-dir", str(desks), "-g", str(desks / "news.yaml"), "--batch-wait-ms", "20") as srv:
+    with running_server(
+        server_home, "--glossary-dir", str(desks), "-g", str(desks / "news.yaml"), "--batch-wait-ms", "20"
+    ) as srv:
         yield srv

@@ -93,7 +93,8 @@ def test_a_client_that_leaves_is_not_translated(batching_server: Server) -> None
         with socket.create_connection((host, int(port))) as sock:
             sock.sendall(
                 b"POST /translate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                + f"Content-Length: {len(body)}\r\n\r\n".encode() + body
+                + f"Content-Length: {len(body)}\r\n\r\n".encode()
+                + body
             )
         assert busy.result()[0] == 200
     # The next request's batch finds the abandoned one and skips it.
@@ -133,7 +134,11 @@ def test_the_batcher_skips_expired_and_cancelled_items_and_refuses_past_its_limi
             await batcher.stop()
             assert seen == [["kept"]]
             assert batcher.stats.to_dict() == {
-                "batches": 1, "requests": 1, "dropped_disconnected": 1, "expired": 1, "rejected_full": 1
+                "batches": 1,
+                "requests": 1,
+                "dropped_disconnected": 1,
+                "expired": 1,
+                "rejected_full": 1,
             }
 
     asyncio.run(scenario())

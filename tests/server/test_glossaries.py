@@ -35,7 +35,12 @@ def test_the_default_glossary_is_enforced_as_the_cli_enforces_it(server: Server,
         ("pezeshkian", "applied", "Pezeshkian"),
         ("kuala-lumpur", "applied", "Kuala Lumpur"),
     ]
-    assert glossary["entries"]["pezeshkian"] == {"id": "pezeshkian", "type": "person", "terms": {"en": "Pezeshkian"}, "dnt": True}
+    assert glossary["entries"]["pezeshkian"] == {
+        "id": "pezeshkian",
+        "type": "person",
+        "terms": {"en": "Pezeshkian"},
+        "dnt": True,
+    }
 
 
 def test_glossary_none_is_the_model_alone(server: Server) -> None:
@@ -76,8 +81,14 @@ def test_glossary_routes_list_show_and_export(server: Server) -> None:
     assert headers["content-disposition"] == 'attachment; filename="news.tbx"'
     status, csv_text, _ = server.get("/glossaries/style/export?format=csv")
     assert status == 200 and "per annum" in csv_text and "setahun" in csv_text
-    assert server.get("/glossaries/nope")[:2] == (404, {"error": "glossary 'nope' is not known to this server — known: news, style"})
-    assert server.get("/glossaries/news/export?format=pdf")[:2] == (400, {"error": "pdf format is not supported (use tbx or csv)"})
+    assert server.get("/glossaries/nope")[:2] == (
+        404,
+        {"error": "glossary 'nope' is not known to this server — known: news, style"},
+    )
+    assert server.get("/glossaries/news/export?format=pdf")[:2] == (
+        400,
+        {"error": "pdf format is not supported (use tbx or csv)"},
+    )
 
 
 def _wait_for(check: object, timeout: float = 10.0) -> None:
@@ -88,7 +99,9 @@ def _wait_for(check: object, timeout: float = 10.0) -> None:
         time.sleep(0.2)
 
 
-def test_the_folder_is_reloaded_and_a_broken_edit_keeps_the_last_good_version(server: Server, server_home: Path) -> None:
+def test_the_folder_is_reloaded_and_a_broken_edit_keeps_the_last_good_version(
+    server: Server, server_home: Path
+) -> None:
     live = server_home / "desks" / "live.yaml"
     live.write_text(
         "version: 1\nlanguages: [en, zz]\nentries:\n  - id: gaza\n    type: place\n    terms: {en: Gaza, zz: Ghazzah}\n",
@@ -105,7 +118,9 @@ def test_the_folder_is_reloaded_and_a_broken_edit_keeps_the_last_good_version(se
     live.write_text("version: 1\nentries:\n  - id: [broken\n", encoding="utf-8")
     _wait_for(lambda: next(g for g in server.get("/glossaries")[1] if g["name"] == "live")["error"])
     assert "Ghazzah" in war_in_live()  # the last good version still serves
-    warnings = [json.loads(line) for line in server.log().splitlines() if line.startswith("{") and '"level": "warning"' in line]
+    warnings = [
+        json.loads(line) for line in server.log().splitlines() if line.startswith("{") and '"level": "warning"' in line
+    ]
     assert any("live: the edit cannot be loaded, the last good version still serves" in w["message"] for w in warnings)
     # Fixed again: the new version replaces the old one.
     live.write_text(

@@ -46,11 +46,19 @@ def _hostile(server: Server, kind: int, rng: random.Random) -> int:
         return request(url, b'{"q": "Hello", "source": "en", ', json_type)[0]
     if kind == 1:  # 10 MB announced: refused before it is read
         size = 10 * 1024 * 1024
-        return _raw(server, f"POST /translate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {size}\r\n\r\n", b"{" * 65536)
+        return _raw(
+            server,
+            f"POST /translate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {size}\r\n\r\n",
+            b"{" * 65536,
+        )
     if kind == 2:  # 10 MB chunked, no length: refused once the limit is passed
         chunk = b"a" * 1024 * 1024
         body = b"".join(b"%x\r\n%s\r\n" % (len(chunk), chunk) for _ in range(10)) + b"0\r\n\r\n"
-        return _raw(server, "POST /translate HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n", body)
+        return _raw(
+            server,
+            "POST /translate HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n",
+            body,
+        )
     if kind == 3:
         return request(url, rng.randbytes(4096), {"Content-Type": "application/x-www-form-urlencoded"})[0]
     if kind == 4:
@@ -58,13 +66,23 @@ def _hostile(server: Server, kind: int, rng: random.Random) -> int:
     if kind == 5:
         return request(url, json.dumps({"q": "Hello there", "source": "qq", "target": "zz"}).encode(), json_type)[0]
     if kind == 6:
-        return request(url, json.dumps({"q": "Hello there", "source": "en", "target": "zz", "glossary": "missing"}).encode(), json_type)[0]
+        return request(
+            url,
+            json.dumps({"q": "Hello there", "source": "en", "target": "zz", "glossary": "missing"}).encode(),
+            json_type,
+        )[0]
     if kind == 7:
         return request(url, b'{"q": ' + b"[" * 200_000 + b"]" * 200_000 + b"}", json_type)[0]
     if kind == 8:
-        return request(url, json.dumps({"q": {"a": [1, {"b": None}]}, "source": ["en"], "target": 5, "alternatives": -3}).encode(), json_type)[0]
+        return request(
+            url,
+            json.dumps({"q": {"a": [1, {"b": None}]}, "source": ["en"], "target": 5, "alternatives": -3}).encode(),
+            json_type,
+        )[0]
     if kind == 9:
-        return request(server.url + "/translate_file", b"--x\r\ngarbage", {"Content-Type": "multipart/form-data; boundary=x"})[0]
+        return request(
+            server.url + "/translate_file", b"--x\r\ngarbage", {"Content-Type": "multipart/form-data; boundary=x"}
+        )[0]
     if kind == 10:
         return _raw(server, "POST /translate HTTP/1.1\r\nHost: x\r\nContent-Length: banana\r\n\r\n")
     return request(server.url + "/download_file/..%2f..%2fetc%2fpasswd")[0]
@@ -136,7 +154,12 @@ def test_killed_under_load_it_starts_again_on_an_intact_memory(tmp_path: Path) -
     with running_server(home) as first:
         assert first.post_json("/translate", {"q": SENTENCES[:20], "source": "en", "target": "zz"})[0] == 200
         with ThreadPoolExecutor(8) as pool:
-            load = [pool.submit(first.post_json, "/translate", {"q": [f"Load {n} killed people."], "source": "en", "target": "zz"}) for n in range(40)]
+            load = [
+                pool.submit(
+                    first.post_json, "/translate", {"q": [f"Load {n} killed people."], "source": "en", "target": "zz"}
+                )
+                for n in range(40)
+            ]
             time.sleep(0.2)
             os.kill(first.process.pid, signal.SIGKILL)
             for future in load:

@@ -66,14 +66,17 @@ def test_json_body_with_a_list_auto_and_alternatives(server: Server) -> None:
 
 
 def test_a_short_text_in_a_list_is_detected_with_the_others(server: Server) -> None:
-    status, body, _ = server.post_json("/translate", {"q": ["Hello.", WAR, GOVERNMENT], "source": "auto", "target": "zz"})
+    status, body, _ = server.post_json(
+        "/translate", {"q": ["Hello.", WAR, GOVERNMENT], "source": "auto", "target": "zz"}
+    )
     assert status == 200, body
     assert [d["language"] for d in body["detectedLanguage"]] == ["en", "en", "en"]
     assert body["translatedText"][1:] == [CASES[WAR], CASES[GOVERNMENT]]
     # Alone, five letters are too little to tell: a 400 that says to give the language, not a guess.
     status, body, _ = server.post_json("/translate", {"q": "Hello.", "source": "auto", "target": "zz"})
     assert (status, body) == (
-        400, {"error": "q: cannot detect the language of so little text (5 letters); give the source language"}
+        400,
+        {"error": "q: cannot detect the language of so little text (5 letters); give the source language"},
     )
 
 
@@ -97,8 +100,10 @@ def test_translate_file_then_download_it(server: Server, tmp_path: Path) -> None
     parts = [
         f'--{boundary}\r\nContent-Disposition: form-data; name="source"\r\n\r\nen\r\n',
         f'--{boundary}\r\nContent-Disposition: form-data; name="target"\r\n\r\nzz\r\n',
-        (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="article.md"\r\n'
-         f"Content-Type: text/markdown\r\n\r\n# {GOVERNMENT}\n\n{WAR}\n\r\n"),
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="article.md"\r\n'
+            f"Content-Type: text/markdown\r\n\r\n# {GOVERNMENT}\n\n{WAR}\n\r\n"
+        ),
         f"--{boundary}--\r\n",
     ]
     status, body, _ = request(
@@ -143,13 +148,19 @@ def test_health_and_frontend_settings(server: Server) -> None:
         ({"q": "Hi", "source": "en"}, "Invalid request: missing target parameter"),
         ({"q": "Hi", "source": "en", "target": "xx"}, "xx is not supported"),
         ({"q": "Hi", "source": "xx", "target": "zz"}, "xx is not supported"),
-        ({"q": "Hi", "source": "zz", "target": "en"},
-         "English (en) is not available as a target language from Toy language (tests) (zz)"),
+        (
+            {"q": "Hi", "source": "zz", "target": "en"},
+            "English (en) is not available as a target language from Toy language (tests) (zz)",
+        ),
         ({"q": "Hi", "source": "en", "target": "zz", "format": "pdf"}, "pdf format is not supported"),
-        ({"q": "Hi", "source": "en", "target": "zz", "alternatives": "many"},
-         "Invalid request: alternatives must be a whole number"),
-        ({"q": "Hi", "source": "en", "target": "zz", "glossary": "nope"},
-         "glossary 'nope' is not known to this server — known: news, style"),
+        (
+            {"q": "Hi", "source": "en", "target": "zz", "alternatives": "many"},
+            "Invalid request: alternatives must be a whole number",
+        ),
+        (
+            {"q": "Hi", "source": "en", "target": "zz", "glossary": "nope"},
+            "glossary 'nope' is not known to this server — known: news, style",
+        ),
     ],
 )
 def test_bad_requests_are_400_with_the_reason(server: Server, fields: dict[str, str], message: str) -> None:
@@ -165,16 +176,36 @@ def test_bad_requests_are_400_with_the_reason(server: Server, fields: dict[str, 
         (b'["Hi"]', "application/json", 400, "Invalid JSON format"),
         (b"[" * 100_000 + b"]" * 100_000, "application/json", 400, "Invalid JSON format"),
         (b"\xff\xfe\x00binary", "application/json", 400, "Invalid JSON format"),
-        (b"q=\xff\xfe&source=en&target=zz", "application/x-www-form-urlencoded", 400,
-         "Invalid request: the form body is not UTF-8 form data"),
-        (b'{"q": ["a", 3], "source": "en", "target": "zz"}', "application/json", 400,
-         "Invalid request: q must be a string or a list of strings"),
-        (b'{"q": "a", "source": "en", "target": "zz", "format": ["text"]}', "application/json", 400,
-         "['text'] format is not supported"),
-        (b'{"q": "a", "source": "en", "target": "zz", "alternatives": [2]}', "application/json", 400,
-         "Invalid request: alternatives must be a whole number"),
-        (b'{"q": "a", "source": {"en": 1}, "target": "zz"}', "application/json", 400,
-         "Invalid request: source must be a string"),
+        (
+            b"q=\xff\xfe&source=en&target=zz",
+            "application/x-www-form-urlencoded",
+            400,
+            "Invalid request: the form body is not UTF-8 form data",
+        ),
+        (
+            b'{"q": ["a", 3], "source": "en", "target": "zz"}',
+            "application/json",
+            400,
+            "Invalid request: q must be a string or a list of strings",
+        ),
+        (
+            b'{"q": "a", "source": "en", "target": "zz", "format": ["text"]}',
+            "application/json",
+            400,
+            "['text'] format is not supported",
+        ),
+        (
+            b'{"q": "a", "source": "en", "target": "zz", "alternatives": [2]}',
+            "application/json",
+            400,
+            "Invalid request: alternatives must be a whole number",
+        ),
+        (
+            b'{"q": "a", "source": {"en": 1}, "target": "zz"}',
+            "application/json",
+            400,
+            "Invalid request: source must be a string",
+        ),
     ],
 )
 def test_malformed_bodies_are_400(server: Server, data: bytes, content_type: str, status: int, message: str) -> None:
@@ -184,8 +215,10 @@ def test_malformed_bodies_are_400(server: Server, data: bytes, content_type: str
 
 def test_a_body_over_the_limit_is_413_before_it_is_read(server: Server) -> None:
     size = 10 * 1024 * 1024
-    head = (f"POST /translate HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-            f"Content-Length: {size}\r\n\r\n").encode()
+    head = (
+        f"POST /translate HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        f"Content-Length: {size}\r\n\r\n"
+    ).encode()
     status, body = raw_exchange(server.url, head, b"q=" + b"a" * 65536)
     assert status == 413
     assert json.loads(body)["error"] == "Invalid request: the body is larger than 2097152 bytes"

@@ -55,13 +55,18 @@ def test_a_key_name_is_used_once_and_a_broken_file_is_refused(tmp_path: Path) ->
     new_key(path, "desk")
     again = CliRunner().invoke(cli, ["serve", "--api-keys", str(path), "--new-key", "desk"])
     assert again.exit_code == 1
-    assert again.stderr.strip() == f"Error: {path}: a key named 'desk' exists already — choose another name or remove that key"
+    assert (
+        again.stderr.strip()
+        == f"Error: {path}: a key named 'desk' exists already — choose another name or remove that key"
+    )
     path.write_text("keys:\n  - name: x\n    sha256: nothex\n", encoding="utf-8")
     with pytest.raises(KeyFileError, match="key 1: 'sha256' is not a hex digest"):
         load_keys(path)
 
 
-def test_libretranslatepy_with_a_key_and_deep_translator_with_a_wrong_one(keyed_server: Server, keys: dict[str, str]) -> None:
+def test_libretranslatepy_with_a_key_and_deep_translator_with_a_wrong_one(
+    keyed_server: Server, keys: dict[str, str]
+) -> None:
     from deep_translator import LibreTranslator
     from deep_translator.exceptions import AuthorizationException
     from libretranslatepy import LibreTranslateAPI
@@ -74,7 +79,8 @@ def test_libretranslatepy_with_a_key_and_deep_translator_with_a_wrong_one(keyed_
 def test_missing_and_wrong_keys(keyed_server: Server, keys: dict[str, str]) -> None:
     body = {"q": WAR, "source": "en", "target": "zz"}
     assert keyed_server.post_json("/translate", body)[:2] == (
-        400, {"error": "Please contact the server operator to get an API key"}
+        400,
+        {"error": "Please contact the server operator to get an API key"},
     )
     assert keyed_server.post_json("/translate", {**body, "api_key": "wrong"})[:2] == (403, {"error": "Invalid API key"})
     assert keyed_server.post_json("/detect", {"q": WAR, "api_key": 7})[:2] == (403, {"error": "Invalid API key"})
@@ -87,19 +93,23 @@ def test_missing_and_wrong_keys(keyed_server: Server, keys: dict[str, str]) -> N
 def test_limits_of_the_server_and_of_a_key(keyed_server: Server, keys: dict[str, str]) -> None:
     desk, tight = keys["desk"], keys["tight"]
     long_text = "a" * 501
-    assert keyed_server.post_json("/translate", {"q": long_text, "source": "en", "target": "zz", "api_key": desk})[:2] == (
-        400, {"error": "Invalid request: request (501) exceeds text limit (500)"}
-    )
-    assert keyed_server.post_json("/translate", {"q": ["a"] * 4, "source": "en", "target": "zz", "api_key": desk})[:2] == (
-        400, {"error": "Invalid request: request (4) exceeds text limit (3)"}
-    )
+    assert keyed_server.post_json("/translate", {"q": long_text, "source": "en", "target": "zz", "api_key": desk})[
+        :2
+    ] == (400, {"error": "Invalid request: request (501) exceeds text limit (500)"})
+    assert keyed_server.post_json("/translate", {"q": ["a"] * 4, "source": "en", "target": "zz", "api_key": desk})[
+        :2
+    ] == (400, {"error": "Invalid request: request (4) exceeds text limit (3)"})
     # The tight key: 60 characters a request, 3 requests a minute.
-    assert keyed_server.post_json("/translate", {"q": WAR + " " + WAR, "source": "en", "target": "zz", "api_key": tight})[:2] == (
-        400, {"error": "Invalid request: request (93) exceeds text limit (60)"}
-    )
+    assert keyed_server.post_json(
+        "/translate", {"q": WAR + " " + WAR, "source": "en", "target": "zz", "api_key": tight}
+    )[:2] == (400, {"error": "Invalid request: request (93) exceeds text limit (60)"})
     for _ in range(2):
-        assert keyed_server.post_json("/translate", {"q": WAR, "source": "en", "target": "zz", "api_key": tight})[0] == 200
-    status, body, headers = keyed_server.post_json("/translate", {"q": WAR, "source": "en", "target": "zz", "api_key": tight})
+        assert (
+            keyed_server.post_json("/translate", {"q": WAR, "source": "en", "target": "zz", "api_key": tight})[0] == 200
+        )
+    status, body, headers = keyed_server.post_json(
+        "/translate", {"q": WAR, "source": "en", "target": "zz", "api_key": tight}
+    )
     assert (status, body) == (429, {"error": "Slowdown: 3 per 1 minute"})
     assert 1 <= int(headers["retry-after"]) <= 60
     # Another key is not slowed down by it.

@@ -78,8 +78,10 @@ def _translate(browser: Any, target: str, text: str | None = None) -> None:
     browser.execute_script("document.getElementById('output').removeAttribute('lang')")
     browser.find_element(By.ID, "translate").click()
     WebDriverWait(browser, 60).until(
-        lambda d: d.find_element(By.ID, "output").get_attribute("lang") == target
-        or not d.find_element(By.ID, "error").get_attribute("hidden")
+        lambda d: (
+            d.find_element(By.ID, "output").get_attribute("lang") == target
+            or not d.find_element(By.ID, "error").get_attribute("hidden")
+        )
     )
     assert browser.find_element(By.ID, "error").get_attribute("hidden"), browser.find_element(By.ID, "error").text
 
@@ -109,12 +111,16 @@ def test_translate_highlights_terms_by_status_with_the_entry_on_hover(browser: A
     sources = browser.find_elements(By.CSS_SELECTOR, "#source-view span.term")
     assert [span.text for span in sources] == ["Pezeshkian", "Kuala Lumpur"]
     findings = [item.text for item in browser.find_elements(By.CSS_SELECTOR, "#findings li")]
-    assert findings == ["forbidden: line 1: 'tahun' in the sentence, use 'setahun' [annum] — no source term asked for it; use 'setahun'"]
+    assert findings == [
+        "forbidden: line 1: 'tahun' in the sentence, use 'setahun' [annum] — no source term asked for it; use 'setahun'"
+    ]
     summary = browser.find_element(By.ID, "summary").text
     assert summary == "news + style: 2 terms, 2 applied, 0 variants, 0 violations, 1 forbidden found"
 
 
-def test_persian_is_right_to_left_and_an_upload_fills_the_text(browser: Any, page_server: Server, tmp_path: Path) -> None:
+def test_persian_is_right_to_left_and_an_upload_fills_the_text(
+    browser: Any, page_server: Server, tmp_path: Path
+) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 

@@ -97,9 +97,7 @@ class DelimitedFormat:
                 if rendering is None:
                     continue
                 for problem in term_issues(rendering):
-                    if not problem.startswith(
-                        "term is"
-                    ):  # the byte limit is DeepL's, for two-column files
+                    if not problem.startswith("term is"):  # the byte limit is DeepL's, for two-column files
                         issues.append(ExportIssue(entry.id, f"{code}: {problem}"))
         return issues
 
@@ -137,9 +135,7 @@ class DelimitedFormat:
         text = decode_text(data, path, f"{self.name.upper()} glossary")
         rows = self._rows(text, path)
         if not rows:
-            raise GlossaryError(
-                "the file has no rows", path, hint="add at least one entry"
-            )
+            raise GlossaryError("the file has no rows", path, hint="add at least one entry")
         first_line, first = rows[0]
         cells = [_header_cell(cell) for cell in first]
         if source and target and len(cells) == 2 and cells == [source, target]:
@@ -172,9 +168,7 @@ class DelimitedFormat:
         )
 
     def _rows(self, text: str, path: str) -> list[tuple[int, list[str]]]:
-        reader = csv.reader(
-            io.StringIO(text, newline=""), delimiter=self.delimiter, strict=True
-        )
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=self.delimiter, strict=True)
         rows: list[tuple[int, list[str]]] = []
         start = 1
         try:
@@ -191,9 +185,7 @@ class DelimitedFormat:
             ) from None
         return rows
 
-    def _two_column(
-        self, rows: list[tuple[int, list[str]]], path: str, source: str, target: str
-    ) -> Glossary:
+    def _two_column(self, rows: list[tuple[int, list[str]]], path: str, source: str, target: str) -> Glossary:
         glossary = Glossary(languages=[source, target], path=path)
         ids = IdMaker()
         for line, row in rows:
@@ -260,9 +252,7 @@ class DelimitedFormat:
                     [unescape_cell(c) for c in row] + [""] * (len(header) - len(row)),
                 )
             )
-            terms = {
-                code: LangTerms(cells[code]) for code in langs if cells[code].strip()
-            }
+            terms = {code: LangTerms(cells[code]) for code in langs if cells[code].strip()}
             if not terms:
                 raise GlossaryError(
                     "row has no term in any language",
@@ -271,9 +261,7 @@ class DelimitedFormat:
                     hint="fill in at least one language or remove the row",
                 )
             wanted = cells.get("entry_id", "").strip() or None
-            if wanted is not None and (
-                wanted in glossary or not is_valid_id(wanted)
-            ):
+            if wanted is not None and (wanted in glossary or not is_valid_id(wanted)):
                 problem = "duplicate id" if wanted in glossary else "bad id"
                 raise GlossaryError(
                     f"{problem} {wanted!r}",
@@ -328,9 +316,7 @@ def _looks_like_header(cells: list[str]) -> bool:
     named = [c for c in cells if c]
     if len(named) != len(cells) or not named:
         return False
-    return all(is_valid_code(c) or c.lower() in _META for c in named) and any(
-        is_valid_code(c) for c in named
-    )
+    return all(is_valid_code(c) or c.lower() in _META for c in named) and any(is_valid_code(c) for c in named)
 
 
 def _columns(glossary: Glossary) -> list[str]:
@@ -342,9 +328,7 @@ def _columns(glossary: Glossary) -> list[str]:
     return columns
 
 
-def _pairs(
-    glossary: Glossary, source: str, target: str
-) -> list[tuple[Entry, str, str]]:
+def _pairs(glossary: Glossary, source: str, target: str) -> list[tuple[Entry, str, str]]:
     """(entry, source term, target rendering) for entries that have both sides."""
     out = []
     for entry in glossary:

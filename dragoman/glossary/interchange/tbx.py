@@ -83,14 +83,8 @@ class TbxFormat:
         for entry in glossary:
             for code, side in entry.terms.items():
                 for form in [side.preferred or "", *side.variants, *side.forbidden]:
-                    bad = [
-                        c
-                        for c in control_characters(form)
-                        if c not in ("U+0009", "U+000A", "U+000D")
-                    ]
-                    if (
-                        bad
-                    ):  # XML 1.0 cannot hold C0 controls other than tab and line breaks
+                    bad = [c for c in control_characters(form) if c not in ("U+0009", "U+000A", "U+000D")]
+                    if bad:  # XML 1.0 cannot hold C0 controls other than tab and line breaks
                         issues.append(
                             ExportIssue(
                                 entry.id,
@@ -140,33 +134,21 @@ class TbxFormat:
             }
             for key, value in admin.items():
                 if value is not None:
-                    ET.SubElement(
-                        concept, q("admin"), {"type": _ADMIN + key}
-                    ).text = value
+                    ET.SubElement(concept, q("admin"), {"type": _ADMIN + key}).text = value
             if entry.note is not None:
                 ET.SubElement(concept, q("note")).text = entry.note
             for code, side in sides:
                 lang_sec = ET.SubElement(concept, q("langSec"), {XML_LANG: code})
-                forms = (
-                    [(side.preferred, STATUS_PREFERRED)]
-                    if side.preferred is not None
-                    else []
-                )
+                forms = [(side.preferred, STATUS_PREFERRED)] if side.preferred is not None else []
                 forms += [(v, STATUS_ADMITTED) for v in side.variants] + [
                     (f, STATUS_DEPRECATED) for f in side.forbidden
                 ]
                 for form, status in forms:
                     term_sec = ET.SubElement(lang_sec, q("termSec"))
                     ET.SubElement(term_sec, q("term")).text = form
-                    ET.SubElement(
-                        term_sec, q("termNote"), {"type": "administrativeStatus"}
-                    ).text = status
+                    ET.SubElement(term_sec, q("termNote"), {"type": "administrativeStatus"}).text = status
         ET.indent(root, space="  ")
-        return (
-            '<?xml version="1.0" encoding="UTF-8"?>\n'
-            + ET.tostring(root, encoding="unicode")
-            + "\n"
-        )
+        return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
     # ------------------------------------------------------------------ import
 
@@ -178,9 +160,7 @@ class TbxFormat:
         source: str | None = None,
         target: str | None = None,
     ) -> Glossary:
-        decode_text(
-            data, path, "TBX glossary"
-        )  # binary / UTF-8 / empty checks with their line
+        decode_text(data, path, "TBX glossary")  # binary / UTF-8 / empty checks with their line
         root, lines = _parse(data, path)
         return _Reader(path, lines).glossary(root)
 
@@ -214,17 +194,13 @@ class _LineBuilder(ET.TreeBuilder):
 
     def start(self, tag: Any, attrs: Any) -> ET.Element:
         element = super().start(tag, attrs)
-        self.lines[element] = (
-            self.expat.CurrentLineNumber if self.expat is not None else 0
-        )
+        self.lines[element] = self.expat.CurrentLineNumber if self.expat is not None else 0
         return element
 
 
 def _parse(data: bytes, path: str) -> tuple[ET.Element, dict[ET.Element, int]]:
     builder = _LineBuilder()
-    parser = DefusedXMLParser(
-        target=builder, forbid_dtd=False, forbid_entities=True, forbid_external=True
-    )
+    parser = DefusedXMLParser(target=builder, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     builder.expat = parser.parser
     try:
         parser.feed(data)
@@ -299,11 +275,7 @@ class _Reader:
                 f"the TBX file has no <{concept_tag}> entries",
                 hint="add at least one entry",
             )
-        if (
-            head_lang
-            and glossary.languages
-            and not any(glossary.languages[0] in e.terms for e in glossary)
-        ):
+        if head_lang and glossary.languages and not any(glossary.languages[0] in e.terms for e in glossary):
             glossary.languages.pop(0)
         return glossary
 
@@ -323,16 +295,8 @@ class _Reader:
             elif tag == "note" and note is None:
                 note = _text(child)
             elif tag in ("descrip", "descripGrp"):
-                descrip = (
-                    child
-                    if tag == "descrip"
-                    else next((d for d in child if _local(d.tag) == "descrip"), None)
-                )
-                if (
-                    descrip is not None
-                    and descrip.get("type") == "definition"
-                    and definition is None
-                ):
+                descrip = child if tag == "descrip" else next((d for d in child if _local(d.tag) == "descrip"), None)
+                if descrip is not None and descrip.get("type") == "definition" and definition is None:
                     definition = _text(descrip)
             elif tag in ("langSec", "langSet"):
                 self.lang_section(child, sides)
@@ -358,9 +322,7 @@ class _Reader:
                 hint="add a langSec with at least one termSec/term",
             )
         entry = Entry(
-            id=self.ids.make(
-                [(c, s.preferred or "") for c, s in terms.items()], wanted or None
-            ),
+            id=self.ids.make([(c, s.preferred or "") for c, s in terms.items()], wanted or None),
             terms=terms,
             origin=Origin(self.path, self.lines.get(concept)),
         )
@@ -393,9 +355,7 @@ class _Reader:
                 hint="known: " + ", ".join(_ADMIN + k for k in [*allowed, "source"]),
             )
 
-    def lang_section(
-        self, section: ET.Element, sides: dict[str, dict[str, list[str]]]
-    ) -> None:
+    def lang_section(self, section: ET.Element, sides: dict[str, dict[str, list[str]]]) -> None:
         raw = section.get(XML_LANG) or section.get("lang") or ""
         code = normalize_code(raw)
         if code is None:
@@ -404,25 +364,17 @@ class _Reader:
                 f"unknown language code {raw!r} in xml:lang",
                 hint="use an ISO 639 code such as en, ms, fa",
             )
-        kinds = sides.setdefault(
-            code, {"preferred": [], "variant": [], "forbidden": [], "unmarked": []}
-        )
+        kinds = sides.setdefault(code, {"preferred": [], "variant": [], "forbidden": [], "unmarked": []})
         for holder in section:
             tag = _local(holder.tag)
             if tag not in ("termSec", "tig", "ntig"):
                 continue
-            term_el = next(
-                (el for el in holder.iter() if _local(el.tag) == "term"), None
-            )
+            term_el = next((el for el in holder.iter() if _local(el.tag) == "term"), None)
             if term_el is None:
-                raise self.fail(
-                    holder, f"<{tag}> without a <term>", hint="add <term>...</term>"
-                )
+                raise self.fail(holder, f"<{tag}> without a <term>", hint="add <term>...</term>")
             form = _text(term_el)
             if not form.strip():
-                raise self.fail(
-                    term_el, "empty <term>", hint="write the term or remove its section"
-                )
+                raise self.fail(term_el, "empty <term>", hint="write the term or remove its section")
             status = None
             for note in holder.iter():
                 if _local(note.tag) == "termNote" and note.get("type") in (
