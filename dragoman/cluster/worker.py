@@ -7,6 +7,8 @@ This module imports ``distributed`` and is loaded only on the client that uses `
 
 from __future__ import annotations
 
+import ctypes
+import os
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -45,6 +47,7 @@ class EnginePlugin(WorkerPlugin):
 
     def setup(self, worker: Worker) -> None:
         self.address = str(worker.address)
+        _restore_malloc_thresholds()
 
     def engine(self) -> Engine:
         if self._engine is None:
@@ -55,6 +58,26 @@ class EnginePlugin(WorkerPlugin):
         if self._engine is not None:
             self._engine.close()
             self._engine = None
+
+
+# glibc's mallopt parameters (malloc.h): M_TRIM_THRESHOLD, M_MMAP_THRESHOLD.
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+
+
+def _restore_malloc_thresholds() -> None:
+    """Undo what Dask's nanny sets for its workers, MALLOC_TRIM_THRESHOLD_=65536: that also fixes glibc's mmap
+    threshold at 128 KiB, so every large buffer of a beam search is mmapped and unmapped again; CTranslate2 decoded
+    23 % slower here (26.4 s -> 32.5 s for the same sentences). A translating worker holds a model anyway: give
+    glibc back large thresholds (the trim one high, the mmap one at its 64-bit maximum). Only glibc has mallopt;
+    elsewhere this does nothing."""
+    if not os.environ.get("MALLOC_TRIM_THRESHOLD_"):
+        return
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(_M_TRIM_THRESHOLD, 64 * 1024 * 1024)
+        libc.mallopt(_M_MMAP_THRESHOLD, 32 * 1024 * 1024)
+    except (OSError, AttributeError):
+        pass
 
 
 @dataclass
