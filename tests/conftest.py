@@ -81,3 +81,15 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(socket.socket, "connect", guarded_connect)
     monkeypatch.setattr(socket.socket, "connect_ex", guarded_connect_ex)
     yield
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests that need a small filesystem or a read-only folder are skipped at collection where this machine cannot
+    make one (not root, no mount): decided by a probe, never inside a test body."""
+    from helpers.places import PROBES
+
+    for item in items:
+        for fixture in PROBES.keys() & set(getattr(item, "fixturenames", ())):
+            why = PROBES[fixture]()
+            if why is not None:
+                item.add_marker(pytest.mark.skip(reason=why))

@@ -8,9 +8,11 @@ build the place, and the fixtures that use them skip before the test body runs.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import shutil
 import subprocess
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -108,25 +110,55 @@ def read_only_folder(parent: Path) -> Iterator[tuple[Path, Callable[[], contextl
         set_modes(0o755, 0o644)
 
 
-# -- fixture bodies: `yield from` them in a module's fixture; they skip before the test body runs ---
+# -- whether this machine can make them: decided once, at collection (tests/conftest.py marks the tests) -----
 
 ReadOnlyHome = tuple[Path, Callable[[], "contextlib.AbstractContextManager[None]"]]
 
 
+@functools.cache
+def small_disk_unavailable() -> str | None:
+    """None when a small filesystem can be mounted here (tmpfs; needs root), else why not."""
+    with tempfile.TemporaryDirectory(prefix="dragoman-probe-") as folder:
+        try:
+            with small_filesystem(Path(folder), 64):
+                return None
+        except Unavailable as why:
+            return f"no small filesystem on this machine: {why}"
+
+
+@functools.cache
+def read_only_folder_unavailable() -> str | None:
+    """None when a folder that really cannot be written can be made here, else why not."""
+    with tempfile.TemporaryDirectory(prefix="dragoman-probe-") as folder:
+        try:
+            with read_only_folder(Path(folder)) as (point, _):
+                try:
+                    (point / "probe").write_text("x")
+                except OSError:
+                    return None
+                return "a read-only folder can still be written here (root without mount?)"
+        except Unavailable as why:
+            return f"no read-only folder on this machine: {why}"
+
+
+# Fixture name -> its probe; tests/conftest.py skips a test that uses one whose probe fails, before it runs.
+PROBES: dict[str, Callable[[], str | None]] = {
+    "small_disk": small_disk_unavailable,
+    "read_only_home": read_only_folder_unavailable,
+}
+
+
+# -- fixture bodies: `yield from` them in a module's fixture (the probe above already said they work here) -----
+
+
 def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 1 MiB filesystem of its own (tmpfs; needs root): decided here, before any test body runs."""
-    try:
-        with small_filesystem(tmp_path, 1024) as point:
-            yield point
-    except Unavailable as why:
-        pytest.skip(f"no small filesystem on this machine: {why}")
+    """A 1 MiB filesystem of its own (tmpfs; needs root)."""
+    with small_filesystem(tmp_path, 1024) as point:
+        yield point
 
 
 def read_only_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[ReadOnlyHome]:
     """DRAGOMAN_HOME in a folder that really cannot be written; the callable lifts that while setting it up."""
-    try:
-        with read_only_folder(tmp_path) as (point, writable):
-            monkeypatch.setenv("DRAGOMAN_HOME", str(point))
-            yield point, writable
-    except Unavailable as why:
-        pytest.skip(f"no read-only folder on this machine: {why}")
+    with read_only_folder(tmp_path) as (point, writable):
+        monkeypatch.setenv("DRAGOMAN_HOME", str(point))
+        yield point, writable
