@@ -213,7 +213,12 @@ def _normalize_slow(
             k = j + 2
             while k < n and text[k] in _DROP:
                 k += 1
-            if k >= n or not is_word_char(text[k]):
+            # A ZWNJ run after the ی ends the word unless a letter follows it ("خانه‌ی‌ " drops the ezafe,
+            # "خانه‌ی‌ها" keeps it): the run itself is whitespace to the rules below.
+            after = k
+            while after < n and (text[after] == ZWNJ or text[after] in _DROP):
+                after += 1
+            if after >= n or not is_word_char(text[after]):
                 j = k
         first = True
         for c in produced:
