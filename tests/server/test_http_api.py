@@ -113,11 +113,11 @@ def test_translate_file_then_download_it(server: Server, tmp_path: Path) -> None
     )
     assert status == 200, body
     url = body["translatedFileUrl"]
-    assert url.startswith(server.url + "/download_file/") and url.endswith(".article.zz.md")
+    assert url.startswith(server.url + "/download_file/") and url.endswith(".article_zz.md")
     status, text, headers = request(url)
     assert status == 200
     assert text == f"# {CASES[GOVERNMENT]}\n\n{CASES[WAR]}\n"
-    assert 'filename="article.zz.md"' in headers["content-disposition"]
+    assert 'filename="article_zz.md"' in headers["content-disposition"]
 
 
 def test_cors_headers_on_answers_and_preflight(server: Server) -> None:
