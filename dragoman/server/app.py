@@ -387,7 +387,7 @@ def build_app(service: TranslationService) -> Starlette:
 
     async def api_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, ApiError)
-        note(request, error=exc.message)
+        note(request, error=exc.log_message)
         return error_response(exc)
 
     async def http_error(request: Request, exc: Exception) -> Response:

@@ -37,11 +37,14 @@ RETRY_AFTER_BUSY_S = 2
 class ApiError(Exception):
     """An answer other than 200: LibreTranslate's ``{"error": message}`` with its status code."""
 
-    def __init__(self, status: int, message: str, retry_after: int | None = None) -> None:
+    def __init__(
+        self, status: int, message: str, retry_after: int | None = None, log_message: str | None = None
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.retry_after = retry_after
+        self.log_message = message if log_message is None else log_message  # what the access log may keep
 
 
 def missing(name: str) -> ApiError:
@@ -276,7 +279,10 @@ class TranslationService:
             doc.error = f"{name}: cannot be read as {format_name} ({type(err).__name__})"
         if doc.error is not None or doc.document is None:
             message = " ".join((doc.error or f"{name}: nothing to translate").split())
-            raise ApiError(400, f"Invalid request: {message}")
+            # The answer names the file; the access log does not (a file's name can say what it holds).
+            raise ApiError(
+                400, f"Invalid request: {message}", log_message=f"Invalid request: {message}".replace(name, "<file>")
+            )
         return doc
 
     # -- languages ---------------------------------------------------------------------------------

@@ -219,9 +219,41 @@ BOMB = (
 )
 
 
+DEEP = (
+    f'<xliff version="1.2" xmlns="{X12}"><file original="x" source-language="en" datatype="plaintext"><body>'
+    '<trans-unit id="1"><source>'
+    + '<g id="a">' * 5000
+    + "The war."
+    + "</g>" * 5000
+    + "</source></trans-unit></body></file></xliff>"
+)
+
+
+def _zip_bomb_docx() -> bytes:
+    """A real DOCX whose document.xml unpacks to 64 MiB of spaces from ~64 KB: refused by the ratio, not unpacked."""
+    import zipfile
+
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph(WAR)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "word/document.xml":
+                data = data.replace(b"<w:body>", b"<w:body>" + b" " * (64 << 20))
+            dst.writestr(info.filename, data)
+    return out.getvalue()
+
+
 @pytest.mark.parametrize(
     ("name", "data", "fields", "says"),
     [
+        ("bomb.docx", _zip_bomb_docx, {}, "a zip bomb?"),
+        ("deep.xlf", DEEP.encode(), {}, "Excessive depth"),
         ("report.pdf", b"%PDF-1.7", {}, "file format not supported (.pdf)"),
         ("README", b"plain words", {}, "file format not supported (no extension)"),
         ("story.docx", b"this is not a zip", {}, "story.docx"),
@@ -235,9 +267,9 @@ BOMB = (
     ],
 )
 def test_bad_files_are_one_line_400s_never_500s(
-    server: Server, name: str, data: bytes, fields: dict[str, str], says: str
+    server: Server, name: str, data: bytes | Callable[[], bytes], fields: dict[str, str], says: str
 ) -> None:
-    status, body, _ = upload(server, name, data, **fields)
+    status, body, _ = upload(server, name, data if isinstance(data, bytes) else data(), **fields)
     assert status == 400, body
     assert says in body["error"] and "\n" not in body["error"], body
     assert body["error"].startswith("Invalid request: ")
@@ -274,15 +306,27 @@ def test_the_character_limit_counts_the_text_of_a_file_not_its_bytes(limited_ser
     )
 
 
+def _logged(server: Server, status: int, more_than: int = 0) -> list[dict[str, Any]]:
+    """The access-log lines of /translate_file answers with ``status``, once there are more than ``more_than`` (a
+    line is written after its answer has gone out)."""
+    deadline = time.monotonic() + 10
+    while True:
+        lines = [json.loads(line) for line in server.log().splitlines() if line.startswith("{")]
+        mine = [line for line in lines if line.get("path") == "/translate_file" and line.get("status") == status]
+        if len(mine) > more_than or time.monotonic() > deadline:
+            return mine
+        time.sleep(0.05)
+
+
 def test_the_access_log_has_neither_the_file_nor_its_name(server: Server) -> None:
     status, body, _ = upload(server, "leak-memo-qwzx.txt", b"Confidential source Zyxwv said so.\n")
     assert status == 200, body
-    deadline = time.monotonic() + 10
-    while True:  # the line is written once the answer has gone out
-        lines = [json.loads(line) for line in server.log().splitlines() if line.startswith("{")]
-        mine = [line for line in lines if line.get("path") == "/translate_file" and line.get("status") == 200]
-        if mine or time.monotonic() > deadline:
-            break
-        time.sleep(0.05)
-    assert mine and mine[-1]["format"] == "txt" and mine[-1]["chars"] == len("Confidential source Zyxwv said so.")
+    done = _logged(server, 200)
+    assert done and done[-1]["format"] == "txt" and done[-1]["chars"] == len("Confidential source Zyxwv said so.")
+    before = len(_logged(server, 400, -1))
+    status, body, _ = upload(server, "leak-memo-qwzx.docx", b"Confidential source Zyxwv said so.\n")
+    assert status == 400 and "leak-memo-qwzx.docx" in body["error"]  # the answer names the file...
+    refused = _logged(server, 400, before)
+    assert len(refused) == before + 1
+    assert refused[-1]["error"].startswith("Invalid request: <file>: is not a DOCX file")  # ...the log does not
     assert "Zyxwv" not in server.log() and "qwzx" not in server.log()

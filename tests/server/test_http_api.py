@@ -126,6 +126,12 @@ def test_cors_headers_on_answers_and_preflight(server: Server) -> None:
     assert headers["access-control-allow-methods"] == "GET, POST"
     status, _, headers = request(server.url + "/translate", method="OPTIONS")
     assert status == 200 and headers["access-control-allow-headers"] == "Authorization, Content-Type"
+    # Errors too: a browser page on another origin can read the message only if the refusal carries them.
+    status, _, headers = server.post_json("/translate", {"source": "en", "target": "zz"})
+    assert status == 400 and headers["access-control-allow-origin"] == "*"
+    assert headers["access-control-expose-headers"] == "Authorization"
+    status, _, headers = server.get("/download_file/" + "0" * 32 + ".gone.docx")
+    assert status == 404 and headers["access-control-allow-origin"] == "*"
 
 
 def test_health_and_frontend_settings(server: Server) -> None:

@@ -180,6 +180,9 @@ def test_a_term_the_engine_loses_is_shown_as_violated_next_to_an_applied_one(
     assert [item.text.split(" — ")[0] for item in findings] == [
         "violated: line 1: 'government' should be 'pemerintah' [gov]"
     ]
+    # The integrity checks saw the cut too: the output is far shorter than the source.
+    flagged = [item.text for item in browser.find_elements(By.CSS_SELECTOR, "#findings li.integrity-flagged")]
+    assert len(flagged) == 1 and flagged[0].startswith("integrity flagged: line 1:37: length — output "), flagged
     summary = browser.find_element(By.ID, "summary").text
     assert summary == "politics: 2 terms, 1 applied, 0 variants, 1 violations, 0 forbidden found"
 

@@ -164,6 +164,14 @@
       li.className = `finding status-${status}`;
       $("findings").append(li);
     }
+    // Integrity findings (numbers, length, repetition, markup…): what the checks flagged or repaired in the output.
+    for (const item of glossary.integrity || []) {
+      const li = document.createElement("li");
+      const where = item.line ? `line ${item.line}${item.column ? ":" + item.column : ""}: ` : "";
+      li.textContent = `integrity ${item.action}: ${where}${item.check} — ${item.detail}`;
+      li.className = `finding integrity-${item.action}`;
+      $("findings").append(li);
+    }
   }
 
   function render(result, sourceText, target) {
