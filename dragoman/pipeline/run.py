@@ -63,6 +63,7 @@ class Output:
     segments: int
     results: list[SegmentResult] = field(default_factory=list)  # one per segment, in document order
     changed: bool = True  # False: the file already held exactly this text and was left alone
+    data: bytes | None = None  # a binary format's rebuilt file (DOCX, ODT) when it was written to no file
 
 
 @dataclass
@@ -412,6 +413,8 @@ def run(
                     segments=count,
                     results=values,
                     changed=changed if path is not None else True,
+                    # Kept only when it went to no file: an archive of DOCX files must not hold them all in memory.
+                    data=payload if isinstance(payload, bytes) and (path is None or not job.write) else None,
                 )
             )
     translator.stats.engine_calls = counting.calls + (runner.engine_calls if runner is not None else 0)

@@ -32,7 +32,9 @@ from dragoman.server.service import (
     Job,
     TranslationService,
     missing,
+    parse_glossary_field,
     parse_translate,
+    upload_chars,
 )
 
 access_log = logging.getLogger("dragoman.server.access")
@@ -48,6 +50,18 @@ CORS_HEADERS = {
 }
 MAX_FORM_FIELDS = 1000
 FILE_NAME_RE = re.compile(r"^[0-9a-f]{32}\.[A-Za-z0-9._-]{1,200}$")
+# Content-Type of a translated file by format (IANA names where there is one).
+MEDIA_TYPES = {
+    "txt": "text/plain; charset=utf-8",
+    "markdown": "text/markdown; charset=utf-8",
+    "html": "text/html; charset=utf-8",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "srt": "application/x-subrip; charset=utf-8",
+    "vtt": "text/vtt; charset=utf-8",
+    "jsonl": "application/jsonl; charset=utf-8",
+    "xliff": "application/xliff+xml; charset=utf-8",
+}
 
 
 def error_response(err: ApiError) -> JSONResponse:
@@ -240,56 +254,63 @@ def build_app(service: TranslationService) -> Starlette:
             raise missing("file")
         filename, data = upload
         source, target = fields.values.get("source"), fields.values.get("target")
-        if not source:
+        if not source or not isinstance(source, str):
             raise missing("source")
-        if not target:
+        if not target or not isinstance(target, str):
             raise missing("target")
-        if not filename:
+        if not filename or not data:
             raise ApiError(400, "Invalid request: empty file")
-        safe_name = re.sub(r"[^A-Za-z0-9._-]", "_", Path(filename).name)[:150] or "file.txt"
+        safe_name = re.sub(r"[^A-Za-z0-9._-]", "_", Path(filename).name)[:150].lstrip(".") or "file"
         suffix = Path(safe_name).suffix.lower()
-        if suffix not in _EXTENSIONS:
-            raise ApiError(400, "Invalid request: file format not supported")
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ApiError(400, "Invalid request: the file is not UTF-8 text") from None
-        fields_for_request = {
-            "q": text,
-            "source": source,
-            "target": target,
-            "format": "text",
-            "glossary": fields.values.get("glossary"),
-        }
-        ask = parse_translate(fields_for_request, True)
-        ask.format_name = _EXTENSIONS[suffix]
-        service.check_limits(ask, key)
-        note(request, items=1, chars=ask.chars, source=ask.source, target=ask.target)
-        if ask.source == "auto":
-            sources = [d["language"] for d in await call(service.detect_sources, ask.texts)]
-        else:
-            sources = [ask.source]
-        if sources[0] != ask.target:
-            service.plan(sources[0], ask.target)
-        glossary, names, _ = await call(service.resolve_glossaries, ask.glossary_names)
-        job = Job(ask.texts, sources, ask.target, ask.format_name, glossary, names, 0)
+        format_name = _EXTENSIONS.get(suffix)
+        if format_name is None:
+            raise ApiError(
+                400,
+                f"Invalid request: file format not supported ({suffix or 'no extension'}); "
+                f"use one of {', '.join(sorted(_EXTENSIONS))}",
+            )
+        options: dict[str, Any] = {}
+        if format_name == "jsonl":  # which fields of each record to translate, as `translate --field`
+            wanted = fields.values.get("fields")
+            if not wanted or not isinstance(wanted, str):
+                raise ApiError(400, "Invalid request: missing fields parameter (the JSON-lines fields to translate)")
+            options["fields"] = [part.strip() for part in wanted.split(",") if part.strip()][:MAX_FORM_FIELDS]
+        glossary_names = parse_glossary_field(fields.values.get("glossary"))
+        source, target = source.strip(), target.strip()
+        if source != "auto" and source != target:
+            service.plan(source, target)  # 400 for an unknown language before the file is read
+        doc = await call(service.read_upload, safe_name, format_name, data, source, options)
+        service.check_chars(upload_chars(doc), key)
+        note(request, items=1, chars=upload_chars(doc), source=doc.source, target=target, format=format_name)
+        if doc.source != target:
+            service.plan(doc.source, target)
+        glossary, names, items = await call(service.resolve_glossaries, glossary_names)
+        if names:
+            note(request, glossary=list(names))
+        job = Job([safe_name], [doc.source or source], target, format_name, glossary, names, 0, files=[doc])
         watcher = asyncio.ensure_future(_watch_disconnect(request.receive))
         try:
             result = await service.translate(job, watcher)
         finally:
             watcher.cancel()
         _remove_old_files(files_dir, settings.files_ttl_s)
-        stem = Path(safe_name).stem
-        stored = f"{uuid.uuid4().hex}.{stem}.{ask.target}{suffix}"
-        (files_dir / stored).write_text(result.texts[0], encoding="utf-8")
-        return JSONResponse({"translatedFileUrl": str(request.url_for("download_file", filename=stored))})
+        # As LibreTranslate (argos-translate-files): article.docx comes back as article_{target}.docx; the stored
+        # name starts with a random hex part that the download drops.
+        stored = f"{uuid.uuid4().hex}.{Path(safe_name).stem}_{target}{suffix}"
+        await call(_store, files_dir / stored, result.files[0])
+        body: dict[str, Any] = {"translatedFileUrl": str(request.url_for("download_file", filename=stored))}
+        glossary_body = service.glossary_object(job, result, items, False)
+        if glossary_body is not None:
+            body["glossary"] = glossary_body
+        return JSONResponse(body)
 
     async def download_file(request: Request) -> Response:
         filename = request.path_params["filename"]
         path = files_dir / filename
         if not FILE_NAME_RE.match(filename) or not path.is_file():
             raise ApiError(404, "Invalid filename")
-        return FileResponse(path, filename=filename.split(".", 1)[1])
+        name = filename.split(".", 1)[1]
+        return FileResponse(path, filename=name, media_type=media_type(name))
 
     async def health(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -366,7 +387,7 @@ def build_app(service: TranslationService) -> Starlette:
 
     async def api_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, ApiError)
-        note(request, error=exc.message)
+        note(request, error=exc.log_message)
         return error_response(exc)
 
     async def http_error(request: Request, exc: Exception) -> Response:
@@ -385,6 +406,21 @@ def build_app(service: TranslationService) -> Starlette:
     )
     app.state.service = service
     return AccessLogAndCors(app)  # type: ignore[return-value]
+
+
+def media_type(name: str) -> str:
+    """The Content-Type of a translated file, by its extension (a table rather than the system's mime.types,
+    which differs between machines and lacks most of these)."""
+    from dragoman.formats import _EXTENSIONS
+
+    return MEDIA_TYPES.get(_EXTENSIONS.get(Path(name).suffix.lower(), ""), "application/octet-stream")
+
+
+def _store(path: Path, data: bytes) -> None:
+    from dragoman.fsutil import atomic_writer
+
+    with atomic_writer(path) as handle:  # a download never sees half a file
+        handle.write(data)
 
 
 def _remove_old_files(folder: Path, ttl_s: float) -> None:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from dragoman.engines.base import Engine
     from dragoman.glossary.model import Glossary
     from dragoman.pipeline.routes import Route
+    from dragoman.pipeline.run import InputDoc
     from dragoman.pipeline.translator import CountingEngine
 
 log = logging.getLogger("dragoman.server")
@@ -36,11 +37,14 @@ RETRY_AFTER_BUSY_S = 2
 class ApiError(Exception):
     """An answer other than 200: LibreTranslate's ``{"error": message}`` with its status code."""
 
-    def __init__(self, status: int, message: str, retry_after: int | None = None) -> None:
+    def __init__(
+        self, status: int, message: str, retry_after: int | None = None, log_message: str | None = None
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.retry_after = retry_after
+        self.log_message = message if log_message is None else log_message  # what the access log may keep
 
 
 def missing(name: str) -> ApiError:
@@ -140,6 +144,14 @@ class Job:
     glossary: Glossary | None
     glossary_names: tuple[str, ...]
     alternatives: int
+    # /translate_file: the upload, read and parsed off the engine thread (``texts`` then hold its name).
+    files: list[InputDoc] | None = None
+
+    @property
+    def chars(self) -> int:
+        if self.files is not None:
+            return sum(upload_chars(doc) for doc in self.files)
+        return sum(len(text) for text in self.texts)
 
 
 @dataclass
@@ -147,6 +159,12 @@ class JobResult:
     texts: list[str]
     documents: list[dict[str, Any] | None] = field(default_factory=list)  # report per text (glossary runs)
     alternatives: list[list[str]] = field(default_factory=list)
+    files: list[bytes] = field(default_factory=list)  # /translate_file: the translated file's bytes
+
+
+def upload_chars(doc: InputDoc) -> int:
+    """The characters of an uploaded file that go to the engine (what --char-limit counts for a file)."""
+    return sum(len(segment.text) for segment in doc.document.segments) if doc.document is not None else 0
 
 
 class TranslationService:
@@ -219,9 +237,53 @@ class TranslationService:
         limit = self.settings.batch_limit
         if request.is_list and limit != -1 and len(request.texts) > limit:
             raise ApiError(400, f"Invalid request: request ({len(request.texts)}) exceeds text limit ({limit})")
+        self.check_chars(request.chars, key)
+
+    def check_chars(self, chars: int, key: ApiKey | None) -> None:
         char_limit = key.char_limit if key is not None and key.char_limit != -1 else self.settings.char_limit
-        if char_limit != -1 and request.chars > char_limit:
-            raise ApiError(400, f"Invalid request: request ({request.chars}) exceeds text limit ({char_limit})")
+        if char_limit != -1 and chars > char_limit:
+            raise ApiError(400, f"Invalid request: request ({chars}) exceeds text limit ({char_limit})")
+
+    # -- files -------------------------------------------------------------------------------------
+
+    def read_upload(
+        self, name: str, format_name: str, data: bytes, source: str, options: dict[str, Any] | None = None
+    ) -> InputDoc:
+        """An uploaded file read and parsed as `dragoman translate` reads one (text formats decoded with the same
+        checks, DOCX/ODT as bytes); a file its reader refuses is a 400 with the reader's one-line message.
+
+        ``options`` are the format's own (formats.FORMAT_OPTIONS: the JSON-lines fields). Runs off the event loop
+        and off the engine thread: parsing a large DOCX holds up no one's translation.
+        """
+        from dragoman.formats import is_binary, plain_text
+        from dragoman.inputs import decode_text
+        from dragoman.pipeline.run import InputDoc, parse_inputs
+
+        doc = InputDoc(name=name, path=None, format_name=format_name)
+        try:
+            if is_binary(format_name):
+                doc.data = data
+            else:
+                doc.text = decode_text(data, name)
+            if source == "auto":
+                sample = plain_text(doc.data if doc.data is not None else doc.text or "", format_name, name)
+                source = self.detect_sources([sample])[0]["language"]
+            doc.source = source
+            parse_inputs([doc], format_options=options)
+        except DragomanError as err:
+            doc.error = str(err)
+        except ApiError:
+            raise
+        except Exception as err:  # a reader's own bug must not become a 500 for a file it cannot read
+            log.warning("%s: the %s reader failed: %r", name, format_name, err)
+            doc.error = f"{name}: cannot be read as {format_name} ({type(err).__name__})"
+        if doc.error is not None or doc.document is None:
+            message = " ".join((doc.error or f"{name}: nothing to translate").split())
+            # The answer names the file; the access log does not (a file's name can say what it holds).
+            raise ApiError(
+                400, f"Invalid request: {message}", log_message=f"Invalid request: {message}".replace(name, "<file>")
+            )
+        return doc
 
     # -- languages ---------------------------------------------------------------------------------
 
@@ -317,7 +379,7 @@ class TranslationService:
         item = WorkItem(
             key=(job.target, job.glossary_names),
             payload=job,
-            size=sum(len(t) for t in job.texts),
+            size=job.chars,
             deadline=loop.time() + self.settings.deadline_s,
         )
         try:
@@ -354,7 +416,8 @@ class TranslationService:
                     item.error = item.error or ApiError(500, f"Cannot translate text: {err}")
 
     def _run_group(self, group: list[WorkItem]) -> None:
-        from dragoman.pipeline.run import InputDoc, TranslateJob, parse_inputs, run
+        from dragoman.pipeline.job import prepare_job
+        from dragoman.pipeline.run import InputDoc, Output, parse_inputs, run
 
         first: Job = group[0].payload
         docs: list[InputDoc] = []
@@ -362,6 +425,14 @@ class TranslationService:
         for number, item in enumerate(group):
             job: Job = item.payload
             placed: list[InputDoc | None] = []
+            if job.files is not None:  # parsed already; a file already in the target language comes back as it is
+                for index, upload in enumerate(job.files):
+                    upload.name = f"{number}:{index}"
+                    if upload.source != job.target:
+                        docs.append(upload)
+                    placed.append(upload if upload.source != job.target else None)
+                where.append(placed)
+                continue
             for index, (text, source) in enumerate(zip(job.texts, job.sources)):
                 if not text.strip() or source == job.target:
                     placed.append(None)  # nothing to translate: the text comes back as it is
@@ -372,32 +443,49 @@ class TranslationService:
                 docs.append(doc)
                 placed.append(doc)
             where.append(placed)
-        parse_inputs(docs)
+        parse_inputs([doc for doc in docs if doc.document is None])
         good = [doc for doc in docs if doc.error is None]
-        outputs: dict[str, str] = {}
+        outputs: dict[str, Output] = {}
         documents: dict[str, dict[str, Any]] = {}
+        errors: list[str] = []
         if good:
-            pipeline_job = TranslateJob(
-                inputs=[],
+            # The job as `dragoman translate` prepares it (pipeline/job.py), with the service's own engine.
+            with prepare_job(
                 source="auto",
                 targets=[first.target],
                 glossary=first.glossary,
+                engine=self.engine,
                 write=False,
                 use_memory=self._memory is not None,
                 include_drafts=self.settings.use_drafts,
-            )
-            result = run(pipeline_job, self.engine, self._memory, docs=good)
-            outputs = {out.input: out.text for out in result.outputs}
+            ) as prepared:
+                result = run(prepared.job, self.engine, self._memory, docs=good)
+            outputs = {out.input: out for out in result.outputs}
             documents = {doc["path"]: doc for doc in result.report.get("documents", [])}
+            errors = result.errors
         for item, placed in zip(group, where):
             job = item.payload
             bad = next((doc for doc in placed if doc is not None and doc.error is not None), None)
             if bad is not None:
                 item.error = ApiError(400, f"Invalid request: {str(bad.error).split(': ', 1)[-1]}")
                 continue
-            texts = [text if doc is None else outputs.get(doc.name, text) for text, doc in zip(job.texts, placed)]
+            lost = next((doc for doc in placed if doc is not None and doc.name not in outputs), None)
+            if lost is not None:  # rendering refused it (a container the writer cannot rebuild)
+                said = next((e for e in errors if e.startswith(lost.name)), "the translation could not be rendered")
+                item.error = ApiError(400, f"Invalid request: {said.split(': ', 1)[-1]}")
+                continue
+            texts = [
+                text if doc is None else outputs[doc.name].text for text, doc in zip(job.texts, placed, strict=True)
+            ]
             reports = [None if doc is None else documents.get(doc.name) for doc in placed]
-            item.result = JobResult(texts=texts, documents=reports)
+            files: list[bytes] = []
+            for upload, translated in zip(job.files or [], placed if job.files else [], strict=True):
+                if translated is None:  # already in the target language
+                    files.append(upload.data if upload.data is not None else (upload.text or "").encode("utf-8"))
+                    continue
+                out = outputs[translated.name]
+                files.append(out.data if out.data is not None else out.text.encode("utf-8"))
+            item.result = JobResult(texts=texts, documents=reports, files=files)
         self._alternatives(group, where)
 
     def _alternatives(self, group: list[WorkItem], where: list[list[Any]]) -> None:

@@ -144,14 +144,15 @@ def raw_exchange(url: str, head: bytes, body: bytes = b"", timeout: float = 30) 
 
 
 @contextmanager
-def running_server(home: Path, *args: str) -> Iterator[Server]:
-    """``dragoman serve ARGS`` on a free loopback port; stopped (and waited for) on exit."""
+def running_server(home: Path, *args: str, env: dict[str, str] | None = None) -> Iterator[Server]:
+    """``dragoman serve ARGS`` on a free loopback port (``env``: more environment variables); stopped (and waited
+    for) on exit."""
     port = free_port()
     log_path = home / f"server-{port}.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "dragoman", "serve", "--host", "127.0.0.1", "--port", str(port), *args],
-            env=server_env(home),
+            env={**server_env(home), **(env or {})},
             stdout=log,
             stderr=subprocess.STDOUT,
         )

@@ -113,11 +113,11 @@ def test_translate_file_then_download_it(server: Server, tmp_path: Path) -> None
     )
     assert status == 200, body
     url = body["translatedFileUrl"]
-    assert url.startswith(server.url + "/download_file/") and url.endswith(".article.zz.md")
+    assert url.startswith(server.url + "/download_file/") and url.endswith(".article_zz.md")
     status, text, headers = request(url)
     assert status == 200
     assert text == f"# {CASES[GOVERNMENT]}\n\n{CASES[WAR]}\n"
-    assert 'filename="article.zz.md"' in headers["content-disposition"]
+    assert 'filename="article_zz.md"' in headers["content-disposition"]
 
 
 def test_cors_headers_on_answers_and_preflight(server: Server) -> None:
@@ -126,6 +126,12 @@ def test_cors_headers_on_answers_and_preflight(server: Server) -> None:
     assert headers["access-control-allow-methods"] == "GET, POST"
     status, _, headers = request(server.url + "/translate", method="OPTIONS")
     assert status == 200 and headers["access-control-allow-headers"] == "Authorization, Content-Type"
+    # Errors too: a browser page on another origin can read the message only if the refusal carries them.
+    status, _, headers = server.post_json("/translate", {"source": "en", "target": "zz"})
+    assert status == 400 and headers["access-control-allow-origin"] == "*"
+    assert headers["access-control-expose-headers"] == "Authorization"
+    status, _, headers = server.get("/download_file/" + "0" * 32 + ".gone.docx")
+    assert status == 404 and headers["access-control-allow-origin"] == "*"
 
 
 def test_health_and_frontend_settings(server: Server) -> None:

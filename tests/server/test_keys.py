@@ -3,6 +3,7 @@ per-key request-rate and character limits; the server's own --char-limit and --b
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -114,3 +115,28 @@ def test_limits_of_the_server_and_of_a_key(keyed_server: Server, keys: dict[str,
     assert 1 <= int(headers["retry-after"]) <= 60
     # Another key is not slowed down by it.
     assert keyed_server.post_json("/translate", {"q": WAR, "source": "en", "target": "zz", "api_key": desk})[0] == 200
+
+
+def test_translate_file_needs_a_key_and_the_character_limit_counts_the_file_s_text(
+    keyed_server: Server, keys: dict[str, str]
+) -> None:
+    import requests
+
+    def upload(text: str, **key: str) -> tuple[int, dict[str, str]]:
+        response = requests.post(
+            keyed_server.url + "/translate_file",
+            data={"source": "en", "target": "zz", **key},
+            files={"file": ("story.srt", f"1\n00:00:01,000 --> 00:00:03,000\n{text}\n".encode())},
+            timeout=60,
+        )
+        return response.status_code, response.json()
+
+    assert upload(WAR) == (400, {"error": "Please contact the server operator to get an API key"})
+    assert upload(WAR, api_key="wrong") == (403, {"error": "Invalid API key"})
+    assert upload(WAR, api_key=keys["desk"])[0] == 200
+    # --char-limit 500: the cue's sentences count (what the model reads), not the number and timing line around it.
+    long_cue = " ".join([WAR] * 11)
+    status, body = upload(long_cue, api_key=keys["desk"])
+    assert status == 400
+    counted = re.fullmatch(r"Invalid request: request \((\d+)\) exceeds text limit \(500\)", body["error"])
+    assert counted is not None and 500 < int(counted.group(1)) <= len(long_cue)

@@ -4,6 +4,8 @@
   const $ = (id) => document.getElementById(id);
   let languages = [];
   let rtl = new Set();
+  let documentFile = null; // an uploaded DOCX, ODT, subtitle, XLIFF or JSON-lines file: translated as a file
+  const TEXT_FILE = /\.(txt|text|md|markdown|html?)$/i;
 
   async function getJSON(url) {
     const response = await fetch(url);
@@ -56,6 +58,7 @@
     fillTargets();
     fillGlossaries(settings.glossaries || [], settings.defaultGlossaries || []);
     $("key-label").hidden = !settings.apiKeys;
+    if (settings.supportedFilesFormat) $("file").accept = settings.supportedFilesFormat.join(",");
     document.body.dataset.ready = "1";
   }
 
@@ -161,6 +164,14 @@
       li.className = `finding status-${status}`;
       $("findings").append(li);
     }
+    // Integrity findings (numbers, length, repetition, markup…): what the checks flagged or repaired in the output.
+    for (const item of glossary.integrity || []) {
+      const li = document.createElement("li");
+      const where = item.line ? `line ${item.line}${item.column ? ":" + item.column : ""}: ` : "";
+      li.textContent = `integrity ${item.action}: ${where}${item.check} — ${item.detail}`;
+      li.className = `finding integrity-${item.action}`;
+      $("findings").append(li);
+    }
   }
 
   function render(result, sourceText, target) {
@@ -180,11 +191,49 @@
     showReport(glossary);
   }
 
+  // A document file goes to /translate_file (the same pipeline, its format kept): a download link and the report.
+  async function translateFile(target, chosen) {
+    const form = new FormData();
+    form.append("file", documentFile);
+    form.append("source", $("source").value);
+    form.append("target", target);
+    form.append("glossary", chosen.length ? chosen.join(",") : "none");
+    if (/\.(jsonl|ndjson)$/i.test(documentFile.name)) form.append("fields", $("fields").value);
+    if ($("api-key").value) form.append("api_key", $("api-key").value);
+    const response = await fetch("/translate_file", { method: "POST", body: form });
+    const result = await response.json();
+    if (!response.ok) throw new Error(result.error || `HTTP ${response.status}`);
+    $("download").href = result.translatedFileUrl;
+    $("download").textContent = `Download ${decodeURIComponent(result.translatedFileUrl.split("/").pop().replace(/^[0-9a-f]+\./, ""))}`;
+    $("download-line").hidden = false;
+    const output = $("output");
+    output.dir = rtl.has(target.split("-")[0]) ? "rtl" : "ltr";
+    output.lang = target;
+    output.replaceChildren();
+    $("source-view").hidden = true;
+    $("detected").textContent = "";
+    showReport(result.glossary || null);
+  }
+
   async function translate(event) {
     event.preventDefault();
     const text = $("text").value;
     const target = $("target").value;
     const chosen = [...document.querySelectorAll("input[name=glossary]:checked")].map((i) => i.value);
+    $("download-line").hidden = true;
+    if (documentFile) {
+      $("error").hidden = true;
+      $("translate").disabled = true;
+      try {
+        await translateFile(target, chosen);
+      } catch (err) {
+        $("error").textContent = err.message;
+        $("error").hidden = false;
+      } finally {
+        $("translate").disabled = false;
+      }
+      return;
+    }
     const body = { q: text, source: $("source").value, target, format: $("format").value, glossary: chosen.length ? chosen : "none" };
     if ($("api-key").value) body.api_key = $("api-key").value;
     $("error").hidden = true;
@@ -206,9 +255,25 @@
     }
   }
 
+  function setDocumentFile(file) {
+    documentFile = file;
+    $("file-note").hidden = !file;
+    $("file-note").textContent = file ? `${file.name} is translated as a file: its format is kept.` : "";
+    $("fields-label").hidden = !(file && /\.(jsonl|ndjson)$/i.test(file.name));
+    $("text").disabled = Boolean(file);
+  }
+
   function upload() {
     const file = $("file").files[0];
-    if (!file) return;
+    if (!file) {
+      setDocumentFile(null);
+      return;
+    }
+    if (!TEXT_FILE.test(file.name)) {
+      setDocumentFile(file);
+      return;
+    }
+    setDocumentFile(null);
     $("format").value = /\.html?$/i.test(file.name) ? "html" : "text";
     const reader = new FileReader();
     reader.onload = () => { $("text").value = reader.result; };
