@@ -5,28 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers.toy import TOY_PACKAGE
+from helpers.toy import TOY_PACKAGE, desk_glossary
 
 from dragoman import packages
 from dragoman.api import load_glossaries, translate
 from dragoman.errors import DragomanError
 from dragoman.pipeline.routes import MissingModelError
 
-GLOSSARY = """\
-version: 1
-languages: [en, zz]
-entries:
-  - id: pezeshkian
-    type: person
-    dnt: true
-    terms:
-      en: Pezeshkian
-  - id: kuala-lumpur
-    type: place
-    terms:
-      en: Kuala Lumpur
-      zz: Kuala Lumpur
-"""
+GLOSSARY = desk_glossary()
 
 
 @pytest.fixture

@@ -106,6 +106,29 @@ def test_check_defaults_from_to_english_as_translate_does() -> None:
     assert defaults == ["en", "en"]
 
 
+def test_shared_options_are_defined_once() -> None:
+    """translate and serve take their engine, memory and draft options from dragoman/commands/options.py: one
+    type, default and help text each; every -g is the same option but for what the command does with it."""
+    by_name = dict(COMMANDS)
+    shared = ("--engine", "--engine-option", "--beam", "--threads", "--no-memory", "--use-drafts")
+
+    def described(name: str, long_name: str) -> dict[str, object]:
+        """Everything click knows of the option: names, type, default, help, ..."""
+        return next(o for o in options(by_name[name]) if long_name in o.opts).to_info_dict()
+
+    for long_name in shared:
+        assert described("translate", long_name) == described("serve", long_name), long_name
+    glossary_helps = {
+        name: next(o.help for o in options(command) if "--glossary" in o.opts)
+        for name, command in COMMANDS
+        if any("--glossary" in o.opts for o in options(command))
+    }
+    assert {"translate", "serve", "xliff extract", "check", "evaluate"} <= set(glossary_helps)
+    for name, text in glossary_helps.items():
+        assert text and text.startswith("Glossary file (YAML, CSV, TSV, TBX); repeat to layer (later wins)"), name
+        assert text.endswith(" Env: DRAGOMAN_GLOSSARY."), name
+
+
 def test_quiet_strict_still_says_why_it_exits_1(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from fake_engine import FakeEngine, Fault
 

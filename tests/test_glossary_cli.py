@@ -14,11 +14,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from dragoman.cli import cli
-from dragoman.commands.glossary_edit_cmd import (
-    derive_id,
-    glossary_option,
-    load_cli_glossaries,
-)
+from dragoman.commands.glossary_edit_cmd import derive_id
+from dragoman.commands.options import glossary_option, load_cli_glossaries
 from dragoman.glossary.yamlio import load_glossary
 
 DATA = Path(__file__).parent / "data" / "glossaries"
@@ -366,9 +363,9 @@ def test_derive_id() -> None:
 def test_glossary_option_layers_and_warns(monkeypatch: pytest.MonkeyPatch) -> None:
     @click.command()
     @glossary_option
-    def probe(glossaries: tuple[str, ...]) -> None:
+    def probe(glossaries: tuple[Path, ...]) -> None:
         g = load_cli_glossaries(glossaries)
-        click.echo(f"{len(g)} {','.join(glossaries)}")
+        click.echo(f"{len(g)} {','.join(map(str, glossaries))}")
 
     base, desk = str(DATA / "basic.yaml"), str(DATA / "desk.yaml")
     result = CliRunner().invoke(probe, ["-g", base, "--glossary", desk])

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from dragoman.commands.common import echo_json, use_color
-from dragoman.commands.glossary_edit_cmd import glossary_option, load_cli_glossaries
+from dragoman.commands.options import from_option, glossary_option, load_cli_glossaries, to_option, validate_lang
 from dragoman.formats import format_choices
-
-
-def _validate_lang(ctx: click.Context, param: click.Parameter, value: str) -> str:
-    from dragoman.errors import LanguageError
-    from dragoman.languages import validate_code
-
-    try:
-        return validate_code(value)
-    except LanguageError as err:
-        raise click.BadParameter(str(err)) from None
 
 
 class _CheckCommand(click.Command):
@@ -36,16 +28,8 @@ def _split_codes(ctx: click.Context, param: click.Parameter, value: tuple[str, .
 @click.command(cls=_CheckCommand)
 @click.argument("source", type=click.Path(dir_okay=True))
 @click.argument("translation", type=click.Path(dir_okay=True))
-@click.option(
-    "--from",
-    "-f",
-    "source_lang",
-    default="en",
-    show_default=True,
-    callback=_validate_lang,
-    help="Language of SOURCE (as in translate).",
-)
-@click.option("--to", "-t", "target_lang", required=True, callback=_validate_lang, help="Language of TRANSLATION (fa).")
+@from_option("source_lang", help="Language of SOURCE (as in translate).", callback=validate_lang)
+@to_option("target_lang", help="Language of TRANSLATION (fa).", callback=validate_lang)
 @glossary_option
 @click.option(
     "--format",
@@ -69,7 +53,7 @@ def check(
     translation: str,
     source_lang: str,
     target_lang: str,
-    glossaries: tuple[str, ...],
+    glossaries: tuple[Path, ...],
     format_name: str | None,
     as_json: bool,
     strict: bool,

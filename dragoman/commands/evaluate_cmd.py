@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
-from dragoman.commands.check_cmd import _validate_lang
 from dragoman.commands.common import echo_json
-from dragoman.commands.glossary_edit_cmd import glossary_option, load_cli_glossaries
+from dragoman.commands.options import from_option, glossary_option, load_cli_glossaries, to_option, validate_lang
 
 
 def _percent(value: float | None) -> str:
@@ -28,24 +29,9 @@ def _percent(value: float | None) -> str:
     type=click.Path(dir_okay=True),
     help="Source text, line-aligned: needed for term success, consistency and integrity counts.",
 )
-@click.option(
-    "--from",
-    "-f",
-    "source_lang",
-    default="en",
-    show_default=True,
-    metavar="LANG",
-    callback=_validate_lang,
-    help="Language of the source.",
-)
-@click.option(
-    "--to",
-    "-t",
-    "target_lang",
-    required=True,
-    metavar="LANG",
-    callback=_validate_lang,
-    help="Language of HYPOTHESIS and the reference (picks BLEU's tokenizer).",
+@from_option("source_lang", help="Language of the source.", callback=validate_lang)
+@to_option(
+    "target_lang", help="Language of HYPOTHESIS and the reference (picks BLEU's tokenizer).", callback=validate_lang
 )
 @glossary_option
 @click.option("--use-drafts", is_flag=True, help="Count draft glossary entries too (default: approved entries only).")
@@ -56,7 +42,7 @@ def evaluate(
     source: str | None,
     source_lang: str,
     target_lang: str,
-    glossaries: tuple[str, ...],
+    glossaries: tuple[Path, ...],
     use_drafts: bool,
     as_json: bool,
 ) -> None:

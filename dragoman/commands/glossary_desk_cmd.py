@@ -8,19 +8,8 @@ import click
 
 from dragoman.commands.common import echo_json, warn
 from dragoman.commands.glossary_edit_cmd import refuse_edge_space
-from dragoman.errors import LanguageError
+from dragoman.commands.options import to_option, validate_lang
 from dragoman.glossary.model import CASE_MODES, ENTRY_TYPES, STATUSES
-
-
-def _lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is None:
-        return None
-    from dragoman.languages import validate_code
-
-    try:
-        return validate_code(value)
-    except LanguageError as err:
-        raise click.BadParameter(str(err)) from None
 
 
 def lint_edit(editor: Any, file: str, entry_id: str) -> None:
@@ -39,7 +28,7 @@ def lint_edit(editor: Any, file: str, entry_id: str) -> None:
 @click.command("set")
 @click.argument("file", type=click.Path(dir_okay=True))
 @click.argument("entry_id", metavar="ID")
-@click.option("--to", "-t", "lang", callback=_lang, metavar="LANG", help="The language whose forms are set.")
+@to_option("lang", help="The language whose forms are set.", required=False, callback=validate_lang)
 @click.option("--term", help="The preferred term in LANG.")
 @click.option(
     "--variant",
@@ -161,7 +150,7 @@ def set_cmd(
 @click.command("unset")
 @click.argument("file", type=click.Path(dir_okay=True))
 @click.argument("entry_id", metavar="ID")
-@click.argument("lang", metavar="LANG", callback=_lang)
+@click.argument("lang", metavar="LANG", callback=validate_lang)
 def unset(file: str, entry_id: str, lang: str) -> None:
     """Remove language LANG from entry ID in FILE; the other languages, the entry's settings, comments and
     the rest of the file stay.

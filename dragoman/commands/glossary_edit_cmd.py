@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import click
 
-from dragoman.commands.common import echo_json, warn
-from dragoman.commands.layering import layers_mode, layers_option
+from dragoman.commands.common import echo_json
 from dragoman.errors import LanguageError
 from dragoman.glossary.model import (
     CASE_MODES,
@@ -22,32 +21,6 @@ from dragoman.glossary.model import (
 from dragoman.languages import validate_code
 
 # ---------------------------------------------------------------- helpers for every command
-
-
-def glossary_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    """``-g/--glossary FILE`` (repeatable, layered in order; envvar DRAGOMAN_GLOSSARY, paths separated by ':')
-    and ``--layers``."""
-    func = layers_option(func)
-    return click.option(
-        "-g",
-        "--glossary",
-        "glossaries",
-        multiple=True,
-        envvar="DRAGOMAN_GLOSSARY",
-        type=click.Path(dir_okay=True),
-        help="Glossary file (YAML, CSV, TSV, TBX); repeat to layer (later wins). Env: DRAGOMAN_GLOSSARY.",
-    )(func)
-
-
-def load_cli_glossaries(paths: Sequence[str], source: str | None = None, target: str | None = None) -> Glossary:
-    """Load and layer glossaries (YAML, CSV, TSV, TBX) for a command; every layering conflict is printed to
-    stderr as a warning. ``source``/``target`` read a two-column CSV/TSV without a header."""
-    from dragoman.glossary.layers import load_glossaries
-
-    glossary = load_glossaries(list(paths), source=source, target=target, layers=layers_mode()) if paths else Glossary()
-    for conflict in glossary.conflicts:
-        warn(str(conflict))
-    return glossary
 
 
 def _parse_pairs(values: Sequence[str], option: str, fix: bool = False) -> list[tuple[str, str]]:
@@ -451,4 +424,4 @@ def glossary_stats(glossary: Glossary) -> dict[str, Any]:
 
 COMMANDS: list[click.Command] = [new, add, remove, list_entries, show, search, stats]
 
-__all__ = ["COMMANDS", "derive_id", "glossary_option", "glossary_stats", "load_cli_glossaries"]
+__all__ = ["COMMANDS", "derive_id", "glossary_stats"]

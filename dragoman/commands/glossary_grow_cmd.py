@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from dragoman.commands.common import echo_json, parse_lang_list, warn
-from dragoman.commands.glossary_edit_cmd import glossary_option, load_cli_glossaries
+from dragoman.commands.options import from_option, glossary_option, load_cli_glossaries, to_option
 
 if TYPE_CHECKING:
     from dragoman.glossary.model import Glossary
@@ -45,13 +45,12 @@ def _read_articles(paths: tuple[str, ...]) -> list[tuple[str, str]]:
 @click.command()
 @click.argument("articles", nargs=-1, required=True)
 @glossary_option
-@click.option("--from", "-f", "source", default="en", show_default=True, help="Language of the articles.")
-@click.option(
-    "--to",
-    "-t",
+@from_option(help="Language of the articles.")
+@to_option(
     "targets",
-    default=None,
     help="Pre-fill renderings in these languages (ms,fa) from an installed model.",
+    required=False,
+    metavar="LANG[,LANG...]",
 )
 @click.option(
     "--min-count",
@@ -74,7 +73,7 @@ def _read_articles(paths: tuple[str, ...]) -> list[tuple[str, str]]:
 )
 def suggest(
     articles: tuple[str, ...],
-    glossaries: tuple[str, ...],
+    glossaries: tuple[Path, ...],
     source: str,
     targets: str | None,
     min_count: int,

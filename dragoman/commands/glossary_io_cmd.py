@@ -9,6 +9,7 @@ import click
 
 from dragoman.commands.common import echo_json, warn
 from dragoman.commands.layering import layers_mode, layers_option
+from dragoman.commands.options import from_option, to_option
 from dragoman.errors import GlossaryError, LanguageError
 
 
@@ -214,20 +215,8 @@ def merge(files: tuple[str, ...], output: str, as_json: bool, strict: bool, forc
     type=_InterchangeFormat(),
     help="Input format (default: from the extension).",
 )
-@click.option(
-    "--from",
-    "-f",
-    "source",
-    metavar="LANG",
-    help="Source language of a two-column file without a header.",
-)
-@click.option(
-    "--to",
-    "-t",
-    "target",
-    metavar="LANG",
-    help="Target language of a two-column file without a header.",
-)
+@from_option(help="Source language of a two-column file without a header.", default=None)
+@to_option(help="Target language of a two-column file without a header.", required=False)
 @click.option(
     "-o",
     "--output",
@@ -286,14 +275,8 @@ def import_cmd(
     type=_InterchangeFormat(),
     help="Output format (default: from the -o extension).",
 )
-@click.option(
-    "--from",
-    "-f",
-    "source",
-    metavar="LANG",
-    help="Source language: write a two-column file (CSV/TSV) or only this pair (TBX).",
-)
-@click.option("--to", "-t", "target", metavar="LANG", help="Target language (with --from).")
+@from_option(help="Source language: write a two-column file (CSV/TSV) or only this pair (TBX).", default=None)
+@to_option(help="Target language (with --from).", required=False)
 @click.option(
     "-o",
     "--output",

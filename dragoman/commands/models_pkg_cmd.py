@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from dragoman.commands.common import echo_json, warn
+from dragoman.commands.options import from_option, to_option
 from dragoman.errors import DragomanError, LanguageError
 
 if TYPE_CHECKING:
@@ -136,8 +137,8 @@ def _list_apertium(as_json: bool) -> None:
 
 
 @click.command("available", short_help="List the packages the index offers.")
-@click.option("--from", "-f", "from_code", metavar="LANG", help="Only packages translating from LANG.")
-@click.option("--to", "-t", "to_code", metavar="LANG", help="Only packages translating into LANG.")
+@from_option("from_code", help="Only packages translating from LANG.", default=None)
+@to_option("to_code", help="Only packages translating into LANG.", required=False)
 @click.option("--update", is_flag=True, help="Download the index again instead of using the cached copy.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of a table.")
 def available_cmd(from_code: str | None, to_code: str | None, update: bool, as_json: bool) -> None:

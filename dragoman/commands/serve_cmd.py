@@ -5,11 +5,20 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
-from dragoman.commands.translate_cmd import EngineName, engine_options
+from dragoman.commands.options import (
+    engine_errors,
+    engine_option_group,
+    engine_options,
+    glossary_option,
+    no_memory_option,
+    use_drafts_option,
+)
 from dragoman.errors import DragomanError
 
 INSTALL_HINT = "run 'pip install \"dragoman[server]\"'"
@@ -27,18 +36,15 @@ class _JsonLines(logging.Formatter):
         return json.dumps(data, ensure_ascii=False)
 
 
+def _limit_option(flag: str, what: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A limit of LibreTranslate's API (the option of the same name there); -1, the default, for none."""
+    return click.option(flag, default=-1, show_default=True, type=click.IntRange(-1), help=f"{what} (-1: no limit).")
+
+
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface).")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
-@click.option(
-    "--glossary",
-    "-g",
-    "glossaries",
-    multiple=True,
-    envvar="DRAGOMAN_GLOSSARY",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    help="The default glossary (repeat to layer; later wins), used when a request names none.",
-)
+@glossary_option(use=", the default for requests that name none", layered=False, must_exist=True)
 @click.option(
     "--glossary-dir",
     type=click.Path(path_type=Path, file_okay=False, exists=True),
@@ -52,27 +58,9 @@ class _JsonLines(logging.Formatter):
 @click.option("--new-key", metavar="NAME", help="Add a key named NAME to --api-keys, print it once, and exit.")
 @click.option("--key-req-limit", type=click.IntRange(1), help="With --new-key: requests per minute for that key.")
 @click.option("--key-char-limit", type=click.IntRange(1), help="With --new-key: characters per request for that key.")
-@click.option(
-    "--char-limit",
-    default=-1,
-    show_default=True,
-    type=click.IntRange(-1),
-    help="Characters per request (-1: no limit).",
-)
-@click.option(
-    "--batch-limit",
-    default=-1,
-    show_default=True,
-    type=click.IntRange(-1),
-    help="Texts per list request (-1: no limit).",
-)
-@click.option(
-    "--req-limit",
-    default=-1,
-    show_default=True,
-    type=click.IntRange(-1),
-    help="Requests per minute per client address for requests without a key (-1: no limit).",
-)
+@_limit_option("--char-limit", "Characters per request")
+@_limit_option("--batch-limit", "Texts per list request")
+@_limit_option("--req-limit", "Requests per minute per client address for requests without a key")
 @click.option(
     "--batch-wait-ms",
     default=10.0,
@@ -94,20 +82,9 @@ class _JsonLines(logging.Formatter):
     type=click.FloatRange(1),
     help="Seconds a request may wait for its translation before 503.",
 )
-@click.option(
-    "--engine", "-e", "engine_name", type=EngineName(), default="argos", show_default=True, help="Translation engine."
-)
-@click.option(
-    "--engine-option",
-    "engine_option_pairs",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="An option the engine declares (repeatable; see docs/engines.md).",
-)
-@click.option("--threads", type=click.IntRange(0, 256), help="CPU threads per engine call (argos; 0 = automatic).")
-@click.option("--beam", type=click.IntRange(1, 64), help="Beam size (argos; default 4, as Argos).")
-@click.option("--no-memory", is_flag=True, help="Neither read nor write the translation memory.")
-@click.option("--use-drafts", is_flag=True, help="Enforce draft glossary entries too.")
+@engine_option_group("--beam", "--threads")
+@no_memory_option
+@use_drafts_option
 @click.option("--no-web-ui", is_flag=True, help="Serve the API only, no page at /.")
 @click.option("--quiet", "-q", is_flag=True, help="No access log on stderr.")
 def serve(
@@ -127,8 +104,6 @@ def serve(
     deadline: float,
     engine_name: str,
     engine_option_pairs: tuple[str, ...],
-    threads: int | None,
-    beam: int | None,
     no_memory: bool,
     use_drafts: bool,
     no_web_ui: bool,
@@ -197,18 +172,10 @@ def serve(
     if quiet:
         logging.getLogger("dragoman.server.access").setLevel(logging.WARNING)
     from dragoman.engines import build_engine
-    from dragoman.engines.base import EngineUnavailable
-    from dragoman.errors import EngineError
 
-    options = engine_options(engine_name, {"--beam": beam, "--threads": threads}, engine_option_pairs)
-    try:
+    options = engine_options(engine_name, engine_option_pairs)
+    with engine_errors(engine_option_pairs):
         engine = build_engine(engine_name, options)
-    except EngineUnavailable:
-        raise  # a missing optional extra: a one-line error with the install command, not a usage error
-    except EngineError as err:
-        raise click.BadParameter(
-            str(err), param_hint="'--engine-option'" if engine_option_pairs else "'--engine'"
-        ) from None
     service = TranslationService(settings, engine)
     click.echo(f"dragoman serve: http://{host}:{port}/ (Ctrl-C stops)", err=True)
     # uvicorn's own access log would print query strings, which may hold the text: ours never does.

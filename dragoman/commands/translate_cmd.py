@@ -10,12 +10,20 @@ from typing import Any
 import click
 
 from dragoman.commands.common import echo_json, parse_lang_list, warn
-from dragoman.commands.layering import layers_mode, layers_option
-from dragoman.engines.base import COMPUTE_TYPES
-from dragoman.formats import format_choices
+from dragoman.commands.layering import layers_mode
+from dragoman.commands.options import (
+    engine_errors,
+    engine_option_group,
+    engine_options,
+    format_option,
+    from_option,
+    glossary_option,
+    no_memory_option,
+    option_errors,
+    to_option,
+    use_drafts_option,
+)
 from dragoman.integrity import CODES as INTEGRITY_CODES
-
-COMPUTE_TYPE_CHOICES = COMPUTE_TYPES
 
 
 def _targets(value: tuple[str, ...]) -> list[str]:
@@ -25,10 +33,8 @@ def _targets(value: tuple[str, ...]) -> list[str]:
     targets: list[str] = []
     for item in value:
         for code in parse_lang_list(item):
-            try:
+            with option_errors("'--to'", LanguageError):
                 validate_code(code)
-            except LanguageError as err:
-                raise click.BadParameter(str(err), param_hint="'--to'") from None
             if code not in targets:
                 targets.append(code)
     if not targets:
@@ -36,85 +42,13 @@ def _targets(value: tuple[str, ...]) -> list[str]:
     return targets
 
 
-class EngineName(click.ParamType):
-    """An engine from the registry (built-in ones listed in --help and completed by the shell; a plugin's
-    entry point is looked up only when its name is given)."""
-
-    name = "engine"
-
-    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:  # type: ignore[override]
-        from dragoman.engines import builtin_engine_names
-
-        return "[" + "|".join(builtin_engine_names()) + "|PLUGIN]"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
-        from dragoman.engines import engine_class
-        from dragoman.errors import EngineError
-
-        try:
-            engine_class(str(value))
-        except EngineError as err:
-            raise click.BadParameter(str(err), ctx, param_hint="'--engine'") from None
-        return str(value)
-
-    def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
-        from click.shell_completion import CompletionItem
-
-        from dragoman.engines import available_engines
-
-        return [CompletionItem(name) for name in available_engines() if name.startswith(incomplete)]
-
-
-# The per-engine flags kept as shortcuts for the argos engine's declared options (see ArgosOptions).
-SHORTCUTS = {
-    "--beam": "beam_size",
-    "--threads": "intra_threads",
-    "--compute-type": "compute_type",
-    "--device": "device",
-    "--workers": "inter_threads",
-}
-
-
-def engine_options(engine_name: str, shortcuts: dict[str, object], pairs: Sequence[str]) -> dict[str, object]:
-    """KEY -> value for the engine: the shortcut flags given, then every ``--engine-option KEY=VALUE``.
-
-    A shortcut the engine does not declare is a usage error that names the engines it applies to."""
-    from dragoman.engines import engine_class, engines_with_option
-    from dragoman.engines.base import option_fields
-    from dragoman.errors import EngineError
-
-    options: dict[str, object] = {}
-    given = {flag: value for flag, value in shortcuts.items() if value is not None}
-    if given:
-        try:
-            declared = option_fields(engine_class(engine_name).Options)
-        except EngineError as err:
-            raise click.BadParameter(str(err), param_hint="'--engine'") from None
-        foreign = [flag for flag in given if SHORTCUTS[flag] not in declared]
-        if foreign:
-            owners = sorted({name for flag in foreign for name in engines_with_option(SHORTCUTS[flag])})
-            raise click.BadParameter(
-                f"{', '.join(foreign)} apply to the {' and '.join(owners) or 'other'} engine only",
-                param_hint="'--engine'",
-            )
-        options.update({SHORTCUTS[flag]: value for flag, value in given.items()})
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
-            raise click.BadParameter(f"{pair!r} is not KEY=VALUE (e.g. beam_size=2)", param_hint="'--engine-option'")
-        options[key.strip()] = value
-    return options
-
-
 def _size(value: str | None) -> int | None:
     if value is None:
         return None
     from dragoman.inputs import parse_size
 
-    try:
+    with option_errors("'--max-input-size'", ValueError):
         return parse_size(value)
-    except ValueError as err:
-        raise click.BadParameter(str(err), param_hint="'--max-input-size'") from None
 
 
 def _interactive() -> bool:
@@ -190,46 +124,16 @@ class _Bar:
 
 @click.command()
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path, dir_okay=True))
-@click.option(
-    "--from",
-    "-f",
-    "source",
-    default="en",
-    show_default=True,
-    metavar="LANG",
-    help="Source language code, or 'auto' to detect it offline.",
-)
-@click.option(
-    "--to",
-    "-t",
-    "targets",
-    multiple=True,
-    required=True,
-    metavar="LANG[,LANG...]",
-    help="Target language(s), comma-separated or repeated.",
-)
-@click.option(
-    "--glossary",
-    "-g",
-    "glossaries",
-    multiple=True,
-    envvar="DRAGOMAN_GLOSSARY",
-    type=click.Path(path_type=Path),
-    help="Glossary file (YAML, CSV, TSV, TBX); repeat for several. Env: DRAGOMAN_GLOSSARY.",
-)
-@layers_option
+@from_option(help="Source language code, or 'auto' to detect it offline.")
+@to_option("targets", help="Target language(s), comma-separated or repeated.", multiple=True, metavar="LANG[,LANG...]")
+@glossary_option
 @click.option(
     "--outdir",
     "-o",
     type=click.Path(path_type=Path, file_okay=False),
     help="Directory for the translations (default: next to each input).",
 )
-@click.option(
-    "--format",
-    "format_name",
-    type=click.Choice(format_choices()),
-    help="Input format (default: from the file extension; stdin: txt).",
-)
+@format_option()
 @click.option(
     "--cue-width",
     type=click.IntRange(10, 200),
@@ -262,28 +166,7 @@ class _Bar:
     metavar="NAME[,NAME...]",
     help="JSON lines: the fields of each record to translate (comma-separated or repeated).",
 )
-@click.option(
-    "--engine", "-e", "engine_name", type=EngineName(), default="argos", show_default=True, help="Translation engine."
-)
-@click.option(
-    "--engine-option",
-    "engine_option_pairs",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="An option the engine declares (argos: beam_size, intra_threads, ...; apertium: timeout, "
-    "modes_dir, unknown_marks); repeat for several. See docs/engines.md.",
-)
-@click.option("--beam", type=click.IntRange(1, 64), help="Beam size (argos; default 4, as Argos).")
-@click.option("--threads", type=click.IntRange(0, 256), help="CPU threads per translation (argos; 0 = automatic).")
-@click.option(
-    "--compute-type", type=click.Choice(COMPUTE_TYPE_CHOICES), help="CTranslate2 compute type (argos; default int8)."
-)
-@click.option("--device", type=click.Choice(("cpu", "cuda", "auto")), help="Device (argos; default cpu).")
-@click.option(
-    "--workers",
-    type=click.IntRange(1, 64),
-    help="Batches translated in parallel (argos, CTranslate2 inter_threads; default 1). Each worker uses --threads.",
-)
+@engine_option_group("--beam", "--threads", "--compute-type", "--device", "--workers")
 @click.option(
     "--cluster",
     metavar="ADDRESS",
@@ -318,8 +201,8 @@ class _Bar:
     "Env: DRAGOMAN_MAX_INPUT_SIZE.",
 )
 @click.option("--install-missing", is_flag=True, help="Install missing models from the package index without asking.")
-@click.option("--no-memory", is_flag=True, help="Neither read nor write the translation memory.")
-@click.option("--use-drafts", is_flag=True, help="Enforce draft glossary entries too (default: approved entries only).")
+@no_memory_option
+@use_drafts_option
 @click.option(
     "--strict",
     is_flag=True,
@@ -342,11 +225,6 @@ def translate(
     include: tuple[str, ...],
     engine_name: str,
     engine_option_pairs: tuple[str, ...],
-    beam: int | None,
-    threads: int | None,
-    compute_type: str | None,
-    device: str | None,
-    workers: int | None,
     cluster: str | None,
     digits: str,
     report_path: Path | None,
@@ -376,7 +254,7 @@ def translate(
       dragoman translate archive.jsonl --field title,text --to ms
       dragoman translate archive/*.txt --to ms,fa -o out/ --cluster tcp://scheduler:8786
     """
-    from dragoman.errors import DragomanError, LanguageError
+    from dragoman.errors import LanguageError
     from dragoman.inputs import input_size_limit
     from dragoman.languages import validate_code
 
@@ -384,26 +262,14 @@ def translate(
 
     target_list = _targets(targets)
     if source != "auto":
-        try:
+        with option_errors("'--from'", LanguageError):
             validate_code(source)
-        except LanguageError as err:
-            raise click.BadParameter(str(err), param_hint="'--from'") from None
         if source in target_list:
             raise click.BadParameter(
                 f"{source} is the source language; translate into another one", param_hint="'--to'"
             )
 
-    options = engine_options(
-        engine_name,
-        {
-            "--beam": beam,
-            "--threads": threads,
-            "--compute-type": compute_type,
-            "--device": device,
-            "--workers": workers,
-        },
-        engine_option_pairs,
-    )
+    options = engine_options(engine_name, engine_option_pairs)
     from dragoman.fsutil import WriteGuard
 
     # Checked before any work: the report must not replace an input, a translation of this run, or
@@ -414,10 +280,8 @@ def translate(
 
         for path in possible_output_paths(files, source, target_list, outdir):
             writes.add_output(path, f"the translation {path}")
-        try:
+        with option_errors("'--report'"):
             writes.check(report_path, "report", "the report")
-        except DragomanError as err:
-            raise click.BadParameter(str(err), param_hint="'--report'") from None
     stdin_text: str | None = None
     if not files:
         if len(target_list) > 1:
@@ -437,8 +301,6 @@ def translate(
         stdin_text = read_stdin()
 
     from dragoman.cache import TranslationMemory
-    from dragoman.engines.base import EngineUnavailable
-    from dragoman.errors import EngineError
     from dragoman.pipeline.folders import expand_inputs
     from dragoman.pipeline.job import prepare_job
     from dragoman.pipeline.run import ARCHIVE_WINDOW, InputDoc, translate_job
@@ -448,7 +310,7 @@ def translate(
     walked = expand_inputs(list(files), recursive, include, outdir)
     if files and not walked.files:
         raise click.UsageError("no file to translate in the folders given (check --include)")
-    try:
+    with engine_errors(engine_option_pairs):
         prepared = prepare_job(
             source=source,
             targets=target_list,
@@ -467,12 +329,6 @@ def translate(
             force=force,
             layers=layers_mode(),
         )
-    except EngineUnavailable:
-        raise  # a missing optional extra: a one-line error with the install command, not a usage error
-    except EngineError as err:
-        raise click.BadParameter(
-            str(err), param_hint="'--engine'" if not engine_option_pairs else "'--engine-option'"
-        ) from None
     job, engine, glossary = prepared.job, prepared.engine, prepared.job.glossary
     job.subdirs = walked.subdirs
     job.format_options = {

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from dragoman.commands.options import format_option, from_option, glossary_option, to_option
+
 
 @click.group()
 def xliff() -> None:
@@ -21,17 +23,9 @@ def xliff() -> None:
 
 @xliff.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False, exists=True))
-@click.option("--from", "-f", "source", default="en", show_default=True, metavar="LANG", help="Source language.")
-@click.option("--to", "-t", "target", required=True, metavar="LANG", help="Target language of the job.")
-@click.option(
-    "--glossary",
-    "-g",
-    "glossaries",
-    multiple=True,
-    envvar="DRAGOMAN_GLOSSARY",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    help="Attach the glossary's terms to the units that use them (repeat for several).",
-)
+@from_option()
+@to_option(help="Target language of the job.")
+@glossary_option(use=", its terms attached to the units that use them", layered=False, must_exist=True)
 @click.option(
     "--output",
     "-o",
@@ -40,7 +34,7 @@ def xliff() -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="The XLIFF 1.2 job to write.",
 )
-@click.option("--format", "format_name", help="Format of every FILE (default: from each extension).")
+@format_option(help="Format of every FILE (default: from each extension).")
 @click.option("--field", "fields", multiple=True, metavar="NAME[,NAME...]", help="JSON lines: the fields to extract.")
 @click.option("--quiet", "-q", is_flag=True, help="No summary on stderr.")
 def extract(

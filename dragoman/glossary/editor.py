@@ -238,7 +238,17 @@ class GlossaryEditor:
         return entries[0]
 
     def _entry_lines(self, entry_id: str) -> tuple[int, int] | None:
-        """(first line, end line) of an entry in the current text, the comment lines after it included."""
+        """(first line, end line) of an entry that starts a line with its dash, to be round-tripped on its own."""
+        span = self._entry_span(entry_id)
+        if span is None or not self._text.splitlines(keepends=True)[span[0]].lstrip(" ").startswith("- "):
+            return None
+        return span
+
+    def _entry_span(self, entry_id: str) -> tuple[int, int] | None:
+        """(first line, end line) of an entry in the current text, the comment lines after it included; None
+        where the entries cannot be told apart by lines (a flow list of entries, several entries on a line).
+
+        The one place that finds an entry's lines: editing an entry on its own and removing it both use it."""
         layout = self._fresh_layout()
         ids = layout.ids
         if not layout.block_entries or len(layout.entry_starts) != len(ids) or entry_id not in ids:
@@ -247,12 +257,10 @@ class GlossaryEditor:
         if starts != sorted(set(starts)):
             return None
         index = ids.index(entry_id)
-        lines = self._text.splitlines(keepends=True)
         first = starts[index]
-        if lines[first].lstrip(" ").startswith("- ") is False:
-            return None
         if index + 1 < len(starts):
             return first, starts[index + 1]
+        lines = self._text.splitlines(keepends=True)
         dash_column = layout.entry_starts[index][1] - 2
         end = first + 1
         while end < len(lines):
@@ -400,33 +408,11 @@ class GlossaryEditor:
         so deleting the node would also delete a "# --- places ---" heading of the next
         section. Cutting lines keeps those comments.
         """
-        layout = self._fresh_layout()
-        ids = layout.ids
-        if not layout.block_entries or len(layout.entry_starts) != len(ids) or entry_id not in ids:
+        span = self._entry_span(entry_id)
+        if span is None:
             return None
-        index = ids.index(entry_id)
-        starts = [line for line, _column in layout.entry_starts]
-        if starts != sorted(set(starts)):
-            return None  # several entries on one line
+        first, end = span
         lines = self._text.splitlines(keepends=True)
-        first = starts[index]
-        dash_column = layout.entry_starts[index][1] - 2
-        if index + 1 < len(starts):
-            end = starts[index + 1]
-        else:
-            end = first + 1
-            while end < len(lines):
-                line = lines[end]
-                stripped = line.strip()
-                indent = len(line) - len(line.lstrip(" "))
-                if (
-                    stripped
-                    and not stripped.startswith("#")
-                    and indent <= max(dash_column, 0)
-                    and not line.lstrip(" ").startswith("- ")
-                ):
-                    break  # the next top-level key after the entries
-                end += 1
         # Keep the trailing full-line comments (and what follows them up to the next entry);
         # blank lines between the entry body and such a comment go with the entry.
         cut_end = end

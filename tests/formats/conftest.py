@@ -45,6 +45,18 @@ def reverse_upper(segment: Segment) -> SegmentOutput:
     return SegmentOutput(text, spans)
 
 
+def tagged(segments: list[Segment], label: str = "<{}>") -> list[SegmentOutput]:
+    """Each segment translated by :func:`reverse_upper` behind ``label`` with its index ('<3>SPOKE. PRESIDENT'),
+    so that a test can count every sentence in the output."""
+    outputs = []
+    for index, segment in enumerate(segments):
+        upper = reverse_upper(segment)
+        prefix = label.format(index)
+        spans = [None if s is None else (s[0] + len(prefix), s[1] + len(prefix)) for s in upper.mark_spans or []]
+        outputs.append(SegmentOutput(prefix + upper.text, spans))
+    return outputs
+
+
 @pytest.fixture
 def fake_translate() -> Callable[[Document, str], str]:
     def translate(document: Document, target: str) -> str:

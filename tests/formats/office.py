@@ -18,9 +18,41 @@ FOOTNOTES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 TEXT_BOX_RUN = f"""<w:r xmlns:w="{W}" xmlns:v="urn:schemas-microsoft-com:vml"><w:pict><v:shape style="width:200pt;height:50pt"><v:textbox><w:txbxContent><w:p><w:r><w:t>The box holds a quote.</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r>"""
 
 
+# The segments of the story news_docx and news_odt both write, (text, kind) in reading order, up to the parts whose
+# place each format decides (notes, text boxes, headers and footers).
+STORY_BODY = [
+    ("Talks in the capital", "heading"),
+    ("The new government discussed the difficult talks.", "paragraph"),
+    ("It met reporters on Monday.", "paragraph"),
+    ("Read the full report online.", "paragraph"),
+    ("Name", "table_cell"),
+    ("Role", "table_cell"),
+    ("Anwar Ibrahim", "table_cell"),
+    ("Prime minister", "table_cell"),
+    ("A sentence with a note.", "paragraph"),
+]
+
+
 def docx_bytes(document: Any) -> bytes:
+    """A python-docx document's file."""
     buffer = io.BytesIO()
     document.save(buffer)
+    return buffer.getvalue()
+
+
+def odt_bytes(document: Any) -> bytes:
+    """An odfpy document's file."""
+    buffer = io.BytesIO()
+    document.write(buffer)
+    return buffer.getvalue()
+
+
+def zip_bytes(entries: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
+    """A zip archive of ``entries`` (name -> content), in that order: broken or hostile office files."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression) as archive:
+        for name, content in entries.items():
+            archive.writestr(name, content)
     return buffer.getvalue()
 
 
@@ -200,6 +232,4 @@ def news_odt() -> bytes:
     holder.addElement(frame)
     document.text.addElement(holder)
     document.text.addElement(P(text="Last line of the story."))
-    buffer = io.BytesIO()
-    document.write(buffer)
-    return buffer.getvalue()
+    return odt_bytes(document)

@@ -4,41 +4,21 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 
 import docx
 import pytest
 
 from dragoman.errors import InputError
-from dragoman.formats import Segment, SegmentOutput, parse
-from formats.conftest import reverse_upper
-from formats.office import W, all_docx_text, docx_bytes, members, news_docx
-
-
-def tagged(segments: list[Segment]) -> list[SegmentOutput]:
-    """Each segment translated as '<k>TEXT' so that every sentence can be counted in the output."""
-    outputs = []
-    for index, segment in enumerate(segments):
-        upper = reverse_upper(segment)
-        prefix = f"<{index}>"
-        spans = [None if s is None else (s[0] + len(prefix), s[1] + len(prefix)) for s in upper.mark_spans or []]
-        outputs.append(SegmentOutput(prefix + upper.text, spans))
-    return outputs
+from dragoman.formats import parse
+from formats.conftest import reverse_upper, tagged
+from formats.office import STORY_BODY, W, all_docx_text, docx_bytes, members, news_docx, zip_bytes
 
 
 def test_segments_cover_body_tables_headers_footers_notes_and_text_boxes() -> None:
     document = parse(news_docx(), "docx", "en", "story.docx")
     texts = [(s.text, s.kind) for s in document.segments]
     assert texts == [
-        ("Talks in the capital", "heading"),
-        ("The new government discussed the difficult talks.", "paragraph"),
-        ("It met reporters on Monday.", "paragraph"),
-        ("Read the full report online.", "paragraph"),
-        ("Name", "table_cell"),
-        ("Role", "table_cell"),
-        ("Anwar Ibrahim", "table_cell"),
-        ("Prime minister", "table_cell"),
-        ("A sentence with a note.", "paragraph"),
+        *STORY_BODY,
         ("The box holds a quote.", "text_box"),
         ("Last line of the story.", "paragraph"),
         ("Printed on Monday.", "footer"),
@@ -133,25 +113,17 @@ def test_tabs_and_breaks_are_kept_between_sentences() -> None:
     assert out.paragraphs[0].text == "DATE:\tMONDAY\nTEHRAN PLACE:"
 
 
-def _zip(entries: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in entries.items():
-            archive.writestr(name, content)
-    return buffer.getvalue()
-
-
 def _with_document_xml(data: bytes, xml: bytes) -> bytes:
     entries = members(data)
     entries["word/document.xml"] = xml
-    return _zip(entries)
+    return zip_bytes(entries)
 
 
 @pytest.mark.parametrize(
     ("make", "message"),
     [
         (lambda d: b"Just some text, not a zip.", "is not a DOCX file (not a zip archive)"),
-        (lambda d: _zip({"a.txt": b"x"}), "is a zip but not a DOCX (no [Content_Types].xml)"),
+        (lambda d: zip_bytes({"a.txt": b"x"}), "is a zip but not a DOCX (no [Content_Types].xml)"),
         (lambda d: _with_document_xml(d, b"<w:document><w:body>"), "part word/document.xml is not well-formed XML"),
         (
             lambda d: _with_document_xml(
@@ -172,12 +144,8 @@ def test_broken_files_are_refused_in_one_line(make: object, message: str | None)
     data = make(docx_bytes(docx.Document()))  # type: ignore[operator]
     if message is None:
         # A part that inflates hundreds of times: refused before it is unpacked.
-        entries = members(data)
-        bomb = io.BytesIO()
-        with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
-            for name, content in entries.items():
-                archive.writestr(name, content if name != "word/document.xml" else b" " * (64 * 1024 * 1024))
-        data, message = bomb.getvalue(), "member word/document.xml unpacks to 67108864 bytes from"
+        data = _with_document_xml(data, b" " * (64 * 1024 * 1024))
+        message = "member word/document.xml unpacks to 67108864 bytes from"
     with pytest.raises(InputError) as err:
         parse(data, "docx", "en", "story.docx")
     text = str(err.value)

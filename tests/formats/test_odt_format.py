@@ -9,9 +9,9 @@ import zipfile
 import pytest
 
 from dragoman.errors import InputError
-from dragoman.formats import Segment, SegmentOutput, parse
-from formats.conftest import reverse_upper
-from formats.office import members, news_odt
+from dragoman.formats import parse
+from formats.conftest import reverse_upper, tagged
+from formats.office import STORY_BODY, members, news_odt, odt_bytes, zip_bytes
 
 TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 STYLE = "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
@@ -27,28 +27,10 @@ def _odf_paragraphs(data: bytes) -> list[str]:
     return [teletype.extractText(p) for kind in (H, P) for p in document.text.getElementsByType(kind)]
 
 
-def _tagged(segments: list[Segment]) -> list[SegmentOutput]:
-    outputs = []
-    for index, segment in enumerate(segments):
-        upper = reverse_upper(segment)
-        prefix = f"<{index}>"
-        spans = [None if s is None else (s[0] + len(prefix), s[1] + len(prefix)) for s in upper.mark_spans or []]
-        outputs.append(SegmentOutput(prefix + upper.text, spans))
-    return outputs
-
-
 def test_segments_cover_body_tables_notes_frames_headers_and_footers() -> None:
     document = parse(news_odt(), "odt", "en", "story.odt")
     assert [(s.text, s.kind) for s in document.segments] == [
-        ("Talks in the capital", "heading"),
-        ("The new government discussed the difficult talks.", "paragraph"),
-        ("It met reporters on Monday.", "paragraph"),
-        ("Read the full report online.", "paragraph"),
-        ("Name", "table_cell"),
-        ("Role", "table_cell"),
-        ("Anwar Ibrahim", "table_cell"),
-        ("Prime minister", "table_cell"),
-        ("A sentence with a note.", "paragraph"),
+        *STORY_BODY,
         ("The footnote says more.", "footnote"),
         ("The box holds a quote.", "text_box"),
         ("Last line of the story.", "paragraph"),
@@ -66,7 +48,7 @@ def test_identity_render_gives_every_part_back_byte_for_byte() -> None:
 def test_translation_keeps_structure_marks_and_untouched_parts() -> None:
     data = news_odt()
     document = parse(data, "odt", "en", "story.odt")
-    out = document.render_bytes(_tagged(document.segments), "ms")
+    out = document.render_bytes(tagged(document.segments), "ms")
     before, after = _odf_paragraphs(data), _odf_paragraphs(out)
     assert len(after) == len(before)
     assert after[0] == "<0>CAPITAL THE IN TALKS" and after[-1] == "<11>STORY. THE OF LINE LAST"
@@ -106,15 +88,13 @@ def test_language_and_writing_mode_follow_the_target() -> None:
     ("data", "message"),
     [
         (b"not a zip", "story.odt: is not a ODT file (not a zip archive)"),
-        (None, "story.odt: is a zip but not an ODT (no content.xml)"),
+        (
+            zip_bytes({"mimetype": b"application/vnd.oasis.opendocument.text"}, zipfile.ZIP_STORED),
+            "story.odt: is a zip but not an ODT (no content.xml)",
+        ),
     ],
 )
-def test_broken_odt_is_one_line(data: bytes | None, message: str) -> None:
-    if data is None:
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w") as archive:
-            archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
-        data = buffer.getvalue()
+def test_broken_odt_is_one_line(data: bytes, message: str) -> None:
     with pytest.raises(InputError) as err:
         parse(data, "odt", "en", "story.odt")
     assert str(err.value).startswith(message)
@@ -131,9 +111,7 @@ def test_comments_are_left_as_they_are() -> None:
     comment.addElement(P(text="Check this figure."))
     paragraph.addElement(comment)
     document.text.addElement(paragraph)
-    buffer = io.BytesIO()
-    document.write(buffer)
-    parsed = parse(buffer.getvalue(), "odt", "en", "a.odt")
+    parsed = parse(odt_bytes(document), "odt", "en", "a.odt")
     assert [s.text for s in parsed.segments] == ["The talks ended."]
     out = members(parsed.render_bytes([reverse_upper(s) for s in parsed.segments], "ms"))["content.xml"].decode()
     assert "Check this figure." in out and "ENDED. TALKS THE" in out

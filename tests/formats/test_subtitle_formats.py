@@ -10,9 +10,9 @@ import srt
 import webvtt
 
 from dragoman.errors import InputError
-from dragoman.formats import Segment, SegmentOutput, parse
+from dragoman.formats import parse
 from dragoman.formats.subtitles import reflow
-from formats.conftest import reverse_upper
+from formats.conftest import tagged
 
 SRT = """1
 00:00:01,000 --> 00:00:03,000
@@ -47,14 +47,8 @@ we go on for a while.
 """
 
 
-def tagged(segments: list[Segment]) -> list[SegmentOutput]:
-    outputs = []
-    for index, segment in enumerate(segments):
-        upper = reverse_upper(segment)
-        prefix = f"T{index} "
-        spans = [None if s is None else (s[0] + len(prefix), s[1] + len(prefix)) for s in upper.mark_spans or []]
-        outputs.append(SegmentOutput(prefix + upper.text, spans))
-    return outputs
+# 'T3 SPOKE. PRESIDENT': a label a subtitle line can hold.
+LABEL = "T{} "
 
 
 def test_srt_sentence_over_cues_is_one_segment_and_split_back() -> None:
@@ -65,7 +59,7 @@ def test_srt_sentence_over_cues_is_one_segment_and_split_back() -> None:
         "♪ Music ♪",
     ]
     assert document.render(document.identity_outputs(), "ms") == SRT
-    out = document.render(tagged(document.segments), "ms")
+    out = document.render(tagged(document.segments, LABEL), "ms")
     before, after = list(srt.parse(SRT)), list(srt.parse(out))
     assert len(after) == len(before)
     for a, b in zip(before, after):
@@ -91,7 +85,7 @@ def test_vtt_keeps_header_notes_styles_ids_settings_and_spans() -> None:
         "We start now and we go on for a while.",
     ]
     assert document.render(document.identity_outputs(), "ms") == VTT
-    out = document.render(tagged(document.segments), "ms")
+    out = document.render(tagged(document.segments, LABEL), "ms")
     assert out.split("intro\n")[0] == VTT.split("intro\n")[0]
     captions = list(webvtt.from_string(out))
     assert len(captions) == 2
@@ -103,7 +97,7 @@ def test_vtt_keeps_header_notes_styles_ids_settings_and_spans() -> None:
 
 def test_cue_width_and_lines_are_configurable() -> None:
     document = parse(SRT, "srt", "en", "clip.srt", {"line_length": 20, "lines": 3})
-    out = list(srt.parse(document.render(tagged(document.segments), "ms")))
+    out = list(srt.parse(document.render(tagged(document.segments, LABEL), "ms")))
     assert max(len(line) for cue in out for line in re.sub("</?i>", "", cue.content).split("\n")) <= 24
     assert reflow("a" * 10) == []
     breaks = reflow("one two three four five six seven eight nine ten eleven twelve")
@@ -141,8 +135,8 @@ def test_ten_thousand_cues_with_one_bad_timing_is_refused_quickly(tmp_path: Path
 
 def test_right_to_left_lines_start_with_a_right_to_left_mark() -> None:
     document = parse(SRT, "srt", "en", "clip.srt")
-    cues = list(srt.parse(document.render(tagged(document.segments), "fa")))
+    cues = list(srt.parse(document.render(tagged(document.segments, LABEL), "fa")))
     lines = [line for cue in cues for line in cue.content.split("\n")]
     assert lines and all(line.startswith("\u200f") for line in lines)
-    ltr = list(srt.parse(document.render(tagged(document.segments), "ms")))
+    ltr = list(srt.parse(document.render(tagged(document.segments, LABEL), "ms")))
     assert not any("\u200f" in cue.content for cue in ltr)

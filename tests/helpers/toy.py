@@ -12,6 +12,31 @@ TOY_PACKAGE = DATA / "translate-en_zz-1_0.argosmodel"
 TOY_OUTPUTS = DATA / "toy-model.json"
 
 
+DESK_GLOSSARY = """\
+version: 1
+languages: [en, {langs}]
+entries:
+  - id: pezeshkian
+    type: person
+    dnt: true
+    terms:
+      en: Pezeshkian
+  - id: kuala-lumpur
+    type: place
+    terms:
+      en: Kuala Lumpur
+{places}"""
+
+
+def desk_glossary(*more_langs: str) -> str:
+    """The news desk's glossary of the API and server tests: Pezeshkian (do not translate) and Kuala Lumpur, written
+    the same in zz and in each of ``more_langs``. Without it the toy model respells both (Pizishkion, Kuolo Lumpur).
+    """
+    langs = ["zz", *more_langs]
+    places = "".join(f"      {lang}: Kuala Lumpur\n" for lang in langs)
+    return DESK_GLOSSARY.format(langs=", ".join(langs), places=places)
+
+
 def toy_cases() -> list[tuple[str, str]]:
     """(source, exact zz output at beam 4) pairs recorded when the toy model was built."""
     data: Any = json.loads(TOY_OUTPUTS.read_text(encoding="utf-8"))
