@@ -320,6 +320,7 @@ def test_cli_checks_a_job_alone_with_its_languages(version: str, tmp_path: Path)
     assert data["summary"]["no_target"] == 1 and data["format"] == "xliff"
     text = CliRunner().invoke(cli, ["check", str(job), "-g", str(tmp_path / "g.yaml")])
     assert f"{job} (unit {prefix}5): error: [no-target] unit {prefix}5 has no translation" in text.output
+    assert "checked segment by segment (4 segments): 1 units without a target, 4 terms, 2 applied" in text.output
 
 
 def test_a_job_given_as_a_pair_or_without_languages_is_one_line(tmp_path: Path) -> None:
@@ -334,3 +335,49 @@ def test_a_job_given_as_a_pair_or_without_languages_is_one_line(tmp_path: Path) 
     assert CliRunner().invoke(cli, ["check", str(job), "-t", "ms"]).exit_code == 0
     alone = CliRunner().invoke(cli, ["check", str(tmp_path / "a.docx")])
     assert alone.exit_code == 2 and "Missing argument 'TRANSLATION'" in alone.output
+
+
+def test_docx_findings_in_a_table_cell_and_a_header_name_them(tmp_path: Path, glossary) -> None:  # type: ignore[no-untyped-def]
+    def story(path: Path, body: str, cell: str, header: str) -> None:
+        document = docx.Document()
+        document.add_paragraph(body)
+        document.add_table(rows=1, cols=1).cell(0, 0).text = cell
+        document.sections[0].header.paragraphs[0].text = header
+        document.save(str(path))
+
+    story(tmp_path / "a.docx", EN[0], EN[2], EN[3])
+    story(tmp_path / "a.ms.docx", MS_GOOD[0], MS_BAD[2], MS_BAD[3])
+    report = check_files(tmp_path / "a.docx", tmp_path / "a.ms.docx", glossary, "en", "ms")
+    assert [(f.code, f.entry_id, f.location) for f in report.findings] == [
+        ("missing", "talks", "paragraph 2 (table cell)"),
+        ("forbidden", "talks", "paragraph 2 (table cell)"),
+        ("missing", "government", "word/header1.xml paragraph 1 (header)"),
+    ]
+
+
+def test_a_job_from_xliff_extract_is_checked_with_units_named_by_document(tmp_path: Path) -> None:
+    (tmp_path / "g.yaml").write_text(GLOSSARY, encoding="utf-8")
+    _docx(tmp_path / "story.docx", EN[:2])
+    _srt(tmp_path / "clip.srt", EN[2:])
+    job = tmp_path / "job.xlf"
+    files = [str(tmp_path / "story.docx"), str(tmp_path / "clip.srt")]
+    made = CliRunner().invoke(
+        cli, ["xliff", "extract", *files, "-t", "ms", "-g", str(tmp_path / "g.yaml"), "-o", str(job)]
+    )
+    assert made.exit_code == 0, made.output
+    # The translator fills every target but the last, with a forbidden term in the clip's first cue.
+    root = etree.parse(str(job)).getroot()
+    units = root.findall(f".//{{{X12}}}trans-unit")
+    assert [etree.tostring(u.find(f"{{{X12}}}source"), encoding="unicode").count("<g ") for u in units] == [1, 1, 0, 0]
+    targets = [f'<g id="1">{t.split(" ", 1)[0]}</g> {t.split(" ", 1)[1]}' for t in MS_GOOD[:2]] + [MS_BAD[2]]
+    for unit, text in zip(units, targets):  # the bold first word of the DOCX kept as its code
+        unit.append(etree.fromstring(f'<target xmlns="{X12}">{text}</target>'))
+    job.write_bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+    result = CliRunner().invoke(cli, ["check", str(job), "-g", str(tmp_path / "g.yaml"), "--json"])
+    assert result.exit_code == 1
+    found = [(f["code"], f["location"]) for f in json.loads(result.stdout)["findings"]]
+    assert found == [
+        ("no-target", f"unit 2 of {tmp_path / 'clip.srt'}"),
+        ("missing", f"unit 1 of {tmp_path / 'clip.srt'}"),
+        ("forbidden", f"unit 1 of {tmp_path / 'clip.srt'}"),
+    ]

@@ -181,6 +181,8 @@ def check(
             else "no glossary, "
         )
         flagged = ", ".join(f"{code} {n}" for code, n in report.integrity_counts().items() if n)
+        if report.untranslated_units is not None:
+            terms = f"{report.untranslated_units} units without a target, {terms}"
         click.echo(
             f"{report.alignment_note()}: {terms}{summary['integrity']} integrity findings"
             f"{f' ({flagged})' if flagged else ''}; {len(report.errors)} errors, {len(report.warnings)} warnings",
