@@ -12,6 +12,10 @@ SEGMENT = "segment"  # both documents have the same segments, in the same places
 LINE = "line"  # the same number of lines: the segments starting on line N are paired with line N's
 DOCUMENT = "document"  # neither: the whole texts are compared
 
+# Formats where every line is a block: plain text, and the check views of DOCX, ODT and XLIFF jobs (views.py),
+# laid out one paragraph or unit a line.
+ONE_BLOCK_A_LINE = frozenset({"txt", "docx", "odt", "xliff"})
+
 
 @dataclass
 class LineMap:
@@ -93,7 +97,7 @@ def _segment_breaks(document: Document) -> tuple[list[Breaks], list[bool]]:
         previous_line = bisect.bisect_right(starts, segment.start)
         segment_breaks, end = _breaks(raw, segment.text, segment.start, previous_line)
         gap = raw[previous_end : segment.start] if 0 <= previous_end <= segment.start else "\n\n"
-        if document.format_name == "txt":
+        if document.format_name in ONE_BLOCK_A_LINE:
             new_block.append("\n" in gap)
         else:
             # Between sentences of one paragraph there is only space, maybe one line break.

@@ -17,6 +17,7 @@ CODES: dict[str, str] = {
     "dnt-altered": ERROR,  # a do-not-translate term is there, but not verbatim
     "variant": WARNING,  # an admitted variant stands where the preferred rendering belongs
     "inconsistent": WARNING,  # one source term rendered in more than one way in the document
+    "no-target": ERROR,  # an XLIFF job's unit the translator left without a translation
 }
 
 
@@ -38,6 +39,10 @@ class Finding:
     required_count: int | None = None
     found_count: int | None = None
     source_line: int | None = None  # integrity findings: the line of the source segment
+    # Where in the file, for formats with such places: "cue 3", "record 7", "paragraph 12", "unit u4"
+    # (DOCX, ODT and XLIFF jobs have no lines: there ``line`` and ``source_line`` are None).
+    location: str | None = None
+    source_location: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v is not None}
@@ -46,6 +51,8 @@ class Finding:
         where = self.file or "<input>"
         if self.line is not None:
             where = f"{where}:{self.line}"
+        if self.location:
+            where = f"{where} ({self.location})"
         return f"{where}: {self.severity}: [{self.code}] {self.message}"
 
 
@@ -70,6 +77,8 @@ class CheckReport:
     violations: int = 0
     forbidden_found: int = 0
     integrity_checks: list[str] = field(default_factory=list)  # the integrity checks that ran
+    block_noun: str = "line"  # what the pairing by lines pairs: "paragraph" for DOCX/ODT, "unit" for XLIFF jobs
+    untranslated_units: int | None = None  # an XLIFF job: units without a target (None: not a job)
     findings: list[Finding] = field(default_factory=list)
     # entry id -> the forms that rendered it (preferred or variant) and how often: document consistency
     renderings: dict[str, Counter[str]] = field(default_factory=dict)
@@ -84,7 +93,7 @@ class CheckReport:
 
     @property
     def integrity_findings(self) -> list[Finding]:
-        return [f for f in self.findings if f.entry_id is None]
+        return [f for f in self.findings if f.entry_id is None and f.code not in CODES]
 
     def integrity_counts(self) -> dict[str, int]:
         """Integrity findings per check, every check that ran included (0 when clean)."""
@@ -94,7 +103,7 @@ class CheckReport:
         return counts
 
     def summary(self) -> dict[str, int]:
-        return {
+        out = {
             "terms_found": self.terms_found,
             "applied": self.applied,
             "variants": self.variants,
@@ -102,6 +111,9 @@ class CheckReport:
             "forbidden_found": self.forbidden_found,
             "integrity": len(self.integrity_findings),
         }
+        if self.untranslated_units is not None:
+            out["no_target"] = self.untranslated_units
+        return out
 
     def exit_code(self, strict: bool = False) -> int:
         """1 when there are errors (or, with ``strict``, any finding), else 0."""
@@ -123,9 +135,10 @@ class CheckReport:
                     f"the source has {count(self.source_segments, 'segment')} and the translation "
                     f"{self.target_segments:,}"
                 )
-            return f"checked line by line ({count(self.source_lines, 'line')}): {why}, so segments cannot be paired"
+            noun = self.block_noun
+            return f"checked {noun} by {noun} ({count(self.source_lines, noun)}): {why}, so segments cannot be paired"
         return (
-            f"checked as one document: the source has {count(self.source_lines, 'line')} and the translation "
+            f"checked as one document: the source has {count(self.source_lines, self.block_noun)} and the translation "
             f"{self.target_lines:,}, and their segments differ, so neither can be paired"
         )
 

@@ -12,6 +12,7 @@ from dragoman.formats.base import (
     ContainerDocument,
     Document,
     InlineMark,
+    LocatedBlock,
     Segment,
     SegmentOutput,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "Document",
     "FormatError",
     "InlineMark",
+    "LocatedBlock",
     "Segment",
     "SegmentOutput",
     "format_choices",

@@ -264,6 +264,21 @@ def resolve_spans(segment: Segment, output: SegmentOutput) -> list[Span]:
     return spans
 
 
+@dataclass
+class LocatedBlock:
+    """A paragraph of a container document, for reports: where it is, its text, and its segments.
+
+    ``label`` names it as a reader would find it ("paragraph 12", "word/footer1.xml paragraph 1");
+    ``segments[first:end]`` are its sentences, ``starts`` where each begins in ``text``.
+    """
+
+    label: str
+    text: str
+    first: int
+    end: int
+    starts: list[int]
+
+
 class ContainerDocument(Document):
     """A document stored as bytes (a zip of XML parts: DOCX, ODT): ``render_bytes`` is the file.
 
@@ -292,4 +307,8 @@ class ContainerDocument(Document):
         return self.build(outputs, target_lang)
 
     def build(self, outputs: Sequence[SegmentOutput], target_lang: str) -> bytes:
+        raise NotImplementedError
+
+    def located_blocks(self) -> list[LocatedBlock]:
+        """Every paragraph, empty ones included, in the order of ``segments`` (`dragoman check` places findings)."""
         raise NotImplementedError

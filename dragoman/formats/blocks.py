@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from dragoman.formats.base import InlineMark, Segment, SegmentOutput, resolve_spans
+from dragoman.formats.base import InlineMark, LocatedBlock, Segment, SegmentOutput, resolve_spans
 from dragoman.segment import split_sentences
 
 
@@ -265,3 +265,16 @@ def render_block(plan: BlockPlan, segments: Sequence[Segment], outputs: Sequence
         else:
             merged.append(piece)
     return merged
+
+
+def locate(plans: Sequence[tuple[BlockPlan, int, int]], part: str) -> list[LocatedBlock]:
+    """The paragraphs of one part as LocatedBlocks: "PART paragraph N" (N counts every paragraph of the part,
+    empty ones included; PART empty for the main text), with the kind when it is not a plain paragraph."""
+    out: list[LocatedBlock] = []
+    for number, (plan, first, end) in enumerate(plans, start=1):
+        kind = plan.block.kind
+        label = f"{part} paragraph {number}".strip()
+        if kind != "paragraph":
+            label += f" ({kind.replace('_', ' ')})"
+        out.append(LocatedBlock(label, plan.plain, first, end, [sentence.start for sentence in plan.sentences]))
+    return out

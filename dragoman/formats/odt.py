@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from dragoman.errors import InputError
-from dragoman.formats.base import ContainerDocument, Segment, SegmentOutput
+from dragoman.formats.base import ContainerDocument, LocatedBlock, Segment, SegmentOutput
 from dragoman.formats.blocks import (
     Block,
     BlockPlan,
     Piece,
+    locate,
     plan_block,
     render_block,
     unchanged,
@@ -178,6 +179,12 @@ class OdtDocument(ContainerDocument):
                 _set_languages(root, target_lang)
             replaced[part.member] = serialize_xml(root, part.original)
         return self.container.write(replaced)
+
+    def located_blocks(self) -> list[LocatedBlock]:
+        out: list[LocatedBlock] = []
+        for part in self.parts:
+            out.extend(locate(part.plans, "" if part.member == "content.xml" else part.member))
+        return out
 
 
 def parse_odt(data: bytes, source_lang: str, name: str) -> OdtDocument:

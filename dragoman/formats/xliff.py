@@ -169,6 +169,82 @@ class XliffDocument(Document):
         return body.decode("utf-8") + ("\n" if self.source.endswith("\n") else "")
 
 
+@dataclass
+class TextBlock:
+    """A unit's source or target as sentences: ``text`` (its plain text), ``segments`` and where each starts."""
+
+    text: str
+    segments: list[Segment]
+    starts: list[int]
+
+
+@dataclass
+class BilingualUnit:
+    """One unit of a job as a translator left it: where it is, its source, and its target (None when empty)."""
+
+    label: str  # "unit 4", "unit u1 segment 2", "unit 3 of story.docx" when the job has several files
+    source: TextBlock
+    target: TextBlock | None
+
+
+@dataclass
+class BilingualJob:
+    """Every translatable unit of an XLIFF file with its target, and the languages the file states."""
+
+    version: str
+    source_lang: str | None
+    target_lang: str | None
+    units: list[BilingualUnit]
+
+
+def _text_block(element: Any, lang: str) -> TextBlock:
+    plan, segments = plan_block(_block(element, "unit"), lang)
+    return TextBlock(plan.plain, segments, [sentence.start for sentence in plan.sentences])
+
+
+def read_bilingual(
+    text: str, name: str, source_lang: str | None = None, target_lang: str | None = None
+) -> BilingualJob:
+    """The source and target of every unit (``translate="no"`` ones left out), for `dragoman check job.xlf`.
+
+    Every unit is taken whatever its state: a target with words in it is the translator's work to check, an
+    empty or missing one is reported by the caller. The languages are the arguments, else the file's
+    (1.2 ``source-language``/``target-language`` of the first ``file``, 2.0 ``srcLang``/``trgLang``).
+    """
+    root = parse_xml(text.encode("utf-8"), name, None, _FIX)
+    try:
+        version, todo, done = _units(root)
+    except InputError as err:
+        raise InputError(err.message, name, hint=err.hint) from None
+    if version == "1.2":
+        first = root.find(f"{{{XLIFF_12}}}file")
+        stated = (first.get("source-language"), first.get("target-language")) if first is not None else (None, None)
+    else:
+        stated = (root.get("srcLang"), root.get("trgLang"))
+    source_lang = source_lang or stated[0]
+    target_lang = target_lang or stated[1]
+    order = {id(unit.holder): unit for unit in [*todo, *done]}
+    several_files = len(root.findall(f"{{{XLIFF_12 if version == '1.2' else XLIFF_20}}}file")) > 1
+    units: list[BilingualUnit] = []
+    for holder in root.iter(f"{{{XLIFF_12}}}trans-unit", f"{{{XLIFF_20}}}segment"):
+        unit = order.get(id(holder))
+        if unit is None:
+            continue
+        label = f"unit {unit.unit.get('id') or '?'}"
+        if version == "2.0":
+            segments = unit.unit.findall(f"{{{XLIFF_20}}}segment")
+            if len(segments) > 1:
+                label += f" segment {holder.get('id') or segments.index(holder) + 1}"
+        if several_files:
+            file_element = next(a for a in holder.iterancestors() if _local(a.tag) == "file")
+            label += f" of {file_element.get('original') or file_element.get('id') or '?'}"
+        empty = unit.target is None or not "".join(unit.target.itertext()).strip()
+        source = _text_block(unit.source, source_lang or "en")
+        target = None if empty else _text_block(unit.target, target_lang or "en")
+        units.append(BilingualUnit(label, source, target))
+    return BilingualJob(version, source_lang, target_lang, units)
+
+
 def parse_xliff(text: str, source_lang: str, name: str = "<input>") -> XliffDocument:
     """The sentences of every unit that needs a translation, in document order."""
     root = parse_xml(text.encode("utf-8"), name, None, _FIX)

@@ -1,7 +1,7 @@
 """`dragoman xliff extract/merge`: a bilingual XLIFF 1.2 job from any supported documents, and back.
 
 ``extract`` reads each document through its format reader and writes one ``<file>`` per document (its
-path in ``original``, its format in ``datatype``) with one ``trans-unit`` per segment: inline marks become
+path in ``original``, its format in ``datatype``, ``x-docx`` or a standard value) with one ``trans-unit`` per segment: inline marks become
 ``<g id="k">`` (marks with words) and ``<x id="k"/>`` (atoms), and the glossary's terms that the source
 uses are attached as notes (``from="glossary"``) for the translator. ``merge`` reads the translated job,
 turns every target back into a segment output (text, and where each ``<g>`` landed) and renders each
@@ -25,6 +25,31 @@ if TYPE_CHECKING:
 
 _FIX = "give a job written by 'dragoman xliff extract'"
 _Q = f"{{{XLIFF_12}}}"
+
+# XLIFF 1.2 names its own values for datatype and ctype; anything else must be "x-..." (the OASIS schema refuses
+# datatype="docx" or ctype="b"). A mark's kind is an HTML tag or a run style's name (b, i, u, a, img, br, bi).
+_DATATYPES = {"txt": "plaintext", "html": "html"}
+_WRAPPER_CTYPES = {"b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underlined", "a": "link"}
+_ATOM_CTYPES = {"img": "image", "br": "lb"}
+
+
+def datatype_of(fmt: str) -> str:
+    """The XLIFF 1.2 ``datatype`` of a dragoman format: one of the standard's values, else ``x-FORMAT``."""
+    return _DATATYPES.get(fmt, f"x-{fmt}")
+
+
+def format_of_datatype(datatype: str | None) -> str | None:
+    """The format a job's ``datatype`` names (``x-docx``, ``plaintext``; a bare ``docx`` from older jobs)."""
+    if not datatype:
+        return None
+    if datatype.startswith("x-"):
+        return datatype[2:]
+    return {value: fmt for fmt, value in _DATATYPES.items()}.get(datatype, datatype)
+
+
+def _ctype(kind: str, atom: bool) -> str:
+    known = (_ATOM_CTYPES if atom else _WRAPPER_CTYPES).get(kind)
+    return known or "x-" + ("".join(kind.split()) or "mark")
 
 
 def read_document(
@@ -74,9 +99,11 @@ def _unit_source(parent: Any, text: str, marks: Sequence[Any]) -> None:
         append_text(stack[-1], text[position:at])
         position = at
         if order == 1:
-            stack[-1].append(stack[-1].makeelement(f"{_Q}x", {"id": str(index + 1), "ctype": marks[index].kind}))
+            stack[-1].append(
+                stack[-1].makeelement(f"{_Q}x", {"id": str(index + 1), "ctype": _ctype(marks[index].kind, True)})
+            )
         elif order == 2:
-            element = stack[-1].makeelement(f"{_Q}g", {"id": str(index + 1), "ctype": marks[index].kind})
+            element = stack[-1].makeelement(f"{_Q}g", {"id": str(index + 1), "ctype": _ctype(marks[index].kind, False)})
             stack[-1].append(element)
             stack.append(element)
         elif len(stack) > 1:
@@ -102,7 +129,7 @@ def extract(
         file_element = etree.SubElement(
             root,
             f"{_Q}file",
-            {"original": str(path), "source-language": source, "target-language": target, "datatype": fmt},
+            {"original": str(path), "source-language": source, "target-language": target, "datatype": datatype_of(fmt)},
         )
         body = etree.SubElement(file_element, f"{_Q}body")
         for index, segment in enumerate(document.segments):
@@ -171,7 +198,7 @@ def merge(job_path: Path, job_text: str, outdir: Path | None = None) -> list[Mer
             raise InputError(
                 f"<file original={str(original)!r}> has no source-language or target-language", str(job_path), hint=_FIX
             )
-        fmt, document = read_document(original, source, file_element.get("datatype"))
+        fmt, document = read_document(original, source, format_of_datatype(file_element.get("datatype")))
         units = {u.get("id"): u for u in file_element.iter(f"{_Q}trans-unit")}
         outputs: list[SegmentOutput] = []
         translated = 0

@@ -61,14 +61,14 @@ def test_extract_then_merge_round_trip(tmp_path: Path) -> None:
     assert f"wrote {job} (2 documents, 3 units)" in result.output
     root = etree.parse(str(job)).getroot()
     files = root.findall(f"{Q}file")
-    assert [(f.get("datatype"), f.get("target-language")) for f in files] == [("docx", "ms"), ("srt", "ms")]
+    assert [(f.get("datatype"), f.get("target-language")) for f in files] == [("x-docx", "ms"), ("x-srt", "ms")]
     units = root.findall(f".//{Q}trans-unit")
     assert [
         etree.tostring(u.find(f"{Q}source"), encoding="unicode", with_tail=False).split(">", 1)[1] for u in units
     ] == [
-        'The new <g id="1" ctype="b">government</g> met.</source>',
+        'The new <g id="1" ctype="bold">government</g> met.</source>',
         "Reporters waited.</source>",
-        'The <g id="1" ctype="i">government</g> met.</source>',
+        'The <g id="1" ctype="italic">government</g> met.</source>',
     ]
     assert [[n.text for n in u.findall(f"{Q}note")] for u in units] == [
         ["government -> kerajaan [government]"],
