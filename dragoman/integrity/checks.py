@@ -417,6 +417,11 @@ _TAG = re.compile(r"</?([A-Za-z][\w:-]*)\b[^<>]*?/?>")
 _MARKDOWN = ("**", "__", "`", "](", "![")
 
 
+def _tag_name(match: re.Match[str]) -> str:
+    """``<b>`` or ``</b>`` for a tag (attributes left out, the name lower-cased)."""
+    return ("</" if match.group(0).startswith("</") else "<") + match.group(1).lower() + ">"
+
+
 @register(
     "markup",
     ERROR,
@@ -433,10 +438,9 @@ def check_markup(pair: SegmentPair) -> list[Finding]:
         if pair.output.count(url) < pair.source.count(url) and url not in pair.verbatim:
             findings.append(Finding("markup", f"{url!r} is not in the output", ERROR))
     if "<" in pair.source:
-        source_tags = Counter(m.group(0)[:2].replace("<", "") + m.group(1).lower() for m in _TAG.finditer(pair.source))
-        output_tags = Counter(m.group(0)[:2].replace("<", "") + m.group(1).lower() for m in _TAG.finditer(pair.output))
-        for tag, count in (source_tags - output_tags).items():
-            name = f"</{tag[1:]}>" if tag.startswith("/") else f"<{tag}>"
+        source_tags = Counter(_tag_name(m) for m in _TAG.finditer(pair.source))
+        output_tags = Counter(_tag_name(m) for m in _TAG.finditer(pair.output))
+        for name, count in (source_tags - output_tags).items():
             findings.append(
                 Finding("markup", f"{name} missing from the output" + (f" ({count}x)" if count > 1 else ""), ERROR)
             )

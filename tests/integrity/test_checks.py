@@ -266,6 +266,13 @@ def test_markup(source: str, output: str, verbatim: tuple[str, ...], flagged: bo
     assert ("markup" in codes(source, output, verbatim=verbatim)) is flagged
 
 
+def test_markup_names_the_missing_tag() -> None:
+    source = "A <b>bold</b> and <a href='x'>linked</a> word."
+    found = run_checks(source, "Perkataan tebal dan </a> berpaut.", source_lang="en", target_lang="ms")
+    messages = sorted(f.detail for f in found if f.check == "markup")
+    assert messages == ["</b> missing from the output", "<a> missing from the output", "<b> missing from the output"]
+
+
 def test_findings_are_plain_data() -> None:
     finding = Finding("numbers", "x", "error", 1, 2)
     assert finding.to_dict()["check"] == "numbers"
