@@ -36,7 +36,7 @@ class _JsonLines(logging.Formatter):
     "glossaries",
     multiple=True,
     envvar="DRAGOMAN_GLOSSARY",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    type=click.Path(path_type=Path, dir_okay=False),
     help="The default glossary (repeat to layer; later wins), used when a request names none.",
 )
 @click.option(
