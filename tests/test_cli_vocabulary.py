@@ -280,3 +280,21 @@ def test_the_where_column_names_every_command_with_the_flag() -> None:
     for flag, documented in where.items():
         having = {n for n, c in COMMANDS if any(flag in o.opts + o.secondary_opts for o in options(c))}
         assert having == documented, f"docs/cli.md: {flag} is on {sorted(having)}"
+
+
+def test_the_documented_shell_completion_works() -> None:
+    """docs/cli.md's completion lines: each script is produced, and completion knows commands and choices."""
+    sources = sorted(set(re.findall(r"_DRAGOMAN_COMPLETE=(\w+_source)", DOC.read_text(encoding="utf-8"))))
+    assert sources == ["bash_source", "fish_source", "zsh_source"]
+    for source in sources:
+        script = CliRunner().invoke(cli, [], prog_name="dragoman", env={"_DRAGOMAN_COMPLETE": source})
+        assert script.exit_code == 0 and "_dragoman_completion" in script.output, source
+
+    def complete(words: str) -> list[str]:
+        env = {"_DRAGOMAN_COMPLETE": "bash_complete", "COMP_WORDS": words, "COMP_CWORD": str(len(words.split()) - 1)}
+        result = CliRunner().invoke(cli, [], prog_name="dragoman", env=env)
+        assert result.exit_code == 0, result.output
+        return [line.split(",", 1)[1] for line in result.output.splitlines()]
+
+    assert complete("dragoman glossary li") == ["lint", "list"]
+    assert {"apertium", "argos"} <= set(complete("dragoman translate --engine a"))
