@@ -179,7 +179,7 @@ def _plain_results(engine: Engine, texts: list[str], route: Route) -> list[Segme
     return [SegmentResult(text=text, engine_calls=len(route.legs)) for text in _plain_translate(engine, texts, route)]
 
 
-class _SaferEngine(CountingEngine):
+class _SaferEngine(EngineWrapper):
     """The engine with the decoding controls of a safer re-translation added to every call (only for engines that
     declare supports_decoding_controls; calls are counted by the engine it wraps)."""
 
