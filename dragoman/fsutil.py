@@ -428,9 +428,23 @@ class WriteGuard:
         self.check(path, kind, what)
         self.add_output(path, what)
 
-    def write_text(self, path: str | Path, text: str, kind: str | None, what: str, *, overwrite: bool = True) -> None:
+    def write_text(self, path: str | Path, text: str, kind: str | None, what: str, *, overwrite: bool = True) -> bool:
+        """Claim ``path`` and write ``text`` there; False when the file already held exactly that text (it is
+        left alone, so that the command says "unchanged PATH" rather than "wrote PATH")."""
         self.claim(path, kind, what)
+        if overwrite and _holds(Path(path), text):
+            return False
         atomic_write_text(path, text, overwrite=overwrite)
+        return True
+
+
+def _holds(path: Path, text: str) -> bool:
+    """Whether ``path`` is a regular file whose bytes are ``text`` in UTF-8."""
+    data = text.encode("utf-8")
+    try:
+        return path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
 
 
 def safe_write_text(
@@ -442,6 +456,6 @@ def safe_write_text(
     inputs: Iterable[str | Path] = (),
     force: bool = False,
     overwrite: bool = True,
-) -> None:
-    """One write through a one-off :class:`WriteGuard` (a command with a single output)."""
-    WriteGuard(inputs, force=force).write_text(path, text, kind, what, overwrite=overwrite)
+) -> bool:
+    """One write through a one-off :class:`WriteGuard` (a command with a single output); False: unchanged."""
+    return WriteGuard(inputs, force=force).write_text(path, text, kind, what, overwrite=overwrite)

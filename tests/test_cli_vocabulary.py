@@ -196,6 +196,19 @@ def test_models_install_force_does_not_also_ask(tmp_path: Path) -> None:
         (["glossary", "merge", "{missing}.yaml", "-o", "{out}"], "glossary file"),
         (["glossary", "import", "{missing}.csv", "-o", "{out}"], "file"),
         (["models", "install", "{missing}.argosmodel"], "model file"),
+        (["glossary", "export", "{missing}.yaml", "-o", "{out}.csv"], "glossary file"),
+        (["glossary", "show", "{missing}.yaml", "x"], "glossary file"),
+        (["glossary", "stats", "{missing}.yaml"], "glossary file"),
+        (["glossary", "diff", "{missing}.yaml", "{missing}2.yaml"], "glossary file"),
+        (["evaluate", "{missing}.txt", "--ref", "{here}", "-t", "fa"], "file"),
+        (
+            ["evaluate", "{here}", "--ref", "{here}", "--src", "{here}", "-t", "fa", "-g", "{missing}.yaml"],
+            "glossary file",
+        ),
+        (["xliff", "extract", "{missing}.txt", "-t", "fa", "-o", "{out}.xlf"], "file"),
+        (["xliff", "extract", "{here}", "-t", "fa", "-g", "{missing}.yaml", "-o", "{out}.xlf"], "glossary file"),
+        (["xliff", "merge", "{missing}.xlf"], "file"),
+        (["serve", "-g", "{missing}.yaml", "--port", "1"], "glossary file"),
     ],
 )
 def test_a_missing_file_is_one_message_and_exit_1_everywhere(args: list[str], noun: str, tmp_path: Path) -> None:
@@ -206,3 +219,105 @@ def test_a_missing_file_is_one_message_and_exit_1_everywhere(args: list[str], no
     assert result.exit_code == 1, result.output
     assert f"{missing}" in result.output and f"{noun} not found — " in result.output
     assert "Traceback" not in result.output
+
+
+# Folders are checked by click: a missing one is a usage error naming the option.
+FOLDER_OPTIONS = {("serve", "glossary_dir")}
+
+
+@pytest.mark.parametrize(("name", "command"), COMMANDS, ids=[n for n, _ in COMMANDS])
+def test_no_command_lets_click_refuse_a_missing_file(name: str, command: click.Command) -> None:
+    """click's own "does not exist" is exit 2 with another wording: every file is opened by the core instead,
+    which says "<path>: file not found — check the path" (exit 1), as the Python API does."""
+    for param in command.params:
+        if isinstance(param.type, click.Path) and (name, param.name) not in FOLDER_OPTIONS:
+            assert not param.type.exists, f"{name}: {param.name} is checked by click"
+
+
+def test_the_api_gives_the_cli_message_for_a_str_or_a_path(tmp_path: Path) -> None:
+    from fake_engine import FakeEngine
+
+    from dragoman import api
+    from dragoman.errors import GlossaryError
+
+    missing = tmp_path / "nope.yaml"
+    cli_run = CliRunner().invoke(cli, ["glossary", "stats", str(missing)])
+    assert cli_run.exit_code == 1
+    for given in (str(missing), missing, [missing]):
+        with pytest.raises(GlossaryError) as caught:
+            api.load_glossaries(given)
+        assert cli_run.output == f"Error: {caught.value}\n"
+        with pytest.raises(GlossaryError) as caught:
+            api.translate("Hello.", source="en", target="zz", glossary=given, engine=FakeEngine())
+        assert cli_run.output == f"Error: {caught.value}\n"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["glossary", "export", "{desk}", "-o", "{out}.csv", "--from", "en", "--to", "zz"],
+        ["glossary", "merge", "{desk}", "-o", "{out}.yaml"],
+        ["xliff", "extract", "{here}", "-t", "zz", "-o", "{out}.xlf"],
+    ],
+)
+def test_a_second_identical_write_says_unchanged(args: list[str], tmp_path: Path) -> None:
+    desk, here = tmp_path / "desk.yaml", tmp_path / "a.txt"
+    desk.write_text(
+        "version: 1\nlanguages: [en, zz]\nentries:\n  - id: gov\n    terms: {en: government, zz: kerajaan}\n",
+        encoding="utf-8",
+    )
+    here.write_text("The government met.\n", encoding="utf-8")
+    argv = [a.format(desk=desk, here=here, out=tmp_path / "out") for a in args]
+    first = CliRunner().invoke(cli, argv)
+    assert first.exit_code == 0, first.output
+    written = next(p for p in tmp_path.iterdir() if p.name.startswith("out"))
+    assert first.stderr.startswith(f"wrote {written}")
+    stamp = written.stat().st_mtime_ns
+    again = CliRunner().invoke(cli, [*argv, "--force"] if "merge" in args or "export" in args else argv)
+    assert again.exit_code == 0, again.output
+    assert again.stderr.startswith(f"unchanged {written}")
+    assert written.stat().st_mtime_ns == stamp  # left alone
+
+
+def documented_where() -> dict[str, set[str]]:
+    """flag -> the commands docs/cli.md's "Where" column names ("glossary merge/import" is two commands)."""
+    table: dict[str, set[str]] = {}
+    for line in DOC.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) != 4 or ";" in cells[3] or cells[3].startswith("every"):
+            continue
+        flag = re.fullmatch(r"`(-[a-z])`", cells[0]) or re.match(r"`(--[a-z]+)", cells[1])
+        if flag is None or cells[0] == "Short":
+            continue
+        commands: set[str] = set()
+        for item in cells[3].split(", "):
+            *group, leaves = item.split()
+            commands.update(" ".join([*group, leaf]) for leaf in leaves.split("/"))
+        table[flag.group(1)] = commands
+    return table
+
+
+def test_the_where_column_names_every_command_with_the_flag() -> None:
+    where = documented_where()
+    assert {"-f", "-t", "-g", "-o", "-q", "-y", "--force", "--strict"} <= set(where)
+    for flag, documented in where.items():
+        having = {n for n, c in COMMANDS if any(flag in o.opts + o.secondary_opts for o in options(c))}
+        assert having == documented, f"docs/cli.md: {flag} is on {sorted(having)}"
+
+
+def test_the_documented_shell_completion_works() -> None:
+    """docs/cli.md's completion lines: each script is produced, and completion knows commands and choices."""
+    sources = sorted(set(re.findall(r"_DRAGOMAN_COMPLETE=(\w+_source)", DOC.read_text(encoding="utf-8"))))
+    assert sources == ["bash_source", "fish_source", "zsh_source"]
+    for source in sources:
+        script = CliRunner().invoke(cli, [], prog_name="dragoman", env={"_DRAGOMAN_COMPLETE": source})
+        assert script.exit_code == 0 and "_dragoman_completion" in script.output, source
+
+    def complete(words: str) -> list[str]:
+        env = {"_DRAGOMAN_COMPLETE": "bash_complete", "COMP_WORDS": words, "COMP_CWORD": str(len(words.split()) - 1)}
+        result = CliRunner().invoke(cli, [], prog_name="dragoman", env=env)
+        assert result.exit_code == 0, result.output
+        return [line.split(",", 1)[1] for line in result.output.splitlines()]
+
+    assert complete("dragoman glossary li") == ["lint", "list"]
+    assert {"apertium", "argos"} <= set(complete("dragoman translate --engine a"))

@@ -190,7 +190,7 @@ def merge(files: tuple[str, ...], output: str, as_json: bool, strict: bool, forc
             output,
             hint="resolve them (or drop --strict to let later files win)",
         )
-    save_glossary(result.glossary, output, inputs=files, force=force, what="the merged glossary")
+    changed = save_glossary(result.glossary, output, inputs=files, force=force, what="the merged glossary")
     if as_json:
         data = result.to_dict()
         data["output"] = output
@@ -198,7 +198,8 @@ def merge(files: tuple[str, ...], output: str, as_json: bool, strict: bool, forc
         echo_json(data)
     else:
         click.echo(
-            f"wrote {output}: {_plural(len(result.glossary), 'entry', 'entries')} from {_plural(len(files), 'file')}, "
+            f"{'wrote' if changed else 'unchanged'} {output}: "
+            f"{_plural(len(result.glossary), 'entry', 'entries')} from {_plural(len(files), 'file')}, "
             f"{_plural(len(result.conflicts), 'conflict')}, {_plural(len(result.shared_terms), 'shared term')}",
             err=True,
         )
@@ -345,8 +346,8 @@ def export(
             )
     text = fmt_obj.write(glossary, source=source, target=target)
     if output:
-        guard.write_text(output, text, "glossary", what)
-        click.echo(f"wrote {output}", err=True)
+        changed = guard.write_text(output, text, "glossary", what)
+        click.echo(f"{'wrote' if changed else 'unchanged'} {output}", err=True)
     else:
         click.echo(text, nl=False)
 

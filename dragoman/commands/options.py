@@ -80,16 +80,13 @@ def to_option(dest: str = "target", help: str = "Target language.", **attrs: Any
 GLOSSARY_HELP = "Glossary file (YAML, CSV, TSV, TBX); repeat to layer (later wins){use}. Env: DRAGOMAN_GLOSSARY."
 
 
-def glossary_option(
-    func: Callable[..., Any] | None = None, *, use: str = "", layered: bool = True, must_exist: bool = False
-) -> Any:
+def glossary_option(func: Callable[..., Any] | None = None, *, use: str = "", layered: bool = True) -> Any:
     """``-g/--glossary FILE`` into the parameter ``glossaries`` (repeatable, layered in order; env DRAGOMAN_GLOSSARY,
     paths separated by ':'), with ``--layers`` where ``layered`` (read it with :func:`load_cli_glossaries`).
 
-    Used bare (``@glossary_option``) or with arguments: ``use`` says what the command does with the glossary;
-    ``must_exist`` has click refuse a missing file before the command runs (a server that loads it later)."""
+    Used bare (``@glossary_option``) or with arguments: ``use`` says what the command does with the glossary."""
     if func is None:
-        return lambda f: glossary_option(f, use=use, layered=layered, must_exist=must_exist)
+        return lambda f: glossary_option(f, use=use, layered=layered)
     if layered:
         func = layers_option(func)
     return click.option(
@@ -98,9 +95,9 @@ def glossary_option(
         "glossaries",
         multiple=True,
         envvar="DRAGOMAN_GLOSSARY",
-        # Not exists=True by default: a missing file is the one-line "glossary file not found" (exit 1) of
-        # every command (docs/cli.md), raised where the glossary is loaded.
-        type=click.Path(path_type=Path, exists=must_exist, dir_okay=not must_exist),
+        # Not exists=True: a missing file is the one-line "glossary file not found" (exit 1) of every command
+        # (docs/cli.md), raised where the glossary is loaded.
+        type=click.Path(path_type=Path),
         help=GLOSSARY_HELP.format(use=use),
     )(func)
 

@@ -44,7 +44,7 @@ def _limit_option(flag: str, what: str) -> Callable[[Callable[..., Any]], Callab
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface).")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
-@glossary_option(use=", the default for requests that name none", layered=False, must_exist=True)
+@glossary_option(use=", the default for requests that name none", layered=False)
 @click.option(
     "--glossary-dir",
     type=click.Path(path_type=Path, file_okay=False, exists=True),

@@ -22,10 +22,10 @@ def xliff() -> None:
 
 
 @xliff.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
 @from_option()
 @to_option(help="Target language of the job.")
-@glossary_option(use=", its terms attached to the units that use them", layered=False, must_exist=True)
+@glossary_option(use=", its terms attached to the units that use them", layered=False)
 @click.option(
     "--output",
     "-o",
@@ -61,13 +61,14 @@ def extract(
         glossary = load_glossaries(list(glossaries), source=source, target=target)
     options = {"fields": [n.strip() for item in fields for n in item.split(",") if n.strip()]}
     text, units = extract_job(list(files), source, target, glossary, format_name, options)
-    write_atomic(output, text)
+    changed = write_atomic(output, text)
     if not quiet:
-        click.echo(f"wrote {output} ({len(files)} document{'s' if len(files) != 1 else ''}, {units} units)", err=True)
+        verb = "wrote" if changed else "unchanged"
+        click.echo(f"{verb} {output} ({len(files)} document{'s' if len(files) != 1 else ''}, {units} units)", err=True)
 
 
 @xliff.command()
-@click.argument("job", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.argument("job", type=click.Path(path_type=Path, dir_okay=False))
 @click.option(
     "--output",
     "-o",
@@ -86,7 +87,10 @@ def merge(job: Path, outdir: Path | None, quiet: bool) -> None:
     from dragoman.pipeline.xliff_job import merge as merge_job
 
     for item in merge_job(job, read_text_file(job), outdir):
-        write_atomic(item.path, item.data)
+        changed = write_atomic(item.path, item.data)
         if not quiet:
             missing = f", {item.untranslated} without a target kept in the source language" if item.untranslated else ""
-            click.echo(f"wrote {item.path} ({item.translated} units translated{missing})", err=True)
+            click.echo(
+                f"{'wrote' if changed else 'unchanged'} {item.path} ({item.translated} units translated{missing})",
+                err=True,
+            )

@@ -41,7 +41,8 @@ class EnforceOptions:
     # Ban forbidden target terms during decoding (BatchOptions.suppress) where one came out: such a segment is
     # decoded again with its entries' forbidden forms suppressed. They are checked after either way.
     suppress_forbidden: bool = True
-    # Draft entries are enforced only when asked.
+    # Whether the run enforces draft entries (`--use-drafts`). The glossary given to enforcement is already
+    # restricted to them or not (Glossary.for_job); this only keeps the memory keys of the two kinds of run apart.
     include_drafts: bool = False
     # Rounds of (re)translation per segment with terms; each round is one engine call over all such segments.
     max_rounds: int = 3

@@ -97,6 +97,9 @@ def plan_segment(
 ) -> list[OccurrencePlan]:
     """The occurrences to enforce in one segment, in text order (entries with no target rendering are left out).
 
+    ``glossary`` is the job's, restricted once to what it enforces (Glossary.for_job: drafts only when asked
+    for): every entry in it counts here.
+
     ``keep`` spans (inline code and the like) are enforced as verbatim copies, placeholders first; glossary
     terms inside them are left alone.
     """
@@ -135,7 +138,7 @@ def plan_segment(
         assert glossary is not None
         for entry_id in entry_ids:
             entry = glossary.get(entry_id)
-            if entry is None or (not entry.approved and not options.include_drafts):
+            if entry is None:
                 continue
             required = entry.render_for(target, source)
             if not required:

@@ -17,16 +17,15 @@ class ForbiddenScanner:
     Enforcement checks the forbidden forms of the entries a segment's source touches; a model can still
     write a forbidden form elsewhere (a paraphrase of another word). This runs after the translation memory,
     against the glossary of this run, so a memory hit never carries a record of another glossary, and
-    `translate --report` counts what `dragoman check` would count.
+    `translate --report` counts what `dragoman check` would count. ``glossary`` is the run's, restricted once
+    to what it enforces (Glossary.for_job: drafts only when asked for); every entry in it counts.
     """
 
-    def __init__(self, glossary: Glossary, target: str, *, include_drafts: bool = False) -> None:
+    def __init__(self, glossary: Glossary, target: str) -> None:
         forbidden_patterns: list[Pattern] = []
         self.preferred: dict[str, str] = {}
-        self._glossary, self._target, self._include_drafts = glossary, target, include_drafts
+        self._glossary, self._target = glossary, target
         for entry in glossary:
-            if not entry.approved and not include_drafts:
-                continue
             forbidden = [form for form in entry.forbidden_for(target) if form and form.strip()]
             if not forbidden:
                 continue
@@ -49,8 +48,6 @@ class ForbiddenScanner:
         if self._full is None:
             patterns = list(self._forbidden_patterns)
             for entry in self._glossary:
-                if not entry.approved and not self._include_drafts:
-                    continue
                 for form in [entry.render_for(self._target) or "", *entry.variants_for(self._target)]:
                     if form.strip():
                         patterns.append(Pattern(form, entry.case, entry.id, "preferred"))

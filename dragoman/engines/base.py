@@ -22,6 +22,7 @@ __all__ = [
     "Engine",
     "EngineOptions",
     "EngineUnavailable",
+    "EngineWrapper",
     "Hypothesis",
     "Span",
     "option_fields",
@@ -179,23 +180,28 @@ class Engine(ABC):
     process translating many files and targets loads each model once.
     """
 
-    name: ClassVar[str] = "engine"
+    # The name and capabilities are class attributes each engine sets; they are instance attributes too (not
+    # ClassVar) so that an EngineWrapper can take them from the engine it wraps, declared, not probed.
+    name: str = "engine"
     # The settings a user may change (a dataclass; see EngineOptions). from_options builds the engine from them.
     Options: ClassVar[type[EngineOptions]] = EngineOptions
     # True when the engine can return several scored hypotheses per segment.
-    supports_nbest: ClassVar[bool] = False
-    supports_attention: ClassVar[bool] = False
+    supports_nbest: bool = False
+    supports_attention: bool = False
     # True when BatchOptions.suppress is honoured (the forms are banned during decoding).
-    supports_suppress: ClassVar[bool] = False
+    supports_suppress: bool = False
     # True when translate_marked carries inline marks through translation (enforcement then marks each term
     # in context instead of locating it by attention).
-    supports_markup: ClassVar[bool] = False
+    supports_markup: bool = False
     # True when a pair the engine lacks can be installed from the Argos package index (`dragoman models
     # install`): planning a route then raises MissingModelError, which --install-missing acts on. Otherwise
     # the error names missing_hint() and the pairs the engine has.
-    installs_missing_pairs: ClassVar[bool] = False
+    installs_missing_pairs: bool = False
     # The command that installs what the engine itself needs (a pip extra, a Debian package), or None.
-    install_command: ClassVar[str | None] = None
+    install_command: str | None = None
+    # True when BatchOptions' decoding controls (no_repeat_ngram_size, repetition_penalty, max_length_ratio) are
+    # honoured: the pipeline then re-translates a segment that failed an integrity check with them.
+    supports_decoding_controls: bool = False
 
     @classmethod
     def from_options(cls, options: Mapping[str, object] | EngineOptions | None = None) -> Engine:
@@ -203,10 +209,6 @@ class Engine(ABC):
         if not isinstance(options, EngineOptions):
             options = parse_options(cls.name, cls.Options, options or {})
         return cls(**{f.name: getattr(options, f.name) for f in dataclasses.fields(options)})
-
-    # True when BatchOptions' decoding controls (no_repeat_ngram_size, repetition_penalty, max_length_ratio) are
-    # honoured: the pipeline then re-translates a segment that failed an integrity check with them.
-    supports_decoding_controls: ClassVar[bool] = False
 
     @abstractmethod
     def pairs(self) -> list[tuple[str, str]]:
@@ -261,3 +263,52 @@ class Engine(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class EngineWrapper(Engine):
+    """An engine around another one: each method of the contract forwards to ``inner`` explicitly, and the name and
+    capabilities are the inner engine's. A subclass overrides what it adds (pipeline.translator.CountingEngine
+    counts calls); nothing is found by attribute lookup, so mypy checks every use."""
+
+    def __init__(self, inner: Engine) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.supports_nbest = inner.supports_nbest
+        self.supports_attention = inner.supports_attention
+        self.supports_suppress = inner.supports_suppress
+        self.supports_markup = inner.supports_markup
+        self.installs_missing_pairs = inner.installs_missing_pairs
+        self.install_command = inner.install_command
+        self.supports_decoding_controls = inner.supports_decoding_controls
+
+    @classmethod
+    def for_package(cls, package: InstalledPackage) -> Engine:
+        raise TypeError(f"{cls.__name__} wraps an engine: wrap the one the engine's for_package() returns")
+
+    def pairs(self) -> list[tuple[str, str]]:
+        return self.inner.pairs()
+
+    def supports(self, source: str, target: str) -> bool:
+        return self.inner.supports(source, target)
+
+    def signature(self, source: str, target: str) -> str:
+        return self.inner.signature(source, target)
+
+    def translate_batch(
+        self, segments: Sequence[str], source: str, target: str, options: BatchOptions | None = None
+    ) -> list[list[Hypothesis]]:
+        return self.inner.translate_batch(segments, source, target, options)
+
+    def translate_marked(
+        self, segments: Sequence[str], marks: Sequence[Sequence[Span]], source: str, target: str
+    ) -> list[tuple[str, list[Span | None]]]:
+        return self.inner.translate_marked(segments, marks, source, target)
+
+    def missing_hint(self, source: str, target: str) -> str | None:
+        return self.inner.missing_hint(source, target)
+
+    def calibration_package(self, source: str, target: str) -> InstalledPackage | None:
+        return self.inner.calibration_package(source, target)
+
+    def close(self) -> None:
+        self.inner.close()

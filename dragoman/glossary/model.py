@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Iterator
 
@@ -79,7 +80,7 @@ class Entry:
         """Did the glossary this came from state the setting ``name`` (one of SETTINGS)?"""
         if self.stated is not None:
             return name in self.stated
-        return getattr(self, name) != _DEFAULTS[name]
+        return bool(getattr(self, name) != _DEFAULTS[name])
 
     @property
     def approved(self) -> bool:
@@ -188,6 +189,27 @@ class Conflict:
         return f"{self.kept_origin}: {self.message} (overrides {self.dropped_origin})"
 
 
+@dataclass(frozen=True)
+class Restriction:
+    """What a job's glossary was restricted to (:meth:`Glossary.for_job`): its target languages, and whether
+    draft entries are enforced (`translate --use-drafts`)."""
+
+    targets: tuple[str, ...]
+    drafts: bool
+
+    def covers(self, other: Restriction) -> bool:
+        """A glossary restricted as ``self`` holds every entry ``other`` keeps (so it can be narrowed to it)."""
+        return set(other.targets) <= set(self.targets) and (self.drafts or not other.drafts)
+
+
+def enforces(entry: Entry, target: str, include_drafts: bool) -> bool:
+    """Could a translation into ``target`` enforce ``entry``: approved (or drafts asked for), and a rendering
+    (a term, or do-not-translate) or forbidden forms in ``target``."""
+    if not entry.approved and not include_drafts:
+        return False
+    return entry.dnt or bool(entry.term(target)) or bool(entry.forbidden_for(target))
+
+
 @dataclass
 class Glossary:
     """An ordered collection of entries with the languages it declares."""
@@ -199,6 +221,11 @@ class Glossary:
     conflicts: list[Conflict] = field(default_factory=list)
     # The files this glossary was loaded from, in layer order, with the SHA-256 of their bytes (provenance).
     sources: list[tuple[str, str]] = field(default_factory=list, compare=False)
+    # Set on the glossary Glossary.for_job returns: the targets and draft setting it was restricted to.
+    restriction: Restriction | None = field(default=None, compare=False)
+    # The restricted glossaries made from this one, so that a job (or a server request) asking again gets the
+    # same object, and the term matchers cached per glossary object are built once.
+    _restricted: dict[Restriction, Glossary] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def __iter__(self) -> Iterator[Entry]:
         return iter(self.entries.values())
@@ -225,3 +252,37 @@ class Glossary:
             conflicts=list(self.conflicts),
             sources=list(self.sources),
         )
+
+    def for_job(self, targets: Iterable[str], *, include_drafts: bool = False) -> Glossary:
+        """The entries a translation into ``targets`` enforces: approved ones (drafts too with ``include_drafts``)
+        with a rendering or forbidden forms in at least one target (:func:`enforces`). Made once per glossary and
+        setting; the enforcement code downstream takes the result as it is and filters nothing again.
+
+        On an already restricted glossary: itself for the same restriction, narrowed for a narrower one; a wider
+        one (another target, drafts added) lost entries it would need, and raises ValueError.
+        """
+        wanted = Restriction(tuple(dict.fromkeys(targets)), include_drafts)
+        if self.restriction is not None:
+            if self.restriction == wanted:
+                return self
+            if not self.restriction.covers(wanted):
+                raise ValueError(
+                    f"a glossary restricted to {self.restriction} cannot be restricted to {wanted}; use the full one"
+                )
+        view = self._restricted.get(wanted)
+        if view is None:
+            view = Glossary(
+                entries={
+                    key: entry
+                    for key, entry in self.entries.items()
+                    if any(enforces(entry, target, include_drafts) for target in wanted.targets)
+                },
+                languages=list(self.languages),
+                version=self.version,
+                path=self.path,
+                conflicts=list(self.conflicts),
+                sources=list(self.sources),
+                restriction=wanted,
+            )
+            self._restricted[wanted] = view
+        return view

@@ -15,6 +15,7 @@ from dragoman.errors import DragomanError, LanguageError
 from dragoman.glossary.match import fold_case, resolve_case
 from dragoman.glossary.model import Entry, Glossary, LangTerms
 from dragoman.glossary.normalize import normalize_term
+from dragoman.glossary.schema import id_slug
 from dragoman.languages import validate_code
 
 SOURCE = "cldr"
@@ -97,8 +98,7 @@ def cldr_items(langs: Sequence[str], what: Sequence[str] = WHAT) -> list[SeedIte
             if zone.startswith("Etc/"):
                 continue
             names = {lang: get_timezone_location(zone, locale=loc, return_city=True) for lang, loc in locales.items()}
-            slug = re.sub(r"[^a-z0-9]+", "-", zone.lower()).strip("-")
-            items.append(SeedItem(f"cldr-city-{slug}", "place", names, zone))
+            items.append(SeedItem(f"cldr-city-{id_slug(zone)}", "place", names, zone))
     if "languages" in what:
         for code in sorted(english.languages):
             # ISO 639-1 codes only: the full list (600+) is mostly languages news never names.

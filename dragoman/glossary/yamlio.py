@@ -593,8 +593,9 @@ def save_glossary(
     force: bool = False,
     what: str = "the glossary",
     **kwargs: Any,
-) -> None:
+) -> bool:
     """Write a glossary as YAML, atomically (a new file; for edits that keep comments use GlossaryEditor).
+    False when the file already held exactly this text (left alone: the command says "unchanged").
 
     Refused (WriteRefused) over one of ``inputs`` (a merge into one of its inputs would drop its comments)
     and, without ``force``, over a file that is not a glossary.
@@ -605,4 +606,4 @@ def save_glossary(
     guard.check(path, "glossary", what)
     text = dump_glossary(glossary, **kwargs)
     load_glossary_text(text, str(path))  # never write what we could not read back
-    guard.write_text(path, text, "glossary", what)
+    return guard.write_text(path, text, "glossary", what)

@@ -32,13 +32,18 @@ def glossary_paths(value: GlossaryPaths | None) -> list[Path]:
     return [Path(item) for item in value]
 
 
-def target_warnings(glossary: Glossary, targets: Sequence[str], names: str, include_drafts: bool) -> list[str]:
-    """A glossary without the target language enforces nothing: say so rather than report "0 terms"."""
-    entries = list(glossary if include_drafts else glossary.approved_only())
+def target_warnings(glossary: Glossary, targets: Sequence[str], names: str) -> list[str]:
+    """A glossary without the target language enforces nothing: say so rather than report "0 terms".
+
+    ``glossary`` is the job's, already restricted (:meth:`Glossary.for_job`): the entries left are the ones the
+    job enforces, so a target none of them has something for gets the warning.
+    """
+    from dragoman.glossary.model import enforces
+
     return [
         f"{names} has no {target} terms; nothing will be enforced in the {target} translation"
         for target in targets
-        if not any(entry.dnt or entry.term(target) or entry.forbidden_for(target) for entry in entries)
+        if not any(enforces(entry, target, include_drafts=True) for entry in glossary)
     ]
 
 
@@ -64,11 +69,12 @@ def load_job_glossary(
     keep_for_process: bool = False,
     layers: str = "fields",
 ) -> Glossary | None:
-    """The layered glossary of a translation job, or None without one.
+    """The glossary of a translation job, layered and restricted to what the job enforces, or None without one.
 
     Every supported format is read (YAML; CSV, TSV, TBX by extension); a two-column CSV/TSV without a header
-    holds ``source`` and the single target (the job's --from and --to). Layering conflicts and targets the
-    glossary has no terms for go to ``warn``. ``layers`` is how later files override earlier ones (fields or
+    holds ``source`` and the single target (the job's --from and --to). The result keeps only the entries with
+    something for one of ``targets``, drafts only with ``include_drafts`` (:meth:`Glossary.for_job`, done here
+    once for the whole run). Layering conflicts and targets the glossary has no terms for go to ``warn``. ``layers`` is how later files override earlier ones (fields or
     replace: :func:`dragoman.glossary.layers.merge_layers`). ``keep_for_process`` parks the glossary's objects outside the
     garbage collector (gc.freeze), for a command that ends with the job.
     """
@@ -83,6 +89,7 @@ def load_job_glossary(
         target=targets[0] if len(targets) == 1 else None,
         layers=check_layers(layers),
     )
+    glossary = glossary.for_job(targets, include_drafts=include_drafts)
     if keep_for_process:
         # The glossary lives as long as the command; a big one is hundreds of thousands of objects that every
         # later full collection would walk again (a 10k-entry glossary: ~0.3 s of a 2 s re-run). Park them.
@@ -91,7 +98,7 @@ def load_job_glossary(
         for conflict in glossary.conflicts:
             warn(str(conflict))
         names = ", ".join(str(path) for path in files)
-        for message in target_warnings(glossary, targets, names, include_drafts):
+        for message in target_warnings(glossary, targets, names):
             warn(message)
     return glossary
 
@@ -139,6 +146,9 @@ def prepare_job(
 ) -> PreparedJob:
     """Build the engine from the options it declares, read the glossaries, and describe the job.
 
+    The job's glossary is restricted here, once, to the entries it enforces (a rendering or forbidden forms in a
+    target; drafts only with ``include_drafts``): routes, the translator and the enforcement use it as it is.
+
     ``engine`` is a name (built with ``engine_options``, KEY -> value as ``--engine-option`` gives them) or an
     instance (the caller keeps it). Bad options raise EngineError, a bad glossary GlossaryError (one line
     naming the file); the engine is built first, so a wrong option fails before a large glossary is read.
@@ -162,7 +172,7 @@ def prepare_job(
         instance, owned = engine, False
     try:
         if isinstance(glossary, GlossaryType):
-            loaded: Glossary | None = glossary
+            loaded: Glossary | None = glossary.for_job(targets, include_drafts=include_drafts)
         else:
             loaded = load_job_glossary(
                 glossary,

@@ -13,9 +13,13 @@ import hashlib
 import itertools
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dragoman.glossary.model import SETTINGS, Entry, Glossary
+
+if TYPE_CHECKING:
+    from dragoman.enforce.model import SegmentResult
+    from dragoman.engines.base import Engine
 
 
 def bytes_sha256(data: bytes) -> str:
@@ -68,7 +72,7 @@ def package_record(pkg: Any) -> dict[str, Any]:
     }
 
 
-def model_records(engine: Any, legs: Iterable[tuple[str, str]]) -> list[dict[str, Any]]:
+def model_records(engine: Engine, legs: Iterable[tuple[str, str]]) -> list[dict[str, Any]]:
     """The model packages ``engine`` translates these legs with (engines without packages: none)."""
     out: list[dict[str, Any]] = []
     seen: set[tuple[str, str]] = set()
@@ -108,9 +112,9 @@ class EntryVersions:
         return out
 
 
-def ids_of_results(results: Iterable[Any]) -> list[str]:
-    """The entry ids that segment results (SegmentResult) have occurrences of, in order."""
-    return [occ.entry_id for result in results for occ in getattr(result, "occurrences", ()) if occ.entry_id]
+def ids_of_results(results: Iterable[SegmentResult]) -> list[str]:
+    """The entry ids that segment results have occurrences of, in order."""
+    return [occ.entry_id for result in results for occ in result.occurrences if occ.entry_id]
 
 
 class RecordProvenance:
@@ -120,7 +124,7 @@ class RecordProvenance:
     memory asks it for each record it writes.
     """
 
-    def __init__(self, glossary: Glossary | None, versions: EntryVersions, engine: Any, label: str) -> None:
+    def __init__(self, glossary: Glossary | None, versions: EntryVersions, engine: Engine, label: str) -> None:
         self.versions = versions
         self.base = {
             "glossaries": glossary_files(glossary),
@@ -137,7 +141,7 @@ class RecordProvenance:
 def run_provenance(
     glossary: Glossary | None,
     versions: EntryVersions,
-    engine: Any,
+    engine: Engine,
     routes: Mapping[str, str],
     outputs: Sequence[Any],
 ) -> dict[str, Any]:

@@ -102,6 +102,12 @@ class TranslateJob:
     format_options: dict[str, Any] = field(default_factory=dict)  # formats.FORMAT_OPTIONS (cue width, fields)
     subdirs: dict[str, Path] = field(default_factory=dict)  # walked input -> its folder under outdir (-r)
 
+    def __post_init__(self) -> None:
+        # The glossary a job enforces is restricted once, here, to its targets and draft setting; a glossary that
+        # pipeline.job.prepare_job restricted already is kept as it is (Glossary.for_job returns it).
+        if self.glossary is not None:
+            self.glossary = self.glossary.for_job(self.targets, include_drafts=self.include_drafts)
+
 
 # -- reading ------------------------------------------------------------------------------------
 

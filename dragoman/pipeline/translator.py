@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from dragoman.cache import CommitCadence, TranslationMemory, make_key
 from dragoman.enforce.model import EnforceOptions, SegmentResult
-from dragoman.engines.base import BatchOptions, Engine, Hypothesis, Span
+from dragoman.engines.base import BatchOptions, Engine, EngineWrapper, Hypothesis, Span
 from dragoman.integrity.model import (
     CHECKS_VERSION,
     FLAGGED,
@@ -21,7 +21,6 @@ from dragoman.pipeline.routes import Route
 
 if TYPE_CHECKING:
     from dragoman.glossary.model import Glossary
-    from dragoman.packages import InstalledPackage
 
 # At most this many segments per engine call. The whole set of misses is sorted by length first, so each
 # call still gets tightly packed batches; chunks exist so that the translation memory commits as work
@@ -50,20 +49,14 @@ class RunStats:
         return dict(vars(self))
 
 
-class CountingEngine(Engine):
-    """Delegates to an engine and counts translate_batch calls (the figure tests and benchmarks read)."""
+class CountingEngine(EngineWrapper):
+    """Forwards to an engine (EngineWrapper: the contract, explicitly) and counts translate_batch and
+    translate_marked calls (the figure tests and benchmarks read)."""
 
     def __init__(self, inner: Engine) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.calls = 0
         self.segments = 0
-        self.name = inner.name  # type: ignore[misc]
-        self.supports_nbest = inner.supports_nbest  # type: ignore[misc]
-        self.supports_attention = inner.supports_attention  # type: ignore[misc]
-        self.supports_suppress = inner.supports_suppress  # type: ignore[misc]
-        self.supports_markup = inner.supports_markup  # type: ignore[misc]
-        self.installs_missing_pairs = inner.installs_missing_pairs  # type: ignore[misc]
-        self.supports_decoding_controls = inner.supports_decoding_controls  # type: ignore[misc]
 
     def translate_marked(
         self, segments: Sequence[str], marks: Sequence[Sequence[Span]], source: str, target: str
@@ -71,33 +64,12 @@ class CountingEngine(Engine):
         self.calls += 1  # the markup strategy's calls count like translate_batch's
         return self.inner.translate_marked(segments, marks, source, target)
 
-    def __getattr__(self, attr: str) -> Any:
-        return getattr(self.inner, attr)
-
-    def pairs(self) -> list[tuple[str, str]]:
-        return self.inner.pairs()
-
-    def supports(self, source: str, target: str) -> bool:
-        return self.inner.supports(source, target)
-
-    def signature(self, source: str, target: str) -> str:
-        return self.inner.signature(source, target)
-
-    def missing_hint(self, source: str, target: str) -> str | None:
-        return self.inner.missing_hint(source, target)
-
-    def calibration_package(self, source: str, target: str) -> InstalledPackage | None:
-        return self.inner.calibration_package(source, target)
-
     def translate_batch(
         self, segments: Sequence[str], source: str, target: str, options: BatchOptions | None = None
     ) -> list[list[Hypothesis]]:
         self.calls += 1
         self.segments += len(segments)
         return self.inner.translate_batch(segments, source, target, options)
-
-    def close(self) -> None:
-        self.inner.close()
 
 
 def route_signature(engine: Engine, route: Route) -> str:
@@ -207,7 +179,7 @@ def _plain_results(engine: Engine, texts: list[str], route: Route) -> list[Segme
     return [SegmentResult(text=text, engine_calls=len(route.legs)) for text in _plain_translate(engine, texts, route)]
 
 
-class _SaferEngine(CountingEngine):
+class _SaferEngine(EngineWrapper):
     """The engine with the decoding controls of a safer re-translation added to every call (only for engines that
     declare supports_decoding_controls; calls are counted by the engine it wraps)."""
 
@@ -553,7 +525,7 @@ class Translator:
             return
         from dragoman.enforce.stray import ForbiddenScanner
 
-        scanner = ForbiddenScanner(self.glossary, route.target, include_drafts=self.include_drafts)
+        scanner = ForbiddenScanner(self.glossary, route.target)
         for value in values:
             scanner.record(value)
 

@@ -113,7 +113,10 @@ class GlossaryLibrary:
                 seen.add(name)
                 stamp = _stamp(path)
                 if stamp is None:
-                    continue
+                    if not (self._starting and path in self.default_paths):
+                        continue
+                    # A missing -g file at start-up: loading it gives the one line every command gives for it.
+                    stamp = (0, 0, 0)
                 current = self._items.get(name)
                 if current is not None and current.stamp == stamp and current.path == path:
                     continue

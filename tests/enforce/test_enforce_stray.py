@@ -26,15 +26,15 @@ def news() -> Glossary:
 
 def test_forbidden_form_inside_an_accepted_term_is_not_a_slip() -> None:
     result = SegmentResult(text="Anwar Ibrahim bertemu Ibrahim dan rejim; regim.")
-    assert ForbiddenScanner(news(), "ms").record(result) == 2
+    assert ForbiddenScanner(news().for_job(["ms"]), "ms").record(result) == 2
     assert [(o.entry_id, o.found, o.target_start, o.status, o.source_start) for o in result.occurrences] == [
         ("ibrahim", "Ibrahim", 22, FORBIDDEN_FOUND, None),
         ("gov", "rejim", 34, FORBIDDEN_FOUND, None),
     ]
     assert result.occurrences[1].note == "no source term asked for it; use 'kerajaan'"
     # Idempotent, and drafts count only when asked for.
-    assert ForbiddenScanner(news(), "ms").record(result) == 0
-    assert ForbiddenScanner(news(), "ms", include_drafts=True).record(result) == 1
+    assert ForbiddenScanner(news().for_job(["ms"]), "ms").record(result) == 0
+    assert ForbiddenScanner(news().for_job(["ms"], include_drafts=True), "ms").record(result) == 1
     assert result.occurrences[-1].found == "regim"
 
 
@@ -51,7 +51,7 @@ def test_the_matcher_of_every_accepted_form_is_built_only_for_a_text_with_a_forb
         return real(patterns, lang)
 
     monkeypatch.setattr(stray, "TermMatcher", counting)
-    scanner = ForbiddenScanner(news(), "ms")
+    scanner = ForbiddenScanner(news().for_job(["ms"]), "ms")
     clean = [SegmentResult(text="Perdana Menteri bertemu kerajaan."), SegmentResult(text="Rejimen baru.")]
     assert [scanner.record(r) for r in clean] == [0, 0]
     assert sizes == [2]  # the two approved forbidden forms only
@@ -64,7 +64,7 @@ def test_the_matcher_of_every_accepted_form_is_built_only_for_a_text_with_a_forb
 def test_span_already_recorded_by_enforcement_is_not_counted_twice() -> None:
     known = Occurrence(0, 10, "government", "gov", "kerajaan", "in-context", FORBIDDEN_FOUND, 0, 5, "Rejim")
     result = SegmentResult(text="Rejim baru.", occurrences=[known])
-    assert ForbiddenScanner(news(), "ms").record(result) == 0
+    assert ForbiddenScanner(news().for_job(["ms"]), "ms").record(result) == 0
     assert result.occurrences == [known]
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Sequence
 
+import pytest
+
 from dragoman.engines.base import BatchOptions, Engine, Hypothesis
 
 
@@ -83,3 +85,46 @@ class EngineContract:
         options = BatchOptions(no_repeat_ngram_size=3, repetition_penalty=1.2, max_length_ratio=2.0)
         results = engine.translate_batch(sentences, *pair, options)
         assert len(results) == len(sentences) and all(r and r[0].text for r in results)
+
+    def test_markup_when_supported(self, engine: Engine, pair: tuple[str, str], sentences: list[str]) -> None:
+        """An engine that declares supports_markup carries one mark per given span (None where it lost one)."""
+        if not engine.supports_markup:
+            return
+        first = sentences[0]
+        end = first.index(" ") if " " in first else len(first)
+        [(text, spans)] = engine.translate_marked([first], [[(0, end)]], *pair)
+        assert text and len(spans) == 1
+        assert spans[0] is None or 0 <= spans[0][0] < spans[0][1] <= len(text)
+
+
+class WrappedContract(EngineContract):
+    """The contract through the pipeline's call counter (an EngineWrapper): the name, the capabilities and every
+    call are the wrapped engine's, and each call is counted. A subclass defines ``inner`` (the wrapped engine)."""
+
+    @pytest.fixture
+    def engine(self, inner: Engine) -> Engine:
+        from dragoman.pipeline.translator import CountingEngine
+
+        return CountingEngine(inner)
+
+    def test_the_wrapper_is_the_engine_it_wraps(self, engine: Engine, inner: Engine, pair: tuple[str, str]) -> None:
+        from dragoman.pipeline.translator import CountingEngine
+
+        assert isinstance(engine, CountingEngine) and not isinstance(inner, CountingEngine)
+        capabilities = [
+            "name",
+            "supports_nbest",
+            "supports_attention",
+            "supports_suppress",
+            "supports_markup",
+            "supports_decoding_controls",
+            "installs_missing_pairs",
+            "install_command",
+        ]
+        assert [getattr(engine, c) for c in capabilities] == [getattr(inner, c) for c in capabilities]
+        assert engine.signature(*pair) == inner.signature(*pair)
+        assert engine.calibration_package(*pair) == inner.calibration_package(*pair)
+        assert engine.missing_hint(pair[1], "xx") == inner.missing_hint(pair[1], "xx")
+        before = engine.calls
+        engine.translate_batch(["x"], *pair)
+        assert engine.calls == before + 1

@@ -25,7 +25,7 @@ from dragoman.engines.apertium import (
 )
 from dragoman.engines.base import BatchOptions
 from dragoman.errors import EngineError, ModelError
-from tests.engines.contract import EngineContract
+from tests.engines.contract import EngineContract, WrappedContract
 
 # Not a skip: without Apertium these tests must fail, loudly, with the fix.
 assert shutil.which("apertium") and Path("/usr/share/apertium/modes/eng-spa.mode").is_file(), (
@@ -61,6 +61,20 @@ def shared_engine() -> Iterator[ApertiumEngine]:
 class TestApertiumContract(EngineContract):
     @pytest.fixture
     def engine(self, shared_engine: ApertiumEngine) -> ApertiumEngine:
+        return shared_engine
+
+    @pytest.fixture
+    def pair(self) -> tuple[str, str]:
+        return ("en", "es")
+
+    @pytest.fixture
+    def sentences(self) -> list[str]:
+        return list(SENTENCES)
+
+
+class TestWrappedApertiumContract(WrappedContract):
+    @pytest.fixture
+    def inner(self, shared_engine: ApertiumEngine) -> ApertiumEngine:
         return shared_engine
 
     @pytest.fixture

@@ -20,7 +20,7 @@ from dragoman.engines.argos import (
 )
 from dragoman.engines.base import BatchOptions
 from dragoman.errors import EngineError, ModelError
-from engines.contract import EngineContract
+from engines.contract import EngineContract, WrappedContract
 
 
 @pytest.fixture(scope="module")
@@ -48,6 +48,14 @@ def sentences() -> list[str]:
 
 class TestArgosContract(EngineContract):
     pass
+
+
+class TestWrappedArgosContract(WrappedContract):
+    @pytest.fixture
+    def inner(self, toy_dir: Path) -> Iterator[ArgosEngine]:
+        engine = ArgosEngine(packages={("en", "zz"): toy_dir})
+        yield engine
+        engine.close()
 
 
 def test_exact_outputs_of_the_toy_model(engine: ArgosEngine) -> None:

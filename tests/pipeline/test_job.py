@@ -17,6 +17,7 @@ from dragoman.engines.argos import ArgosEngine
 from dragoman.errors import EngineError, GlossaryError
 from dragoman.pipeline import run as run_module
 from dragoman.pipeline.job import glossary_paths, prepare_job
+from dragoman.pipeline.run import TranslateJob, translate_job
 
 TEXT = "President Pezeshkian met Prime Minister Anwar Ibrahim in Kuala Lumpur."
 PLAIN = "Presiden Pizishkion bertemu Perdana Menteri Onwor Ibrohim di Kuolo Lumpur."
@@ -185,3 +186,124 @@ def test_an_engine_instance_keeps_its_own_options(toy_installed: None) -> None:
     with prepare_job(source="en", targets=["zz"], stdin_text=TEXT, engine=engine) as job:
         assert job.engine is engine and not job.owns_engine
     engine.close()
+
+
+# An approved entry with a zz rendering, a draft one, and one without zz: only the first is the job's.
+MIXED = """\
+version: 1
+languages: [en, zz, fa]
+entries:
+  - id: kuala-lumpur
+    terms:
+      en: Kuala Lumpur
+      zz: Kuala Lumpur
+  - id: pezeshkian
+    dnt: true
+    status: draft
+    terms:
+      en: Pezeshkian
+  - id: anwar-ibrahim
+    terms:
+      en: Anwar Ibrahim
+      fa: انور ابراهیم
+"""
+# Nothing this glossary holds is enforceable in zz without --use-drafts.
+NOTHING_FOR_ZZ = """\
+version: 1
+languages: [en, zz, fa]
+entries:
+  - id: pezeshkian
+    dnt: true
+    status: draft
+    terms:
+      en: Pezeshkian
+  - id: anwar-ibrahim
+    terms:
+      en: Anwar Ibrahim
+      fa: انور ابراهیم
+"""
+
+
+def used_entries(report: dict[str, object]) -> list[str]:
+    provenance = report["provenance"]
+    assert isinstance(provenance, dict)
+    return [entry["id"] for entry in provenance["entries"]]
+
+
+def test_the_job_glossary_is_restricted_once_to_what_the_job_enforces(toy_installed: None, tmp_path: Path) -> None:
+    desk = tmp_path / "mixed.yaml"
+    desk.write_text(MIXED, encoding="utf-8")
+    with prepare_job(source="en", targets=["zz"], stdin_text=TEXT, glossary=desk, use_memory=False) as prepared:
+        glossary = prepared.job.glossary
+        assert glossary is not None and list(glossary.entries) == ["kuala-lumpur"]
+        assert prepared.warnings == []
+        # Made once: the job keeps that object, and asking again for the same job gives it back unfiltered.
+        assert glossary.for_job(["zz"]) is glossary
+        assert TranslateJob(inputs=[], source="en", targets=["zz"], glossary=glossary).glossary is glossary
+        _, result = translate_job(prepared.job, prepared.engine, None)
+    [output] = result.outputs
+    assert [o.entry_id for value in output.results for o in value.occurrences] == ["kuala-lumpur"]
+    assert "Kuala Lumpur" in output.text and "Pezeshkian" not in output.text
+    assert used_entries(result.report) == ["kuala-lumpur"]
+    # --use-drafts: the draft is the job's too, and the model's respelling gives way to it.
+    with prepare_job(
+        source="en", targets=["zz"], stdin_text=TEXT, glossary=desk, use_memory=False, include_drafts=True
+    ) as prepared:
+        assert prepared.job.glossary is not None
+        assert list(prepared.job.glossary.entries) == ["kuala-lumpur", "pezeshkian"]
+        _, drafted = translate_job(prepared.job, prepared.engine, None)
+    assert "Pezeshkian" in drafted.outputs[0].text
+    assert sorted(used_entries(drafted.report)) == ["kuala-lumpur", "pezeshkian"]
+
+
+def test_a_job_built_without_prepare_job_gets_the_same_restriction() -> None:
+    """The server and tests build TranslateJob directly: its glossary is restricted the same way, once."""
+    from dragoman.glossary.yamlio import load_glossary_text
+
+    full = load_glossary_text(MIXED, "mixed.yaml")
+    job = TranslateJob(inputs=[], source="en", targets=["zz"], glossary=full)
+    assert job.glossary is not None and list(job.glossary.entries) == ["kuala-lumpur"]
+    again = TranslateJob(inputs=[], source="en", targets=["zz"], glossary=full)
+    assert again.glossary is job.glossary  # one restricted object per glossary and setting: matchers built once
+    assert list(full.for_job(["fa"]).entries) == ["anwar-ibrahim"]
+    assert list(full.for_job(["zz", "fa"], include_drafts=True).entries) == list(full.entries)
+    # A restricted glossary narrows, but cannot give back what it left out.
+    assert list(full.for_job(["zz", "fa"]).for_job(["fa"]).entries) == ["anwar-ibrahim"]
+    with pytest.raises(ValueError, match="use the full one"):
+        job.glossary.for_job(["fa"])
+
+
+def test_a_glossary_with_nothing_for_the_target_warns_once(toy_installed: None, tmp_path: Path) -> None:
+    desk = tmp_path / "nothing.yaml"
+    desk.write_text(NOTHING_FOR_ZZ, encoding="utf-8")
+    message = f"{desk} has no zz terms; nothing will be enforced in the zz translation"
+    with prepare_job(source="en", targets=["zz"], stdin_text=TEXT, glossary=desk) as prepared:
+        assert prepared.warnings == [message]
+        assert prepared.job.glossary is not None and len(prepared.job.glossary) == 0
+    cli_run = CliRunner().invoke(cli, ["translate", "-t", "zz", "-g", str(desk), "--no-memory"], input=TEXT + "\n")
+    assert cli_run.exit_code == 0, cli_run.output
+    assert cli_run.stderr.count("has no zz terms") == 1
+    assert "Pezeshkian" not in cli_run.stdout
+    with pytest.warns(api.GlossaryWarning) as caught:
+        api.translate(TEXT, source="en", target="zz", glossary=desk, use_memory=False)
+    assert [str(w.message) for w in caught] == [message]
+    # With the drafts the dnt entry is enforceable in zz: no warning.
+    with prepare_job(source="en", targets=["zz"], stdin_text=TEXT, glossary=desk, include_drafts=True) as prepared:
+        assert prepared.warnings == []
+
+
+def test_the_api_and_the_cli_enforce_the_same_glossary(toy_installed: None, tmp_path: Path) -> None:
+    desk = tmp_path / "mixed.yaml"
+    desk.write_text(MIXED, encoding="utf-8")
+    from_api = api.translate(TEXT, source="en", target="zz", glossary=str(desk), use_memory=False)
+    report_path = tmp_path / "report.json"
+    cli_run = CliRunner().invoke(
+        cli, ["translate", "-t", "zz", "-g", str(desk), "--report", str(report_path), "--no-memory", "-q"], TEXT
+    )
+    assert cli_run.exit_code == 0, cli_run.output
+    from_cli = json.loads(report_path.read_text(encoding="utf-8"))
+    for report in (from_api.report, from_cli):
+        assert used_entries(report) == ["kuala-lumpur"]
+    assert from_api.report["provenance"]["glossaries"] == from_cli["provenance"]["glossaries"]
+    assert from_api.report["provenance"]["entries"] == from_cli["provenance"]["entries"]
+    assert from_api.text == cli_run.stdout

@@ -211,13 +211,20 @@ def test_auto_source_detection_per_file(tmp_path: Path) -> None:
     ]
 
 
-def test_counting_engine_delegates_everything() -> None:
+def test_counting_engine_forwards_the_engine_contract_and_nothing_else() -> None:
     inner = TaggingEngine(EN_MS)
     counting = CountingEngine(inner)
     assert counting.pairs() == EN_MS and counting.signature("en", "ms") == inner.signature("en", "ms")
     out = counting.translate_batch(["x"], "en", "ms", BatchOptions(num_hypotheses=2))
     assert out == [[Hypothesis("ms:x", 0.0), Hypothesis("ms:x~1", -1.0)]]
-    assert counting.calls == 1 and counting.segments == 1 and counting.version == "1"
+    assert counting.calls == 1 and counting.segments == 1
+    # The name and capabilities are the wrapped engine's, declared on the contract (issue 16: no getattr probing).
+    assert (counting.name, counting.supports_nbest, counting.supports_markup) == ("tagging", True, False)
+    assert counting.installs_missing_pairs is inner.installs_missing_pairs
+    # What is not on the contract is not reached through the wrapper: the wrapped engine is ``inner``.
+    assert counting.inner.version == "1"
+    with pytest.raises(AttributeError):
+        counting.version  # type: ignore[attr-defined]  # noqa: B018
 
 
 GLOSSARY = """\
