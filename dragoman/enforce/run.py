@@ -140,7 +140,10 @@ def translate_segments(
 
     for state in states:
         if state.occs:
-            results[state.index] = _finish(state, form, repeated)
+            result = _finish(state, form, repeated)
+            if result.kept_spans is None and keep is not None and keep[state.index] is not None:
+                result.kept_spans = []  # given none to keep: none lost (the memory takes the record as complete)
+            results[state.index] = result
     return [r for r in results if r is not None]
 
 

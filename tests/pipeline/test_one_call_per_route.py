@@ -201,3 +201,39 @@ def test_files_share_calls_up_to_the_chunk_size(tmp_path: Path) -> None:
     # 80 segments: the first commit chunk (a killed run keeps it) and the rest, plain and bold together.
     assert result.stats.engine_calls == len(engine.calls) == 2
     assert [len(segments) for segments, _ in engine.calls] == [COMMIT_FIRST_SEGMENTS, 80 - COMMIT_FIRST_SEGMENTS]
+
+
+def test_a_memory_filled_one_call_per_kind_is_used_as_it_is(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The memory keys did not change: what runs with one call per kind stored is found again, nothing translated."""
+    from dragoman.cache import TranslationMemory
+
+    inputs = _inputs(tmp_path / "in")
+    memory = TranslationMemory(tmp_path / "tm.sqlite3")
+    # force: a DOCX output of an earlier run is replaced only when asked (fsutil.WriteGuard).
+    job = TranslateJob(inputs=inputs, source="en", targets=["zz"], outdir=tmp_path / "out", force=True)
+    with monkeypatch.context() as patch:
+        patch.setattr(run_module, "_translate_route", _route_by_kind)
+        before = run(job, FakeEngine(), memory=memory)
+    engine = FakeEngine()
+    after = run(job, engine, memory=memory)
+    assert after.errors == []
+    assert engine.calls == [] and after.stats.memory_hits == after.stats.unique == before.stats.translated
+    assert [out.changed for out in after.outputs] == [False] * len(inputs)  # the files already hold it
+    memory.close()
+
+
+def test_marked_sentences_with_glossary_terms_are_found_in_the_memory(tmp_path: Path) -> None:
+    """A bold name in a sentence with a glossary term: its record is complete, so a re-run translates nothing."""
+    from dragoman.cache import TranslationMemory
+
+    inputs = _inputs(tmp_path / "in")
+    memory = TranslationMemory(tmp_path / "tm.sqlite3")
+    job = TranslateJob(inputs=inputs, source="en", targets=["zz"], glossary=_glossary(), force=True)
+    first = run(job, FakeEngine(), memory=memory)
+    assert first.report["summary"]["applied"] > 0
+    engine = FakeEngine()
+    again = run(job, engine, memory=memory)
+    assert again.errors == []
+    assert engine.calls == [] and again.stats.memory_hits == again.stats.unique
+    assert [out.text for out in again.outputs] == [out.text for out in first.outputs]
+    memory.close()
