@@ -76,25 +76,33 @@ def translate_segments(
     form = PlaceholderForm(options.placeholder_form or DEFAULT_FORM)
     states: list[_Segment] = []
     for i, text in enumerate(segments):
-        occs = plan_segment(
-            text,
-            glossary,
-            source,
-            target,
-            engine,
-            options,
-            form,
-            planned[i] if planned is not None else None,
-            (keep[i] or ()) if keep is not None else (),
-        )
-        if markup.markup_translator(engine) is not None:
+        kept = (keep[i] or ()) if keep is not None else ()
+        # Without a glossary only verbatim spans are enforced: a segment with none has nothing to plan (plain
+        # segments riding with marked ones cost no more than in a call of their own).
+        if glossary is None and planned is None and not kept:
+            occs: list[OccurrencePlan] = []
+        else:
+            occs = plan_segment(
+                text,
+                glossary,
+                source,
+                target,
+                engine,
+                options,
+                form,
+                planned[i] if planned is not None else None,
+                kept,
+            )
+        if occs and markup.markup_translator(engine) is not None:
             markup.prefer_in_context(occs)
         states.append(_Segment(i, text, occs, marks=list(marks[i] or ()) if marks is not None else []))
 
     results: list[SegmentResult | None] = [None] * len(states)
-    # A name seen once in the whole batch cannot come out two ways in one document: skip it (cheap regex pass).
-    seen = Counter(m.group(0) for text in segments for m in _NAME.finditer(text))
-    repeated = frozenset(name for name, count in seen.items() if count > 1)
+    repeated: frozenset[str] = frozenset()
+    if glossary is not None or any(s.occs for s in states):  # else no result records name renderings
+        # A name seen once in the whole batch cannot come out two ways in one document: skip it (cheap regex pass).
+        seen = Counter(m.group(0) for text in segments for m in _NAME.finditer(text))
+        repeated = frozenset(name for name, count in seen.items() if count > 1)
     plain = [s for s in states if not s.occs]
     # Segments without terms ride in the first round's engine call (same batches as a run without a glossary;
     # BatchOptions.detail keeps their output what a plain call gives), unless the engine translates marked text.
