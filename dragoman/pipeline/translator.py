@@ -387,7 +387,7 @@ class Translator:
                 misses.append(item)
                 continue
             done[item] = result
-            if self.integrity != "off" and self._judged(result, metadata):
+            if self.integrity != "off" and self._restore_checks(result, metadata):
                 known.add(item)
         self.stats.memory_hits += len(items) - len(misses)
         if self.integrity != "off":
@@ -431,7 +431,7 @@ class Translator:
         """Whether the item's result carries more than its text (term metadata, mark spans) in the memory."""
         return self.glossary is not None or bool(item[1])
 
-    def _judged(self, result: SegmentResult, metadata: dict[str, Any] | None) -> bool:
+    def _restore_checks(self, result: SegmentResult, metadata: dict[str, Any] | None) -> bool:
         """Whether a stored record says these checks already judged its text: clean ("checked"), or flagged
         ("flagged": its findings, restored on ``result``) by a run that could do at least what this one does
         (a "check" run's flags do not spare a "repair" run its repairs)."""
