@@ -189,7 +189,7 @@ class ClusterRunner(ChunkRunner):
         return max(MIN_SHARD_SEGMENTS, min(CHUNK_SEGMENTS, size))
 
     def runs(
-        self, translator: Translator, misses: Sequence[Item], route: Route, marked: bool
+        self, translator: Translator, misses: Sequence[Item], route: Route
     ) -> Iterator[tuple[Sequence[Item], list[SegmentResult]]]:
         """Ship the misses as shards, a bounded number in flight; yield each shard's results as it comes back."""
         if not misses:
@@ -210,9 +210,7 @@ class ClusterRunner(ChunkRunner):
 
         def submit_next() -> None:
             index = pending.popleft()
-            shard = Shard(
-                run_id, index, route, shards[index], marked, options, translator.integrity, translator.include_drafts
-            )
+            shard = Shard(run_id, index, route, shards[index], options, translator.integrity, translator.include_drafts)
             key = f"dragoman-{run_id}-{route.label}-{index}"
             in_flight.add(client.submit(run_shard, shard, glossary, key=key, pure=False))
 

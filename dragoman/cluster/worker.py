@@ -88,7 +88,6 @@ class Shard:
     index: int
     route: Route
     items: list[Item]
-    marked: bool
     options: EnforceOptions | None  # the client's enforcement options for the route (its calibration)
     integrity: str
     include_drafts: bool
@@ -127,7 +126,7 @@ def run_shard(shard: Shard, glossary: Glossary | None) -> ShardResult:
         # The client's options (its calibration of the model), not this machine's: the same output as a local run.
         translator.set_enforce_options(shard.route, shard.options)
     try:
-        results = translator.work(shard.items, shard.route, shard.marked)
+        results = translator.work(shard.items, shard.route)
     except DragomanError as err:
         raise WorkerFailure(f"worker {plugin.address}: {err}") from None
     stats = translator.stats

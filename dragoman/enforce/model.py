@@ -108,7 +108,8 @@ class SegmentResult:
     # One target span per verbatim span passed in (translate_segments keep=), None where it was lost.
     kept_spans: list[tuple[int, int] | None] | None = None
     # What the integrity checks found in this segment and what became of it (repaired or flagged); set by the
-    # pipeline after translation, never stored in the translation memory (the checks run again on a hit).
+    # pipeline after translation. The memory keeps only the verdict (pipeline/translator.py: "checked", or
+    # "flagged" with these findings); a hit without one is checked again.
     integrity: list[Outcome] = field(default_factory=list)
 
     @property

@@ -55,8 +55,8 @@ def translate_segments(
     options: EnforceOptions | None = None,
     *,
     planned: Sequence[Sequence[PlannedTerm]] | None = None,
-    marks: Sequence[Sequence[tuple[int, int]]] | None = None,
-    keep: Sequence[Sequence[tuple[int, int]]] | None = None,
+    marks: Sequence[Sequence[tuple[int, int]] | None] | None = None,
+    keep: Sequence[Sequence[tuple[int, int]] | None] | None = None,
 ) -> list[SegmentResult]:
     """Translate ``segments`` (source -> target) so every glossary occurrence is rendered as required.
 
@@ -69,30 +69,40 @@ def translate_segments(
     ``mark_spans`` then gives the target span that renders each one, aligned by attention (None where unknown).
     ``keep`` (optional, parallel): source spans to copy verbatim (inline code); enforced like do-not-translate
     terms, left out of the occurrences; ``kept_spans`` gives where each landed (None where it was lost).
+    A None in either list: that segment carries no markup and its result is what a call without the list
+    gives (plain and marked segments of a document share the engine calls, pipeline/translator.py).
     """
     options = options or EnforceOptions()
     form = PlaceholderForm(options.placeholder_form or DEFAULT_FORM)
     states: list[_Segment] = []
     for i, text in enumerate(segments):
-        occs = plan_segment(
-            text,
-            glossary,
-            source,
-            target,
-            engine,
-            options,
-            form,
-            planned[i] if planned is not None else None,
-            keep[i] if keep is not None else (),
-        )
-        if markup.markup_translator(engine) is not None:
+        kept = (keep[i] or ()) if keep is not None else ()
+        # Without a glossary only verbatim spans are enforced: a segment with none has nothing to plan (plain
+        # segments riding with marked ones cost no more than in a call of their own).
+        if glossary is None and planned is None and not kept:
+            occs: list[OccurrencePlan] = []
+        else:
+            occs = plan_segment(
+                text,
+                glossary,
+                source,
+                target,
+                engine,
+                options,
+                form,
+                planned[i] if planned is not None else None,
+                kept,
+            )
+        if occs and markup.markup_translator(engine) is not None:
             markup.prefer_in_context(occs)
-        states.append(_Segment(i, text, occs, marks=list(marks[i]) if marks is not None else []))
+        states.append(_Segment(i, text, occs, marks=list(marks[i] or ()) if marks is not None else []))
 
     results: list[SegmentResult | None] = [None] * len(states)
-    # A name seen once in the whole batch cannot come out two ways in one document: skip it (cheap regex pass).
-    seen = Counter(m.group(0) for text in segments for m in _NAME.finditer(text))
-    repeated = frozenset(name for name, count in seen.items() if count > 1)
+    repeated: frozenset[str] = frozenset()
+    if glossary is not None or any(s.occs for s in states):  # else no result records name renderings
+        # A name seen once in the whole batch cannot come out two ways in one document: skip it (cheap regex pass).
+        seen = Counter(m.group(0) for text in segments for m in _NAME.finditer(text))
+        repeated = frozenset(name for name, count in seen.items() if count > 1)
     plain = [s for s in states if not s.occs]
     # Segments without terms ride in the first round's engine call (same batches as a run without a glossary;
     # BatchOptions.detail keeps their output what a plain call gives), unless the engine translates marked text.
@@ -110,8 +120,13 @@ def translate_segments(
     if plain and plain_hyps is None:
         # Attention never changes the decoded text, so plain output stays equal to the no-glossary translation.
         want_attention = engine.supports_attention and any(s.marks for s in plain)
+        # Attention is built only for the segments with marks to place (plain ones ride along).
+        detail = [bool(s.marks) for s in plain] if want_attention and not all(s.marks for s in plain) else None
         plain_hyps = engine.translate_batch(
-            [s.text for s in plain], source, target, BatchOptions(num_hypotheses=1, return_attention=want_attention)
+            [s.text for s in plain],
+            source,
+            target,
+            BatchOptions(num_hypotheses=1, return_attention=want_attention, detail=detail),
         )
     for state, alternatives in zip(plain, plain_hyps or []):
         alternatives = alternatives or [Hypothesis(text="")]
@@ -124,16 +139,19 @@ def translate_segments(
             if glossary is not None
             else {},
         )
-        if keep is not None:
+        if keep is not None and keep[state.index] is not None:
             results[state.index].kept_spans = []  # type: ignore[union-attr]
-        if marks is not None:
+        if marks is not None and marks[state.index] is not None:
             results[state.index].mark_spans = _mark_spans(  # type: ignore[union-attr]
                 state.marks, alternatives[0], SentInput(state.text, {}, {}), form, []
             )
 
     for state in states:
         if state.occs:
-            results[state.index] = _finish(state, form, repeated)
+            result = _finish(state, form, repeated)
+            if result.kept_spans is None and keep is not None and keep[state.index] is not None:
+                result.kept_spans = []  # given none to keep: none lost (the memory takes the record as complete)
+            results[state.index] = result
     return [r for r in results if r is not None]
 
 

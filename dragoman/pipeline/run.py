@@ -560,19 +560,10 @@ def _inline_marks(segment: Segment) -> Marks:
 
 
 def _translate_route(translator: Translator, segments: Sequence[Segment], route: Route) -> list[SegmentResult]:
-    """Plain segments in one batch; segments with inline markup through enforcement, which finds where each
-    mark's words landed and copies inline code verbatim (else the format would have to guess the place)."""
-    marks = [_inline_marks(segment) for segment in segments]
-    values: list[SegmentResult | None] = [None] * len(segments)
-    for marked in (False, True):
-        indexes = [i for i, m in enumerate(marks) if bool(m) == marked]
-        if not indexes:
-            continue
-        texts = [segments[i].text for i in indexes]
-        out = translator.translate(texts, route, marks=[marks[i] for i in indexes] if marked else None)
-        for i, value in zip(indexes, out):
-            values[i] = value
-    return [value for value in values if value is not None]
+    """Every segment in one batch: plain ones as they are, those with inline markup through enforcement, which
+    finds where each mark's words landed and copies inline code verbatim (else the format would have to guess
+    the place). They share the engine calls: one per leg of the route (and per enforcement round)."""
+    return translator.translate([segment.text for segment in segments], route, [_inline_marks(s) for s in segments])
 
 
 def _segment_output(value: SegmentResult, segment: Segment) -> SegmentOutput:

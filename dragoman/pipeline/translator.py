@@ -30,7 +30,8 @@ CHUNK_SEGMENTS = 2048
 
 Progress = Callable[[int, int], None]  # (segments done, segments to translate)
 Marks = tuple[tuple[int, int, bool], ...]  # inline markup of a segment: (start, end, verbatim) spans
-Item = tuple[str, Marks]  # a segment to translate: its text and marks (the unit of deduplication and memory)
+# A segment to translate: its text and marks (the unit of deduplication and memory); no marks: a plain segment.
+Item = tuple[str, Marks]
 
 
 @dataclass
@@ -91,15 +92,15 @@ def _enforced_translate(
     route: Route,
     glossary: Glossary | None,
     options: EnforceOptions,
-    marks: list[list[tuple[int, int]]] | None = None,
-    keep: list[list[tuple[int, int]]] | None = None,
+    marks: list[list[tuple[int, int]] | None] | None = None,
+    keep: list[list[tuple[int, int]] | None] | None = None,
 ) -> list[SegmentResult]:
     """SegmentResults through every leg of the route, the glossary enforced in each.
 
     Through a pivot, the first leg's enforced spans are forced occurrences of the second. With inline markup
-    (``marks``; ``keep``: verbatim spans), each leg aligns its own marks: the first leg's target spans are the
-    second leg's marks, so a bold name stays bold in ms -> en -> fa, and the results' ``mark_spans`` /
-    ``kept_spans`` locate every source span in the final text (None where a leg lost it).
+    (``marks``; ``keep``: verbatim spans; None for a segment without markup), each leg aligns its own marks: the
+    first leg's target spans are the second leg's marks, so a bold name stays bold in ms -> en -> fa, and the
+    results' ``mark_spans`` / ``kept_spans`` locate every source span in the final text (None where a leg lost it).
     """
     from dragoman import enforce
 
@@ -111,8 +112,8 @@ def _enforced_translate(
         )
     (s1, t1), (s2, t2) = route.legs
     leg1 = enforce.translate_segments(engine, texts, s1, t1, glossary, options, marks=marks, keep=keep)
-    marks2 = [[span for span in (r.mark_spans or []) if span is not None] for r in leg1] if marks is not None else None
-    keep2 = [[span for span in (r.kept_spans or []) if span is not None] for r in leg1] if keep is not None else None
+    marks2 = _located(marks, [r.mark_spans for r in leg1])
+    keep2 = _located(keep, [r.kept_spans for r in leg1])
     leg2 = enforce.translate_segments(
         engine,
         [r.text for r in leg1],
@@ -125,12 +126,21 @@ def _enforced_translate(
         keep=keep2,
     )
     merged = enforce.merge_pivot(leg1, leg2)
-    for first, second, result in zip(leg1, leg2, merged):
-        if marks is not None:
+    for i, (first, second, result) in enumerate(zip(leg1, leg2, merged)):
+        if marks is not None and marks[i] is not None:
             result.mark_spans = _through(first.mark_spans, second.mark_spans)
-        if keep is not None:
+        if keep is not None and keep[i] is not None:
             result.kept_spans = _through(first.kept_spans, second.kept_spans)
     return list(merged)
+
+
+def _located(
+    given: list[list[tuple[int, int]] | None] | None, found: list[list[tuple[int, int] | None] | None]
+) -> list[list[tuple[int, int]] | None] | None:
+    """The spans a leg located, as the next leg's input (None for a segment given none)."""
+    if given is None:
+        return None
+    return [None if g is None else [span for span in (f or []) if span is not None] for g, f in zip(given, found)]
 
 
 def _through(
@@ -160,6 +170,30 @@ def _result_from_memory(text: str, metadata: dict[str, Any] | None) -> SegmentRe
         )
     except (TypeError, ValueError, AttributeError):
         return None
+
+
+def _stored_outcomes(value: Any) -> list[Outcome]:
+    """The integrity outcomes of a flagged record ([] when it cannot be read: the segment is checked again)."""
+    if not isinstance(value, list):
+        return []
+    try:
+        return [
+            Outcome(
+                Finding(
+                    check=str(item["check"]),
+                    detail=str(item["detail"]),
+                    severity=str(item["severity"]),
+                    start=item.get("start"),
+                    end=item.get("end"),
+                    source_start=item.get("source_start"),
+                    source_end=item.get("source_end"),
+                ),
+                str(item["action"]),
+            )
+            for item in value
+        ]
+    except (TypeError, KeyError, AttributeError):
+        return []
 
 
 def _stored_spans(value: Any) -> list[tuple[int, int] | None] | None:
@@ -213,10 +247,10 @@ class ChunkRunner:
         """Called once the routes are planned, before any chunk (a cluster checks its workers then)."""
 
     def runs(
-        self, translator: Translator, misses: Sequence[Item], route: Route, marked: bool
+        self, translator: Translator, misses: Sequence[Item], route: Route
     ) -> Iterator[tuple[Sequence[Item], list[SegmentResult]]]:
         for _, chunk in CommitCadence(CHUNK_SEGMENTS).runs(misses):
-            yield chunk, translator.work(chunk, route, marked)
+            yield chunk, translator.work(chunk, route)
 
     def report(self) -> dict[str, Any] | None:
         """What the run's --report says about where chunks ran (a cluster: per-worker counts); None here."""
@@ -239,6 +273,8 @@ class Retry:
 INTEGRITY_MODES = ("repair", "check", "off")
 # Tried in order on what still fails: every term in context (no placeholders) and loops blocked, then harder.
 RETRIES = (Retry(3, 1.2, 2.0, 8), Retry(2, 1.5, 1.5, 4))
+# Stored with a flagged record: the repairs that failed on it; other settings try again.
+REPAIRS = repr(RETRIES)
 
 
 class Translator:
@@ -297,20 +333,19 @@ class Translator:
         ``mark_spans`` then say where each translatable mark's words landed and ``kept_spans`` where each verbatim
         span (inline code, translate="no") was copied. The memory key includes the marks (the verbatim spans change
         what is sent), and the spans are stored with the text, so a re-run renders exactly as the first. Through a
-        pivot each leg aligns the marks the previous one located.
+        pivot each leg aligns the marks the previous one located. A text without marks is a plain segment (no
+        spans in its result); plain and marked segments share the engine calls.
         """
-        marked = marks is not None
         keyed = list(zip(texts, (tuple(m) for m in marks) if marks is not None else ((),) * len(texts)))
         items: list[Item] = list(dict.fromkeys(keyed))
         self.stats.segments += len(texts)
         self.stats.unique += len(items)
-        # Without a glossary and without marks a result is its text alone (its record holds no term metadata).
-        rich = self.glossary is not None or marked
         signature = route_signature(self.engine, route)
-        keys = {item: self._key(signature, item, route, marked) for item in items}
+        keys = {item: self._key(signature, item, route) for item in items}
         done: dict[Item, SegmentResult] = {}
-        # Memory hits whose text passed these checks when it was stored: checking them again would find the same.
-        known_clean: set[Item] = set()
+        # Memory hits whose text these checks judged when it was stored (clean, or flagged after repairs failed
+        # with these settings): checking them again would find the same.
+        known: set[Item] = set()
         misses: list[Item] = []
         entries = self.memory.get_entries(list(keys.values())) if self.memory else {}
         for item in items:
@@ -319,21 +354,22 @@ class Translator:
                 misses.append(item)
                 continue
             text, metadata = entries[key]
-            result = _result_from_memory(text, metadata) if rich else SegmentResult(text=text)
-            if result is None or (marked and (result.mark_spans is None or result.kept_spans is None)):
+            result = _result_from_memory(text, metadata) if self._rich(item) else SegmentResult(text=text)
+            if result is None or (item[1] and (result.mark_spans is None or result.kept_spans is None)):
                 misses.append(item)
                 continue
             done[item] = result
-            if metadata is not None and metadata.get("checked") == CHECKS_VERSION:
-                known_clean.add(item)
+            if self.integrity != "off" and self._restore_checks(result, metadata):
+                known.add(item)
         self.stats.memory_hits += len(items) - len(misses)
         if self.integrity != "off":
-            unchecked = {item: result for item, result in done.items() if item not in known_clean}
+            unchecked = {item: result for item, result in done.items() if item not in known}
             if unchecked:
                 self._verify(unchecked, route)
                 done.update(unchecked)
-                # Recorded as checked (and repaired ones replaced), so that the next run need not check them again.
-                self._store({keys[item]: result for item, result in unchecked.items() if _clean(result)}, rich)
+                # Recorded as checked (repaired ones replaced, flagged ones with their findings), so that the next
+                # run need not check them again.
+                self._store({keys[item]: (item, result) for item, result in unchecked.items()})
         # Length-sorted before chunking so that every call gets sentences of similar length.
         misses.sort(key=lambda item: len(item[0]))
         total = len(misses)
@@ -342,9 +378,9 @@ class Translator:
         if self.progress and total:
             self.progress(0, total)
         # The progress bar moves as chunks are stored: what it shows done survives a kill.
-        for chunk, chunk_results in self.runner.runs(self, misses, route, marked):
+        for chunk, chunk_results in self.runner.runs(self, misses, route):
             results = dict(zip(chunk, chunk_results))
-            self._store({keys[item]: result for item, result in results.items()}, rich)
+            self._store({keys[item]: (item, result) for item, result in results.items()})
             done.update(results)
             finished += len(chunk)
             self.stats.translated += len(chunk)
@@ -352,51 +388,98 @@ class Translator:
         self._scan_forbidden(done.values(), route)
         return [done[item] for item in keyed]
 
-    def work(self, chunk: Sequence[Item], route: Route, marked: bool) -> list[SegmentResult]:
+    def work(self, chunk: Sequence[Item], route: Route) -> list[SegmentResult]:
         """One chunk translated, checked and repaired: what a run does with each chunk of its misses, here or on
-        a cluster worker (dragoman.cluster), so both give the same results."""
-        results = self._translate_chunk(self.engine, chunk, route, marked)
+        a cluster worker (dragoman.cluster), so both give the same results. Plain and marked segments go to the
+        engine together: one call per leg (and per enforcement round)."""
+        results = self._translate_chunk(self.engine, chunk, route)
         if self.integrity == "off":
             return results
         by_item = dict(zip(chunk, results))
         self._verify(by_item, route)
         return [by_item[item] for item in chunk]
 
-    def _key(self, signature: str, item: Item, route: Route, marked: bool) -> str:
+    def _rich(self, item: Item) -> bool:
+        """Whether the item's result carries more than its text (term metadata, mark spans) in the memory."""
+        return self.glossary is not None or bool(item[1])
+
+    def _restore_checks(self, result: SegmentResult, metadata: dict[str, Any] | None) -> bool:
+        """Whether a stored record says these checks already judged its text: clean ("checked"), or flagged
+        ("flagged": its findings, restored on ``result``) by a run that could do at least what this one does
+        (a "check" run's flags do not spare a "repair" run its repairs)."""
+        if metadata is None:
+            return False
+        if metadata.get("checked") == CHECKS_VERSION:
+            return True
+        flagged = metadata.get("flagged")
+        if not isinstance(flagged, dict) or flagged.get("checks") != CHECKS_VERSION:
+            return False
+        if self.integrity == "repair" and flagged.get("repairs") != REPAIRS:
+            return False
+        outcomes = _stored_outcomes(flagged.get("findings"))
+        if not outcomes:
+            return False
+        result.integrity = outcomes
+        self.stats.flagged += 1
+        return True
+
+    def _key(self, signature: str, item: Item, route: Route) -> str:
         text, item_marks = item
         material = self._key_material(text, route)
-        if marked:
+        if item_marks:
             material += "\x1fmarks:" + repr(list(item_marks))
         return make_key(signature, text, material)
 
     def _translate_chunk(
-        self, engine: Engine, chunk: Sequence[Item], route: Route, marked: bool, options: EnforceOptions | None = None
+        self, engine: Engine, chunk: Sequence[Item], route: Route, options: EnforceOptions | None = None
     ) -> list[SegmentResult]:
         texts = [text for text, _ in chunk]
+        marked = any(item_marks for _, item_marks in chunk)
         if self.glossary is None and not marked and options is None:
             return _plain_results(engine, texts, route)
+        enforced = options is not None or self.glossary is not None
         if options is None:
             options = self.enforce_options(route) if self.glossary is not None else EnforceOptions()
-        return _enforced_translate(
+        results = _enforced_translate(
             engine,
             texts,
             route,
             self.glossary,
             options,
-            marks=[[(s, e) for s, e, verbatim in m if not verbatim] for _, m in chunk] if marked else None,
-            keep=[[(s, e) for s, e, verbatim in m if verbatim] for _, m in chunk] if marked else None,
+            marks=[[(s, e) for s, e, verbatim in m if not verbatim] if m else None for _, m in chunk]
+            if marked
+            else None,
+            keep=[[(s, e) for s, e, verbatim in m if verbatim] if m else None for _, m in chunk] if marked else None,
         )
+        if enforced:
+            return results
+        # Plain segments that rode in a marked chunk: the result a plain call gives (its text alone).
+        return [
+            result if item_marks else SegmentResult(text=result.text, engine_calls=len(route.legs))
+            for (_, item_marks), result in zip(chunk, results)
+        ]
 
-    def _store(self, results: dict[str, SegmentResult], rich: bool) -> None:
-        """Into the memory: the text, the term metadata (rich results) and whether it passed the integrity checks."""
+    def _store(self, results: dict[str, tuple[Item, SegmentResult]]) -> None:
+        """Into the memory: the text, the term metadata (rich results) and what the integrity checks made of it
+        ("checked": clean; "flagged": the findings that remain after repairs)."""
         if self.memory is None or not results:
             return
-        texts = {key: result.text for key, result in results.items()}
+        texts = {key: result.text for key, (_, result) in results.items()}
         metadata: dict[str, dict[str, Any]] = {}
-        for key, result in results.items():
-            data = _result_metadata(result) if rich else {}
-            if self.integrity != "off" and _clean(result):
-                data["checked"] = CHECKS_VERSION
+        for key, (item, result) in results.items():
+            data = _result_metadata(result) if self._rich(item) else {}
+            if self.integrity != "off":
+                if _clean(result):
+                    data["checked"] = CHECKS_VERSION
+                else:
+                    # A key of its own: a dragoman that knows only "checked" checks such a record again.
+                    data["flagged"] = {
+                        "checks": CHECKS_VERSION,
+                        "repairs": REPAIRS if self.integrity == "repair" else None,
+                        "findings": [
+                            {**outcome.finding.to_dict(), "action": outcome.action} for outcome in result.integrity
+                        ],
+                    }
             if data:
                 metadata[key] = data
         self.memory.put_many(texts, metadata or None)
@@ -445,7 +528,6 @@ class Translator:
             if cleaned is not None:
                 self._accept(done, item, cleaned, found.pop(item), [])
                 repaired.append(item)
-        marked = any(item_marks for _, item_marks in found)
         for retry in RETRIES:
             candidates = [item for item in found if self._can_retry(done[item])]
             if not candidates:
@@ -454,7 +536,7 @@ class Translator:
             options = dataclasses.replace(
                 self.enforce_options(route) if self.glossary is not None else EnforceOptions(), placeholders=False
             )
-            results = self._translate_chunk(engine, candidates, route, marked, options)
+            results = self._translate_chunk(engine, candidates, route, options)
             for item, result in zip(candidates, results):
                 self.stats.retried += 1
                 findings = check_pair(self._pair(item, result, route))
