@@ -300,6 +300,8 @@ def human_size(size: int) -> str:
 _GLOSSARY_SUFFIXES = frozenset((".csv", ".tsv", ".tbx"))
 _YAML_SUFFIXES = frozenset((".yaml", ".yml"))
 _SNIFF = 65536
+# Documents that are zip containers (OOXML, ODF): an earlier translation of one is binary but still a document.
+_CONTAINER_SUFFIXES = frozenset((".docx", ".odt"))
 _REPORT_PARSE_LIMIT = 64 * 1024 * 1024
 # What each kind of output may replace without --force: a re-run replaces its own earlier output.
 _REPLACES = {"translation": "document", "report": "report", "glossary": "glossary"}
@@ -326,6 +328,8 @@ def file_kind(path: str | Path) -> str | None:
     except OSError:
         return None
     suffix = target.suffix.lower()
+    if suffix in _CONTAINER_SUFFIXES and head.startswith(b"PK\x03\x04"):
+        return "document"
     if b"\x00" in head:
         return "binary"
     if suffix in _GLOSSARY_SUFFIXES or b"<martif" in head or b"<tbx" in head:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from engines.fake import TaggingEngine
 
 from dragoman.pipeline.run import TranslateJob, run
@@ -180,3 +181,28 @@ def test_cli_refuses_a_binary_format_on_stdin_and_names_unknown_extensions(tmp_p
     result = CliRunner().invoke(cli, ["translate", str(rst), "--to", "ms"])
     assert result.exit_code == 1
     assert f"error: {rst}: no reader for this extension (.rst) — choose one with --format (" in result.output
+
+
+def test_a_re_run_replaces_its_earlier_docx_translation(tmp_path: Path) -> None:
+    # A DOCX translation is a zip (binary) but still a document: a re-run replaces it without --force, as for .txt.
+    from click.testing import CliRunner
+
+    from dragoman import engines
+    from dragoman.cli import cli
+
+    src = tmp_path / "a.docx"
+    src.write_bytes(_story_docx(2))
+    engine = TaggingEngine([("en", "ms")])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(engines, "create_engine", lambda name, **options: engine)
+        first = CliRunner().invoke(cli, ["translate", str(src), "--to", "ms", "--no-memory"])
+        assert first.exit_code == 0, first.output
+        written = (tmp_path / "a.ms.docx").read_bytes()
+        assert written.startswith(b"PK\x03\x04")
+        again = CliRunner().invoke(cli, ["translate", str(src), "--to", "ms", "--no-memory"])
+        assert again.exit_code == 0, again.output
+        assert "refusing" not in again.output
+        # Binary data under a .docx name that is not a zip container is still refused.
+        (tmp_path / "a.ms.docx").write_bytes(b"\x00\x01 not a zip")
+        refused = CliRunner().invoke(cli, ["translate", str(src), "--to", "ms", "--no-memory"])
+        assert refused.exit_code == 1 and "holds binary data" in refused.output
