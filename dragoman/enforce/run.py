@@ -343,22 +343,44 @@ def _mark_spans(
     form: PlaceholderForm,
     edits: Sequence[tuple[int, int, int]],
 ) -> list[tuple[int, int] | None]:
-    """Target spans (in the final text) of source mark spans, through the placeholders sent and the edits made."""
-    if not (hyp.attention and hyp.source_tokens and hyp.target_tokens):
-        return [None for _ in marks]
+    """Target spans (in the final text) of source mark spans, through the placeholders sent and the edits made.
+
+    A placeholder that came back once is an exact anchor: a mark edge on a term's edge lands on the term's edge
+    in the output, and a mark made of terms alone (a bold name) is exactly those terms. Attention, which moves
+    with the other sentences of a batch, places only the rest.
+    """
     # Placeholders changed the lengths of what was sent: move the source spans accordingly.
     sent_edits = [(o.start, o.end, len(form.render(n))) for n, o in sent.placeholders.items()]
+    hits: dict[int, list[tuple[int, int]]] = {}
+    for hit in form.find(hyp.text) if sent.placeholders else []:
+        hits.setdefault(hit.number, []).append((hit.start, hit.end))
+    # (source start, source end, what was sent, output span) of each placeholder that came back exactly once
+    anchors = [
+        (o.start, o.end, form.render(n), hits[n][0]) for n, o in sent.placeholders.items() if len(hits.get(n, ())) == 1
+    ]
+    attention, source_tokens, target_tokens = hyp.attention, hyp.source_tokens, hyp.target_tokens
     spans: list[tuple[int, int] | None] = []
     for start, end in marks:
+        inside = [(s, e, where) for s, e, _, where in anchors if start <= s and e <= end]
         span = (shift_through(start, sent_edits), shift_through(end, sent_edits))
-        aligned = attention_span(
-            hyp.attention, hyp.source_tokens, sent.text, hyp.target_tokens, hyp.text, span, union=True
-        )
-        if aligned is None:
-            spans.append(None)
-            continue
-        (t_start, t_end), _ = aligned
-        spans.append((shift_through(t_start, edits), shift_through(t_end, edits)))
+        rest = sent.text[span[0] : span[1]]
+        for s, e, sent_as, _ in anchors:
+            if start <= s and e <= end:
+                rest = rest.replace(sent_as, "", 1)
+        t_span: tuple[int, int] | None = None
+        if inside and not any(ch.isalnum() for ch in rest):
+            t_span = (min(where[0] for _, _, where in inside), max(where[1] for _, _, where in inside))
+        elif attention and source_tokens and target_tokens:
+            aligned = attention_span(attention, source_tokens, sent.text, target_tokens, hyp.text, span, union=True)
+            if aligned is not None:
+                t_start, t_end = aligned[0]
+                for s, e, (a_start, a_end) in inside:
+                    if s == start and a_start < t_end:
+                        t_start = a_start
+                    if e == end and a_end > t_start:
+                        t_end = a_end
+                t_span = (t_start, t_end)
+        spans.append(None if t_span is None else (shift_through(t_span[0], edits), shift_through(t_span[1], edits)))
     return spans
 
 

@@ -55,3 +55,36 @@ def test_attention_span_none_when_nothing_aligns() -> None:
 def test_shift_through_edits() -> None:
     edits = [(0, 8, 10), (14, 21, 3)]  # "Kerajaan" -> 10 chars, "bertemu" -> 3 chars
     assert [shift_through(p, edits) for p in (0, 8, 9, 14, 21, 25)] == [0, 10, 11, 16, 19, 23]
+
+
+def test_a_mark_made_of_a_term_lands_on_the_term_whatever_the_attention() -> None:
+    # Batched beam search moves attention with the other sentences of the call (0.98 alone, 0.01 in one batch):
+    # a bold name that is a glossary term is placed by its placeholder, never by attention.
+    from dragoman.engines.base import Hypothesis
+    from dragoman.enforce.placeholders import PlaceholderForm
+    from dragoman.enforce.plan import OccurrencePlan
+    from dragoman.enforce.realize import SentInput
+    from dragoman.enforce.run import _mark_spans
+    from dragoman.glossary.model import Entry, LangTerms
+
+    source = "President Pezeshkian met the minister."
+    start = source.index("Pezeshkian")
+    end = start + len("Pezeshkian")
+    entry = Entry("pezeshkian", {"en": LangTerms("Pezeshkian")}, dnt=True)
+    occ = OccurrencePlan(0, start, end, "Pezeshkian", entry, "Pezeshkian", [], [], ["placeholder"], True)
+    form = PlaceholderForm("ZXQ{n}")
+    sent = SentInput("President ZXQ1 met the minister.", {1: occ}, {})
+    output = "Presiden ZXQ1 bertemu menteri."
+    source_tokens = ["▁President", "▁ZXQ1", "▁met", "▁the", "▁minister", "."]
+    target_tokens = ["▁Presiden", "▁ZXQ1", "▁bertemu", "▁menteri", "."]
+    # Attention that puts the placeholder's weight on "Presiden" (as a batch did).
+    attention = [[0.1, 0.9, 0, 0, 0, 0], [0.9, 0.1, 0, 0, 0, 0], [0, 0, 1, 0, 0, 0], [0, 0, 0, 0.5, 0.5, 0]]
+    attention.append([0, 0, 0, 0, 0, 1])
+    hyp = Hypothesis(output, 0.0, target_tokens, source_tokens, attention)
+    final = "Presiden Pezeshkian bertemu menteri."
+    edits = [(output.index("ZXQ1"), output.index("ZXQ1") + 4, len("Pezeshkian"))]
+    (span,) = _mark_spans([(start, end)], hyp, sent, form, edits)
+    assert span is not None and final[span[0] : span[1]] == "Pezeshkian"
+    # A mark wider than the term ("President Pezeshkian") keeps its term edge exact and takes the rest by attention.
+    (wide,) = _mark_spans([(0, end)], hyp, sent, form, edits)
+    assert wide is not None and final[wide[0] : wide[1]].endswith("Pezeshkian")
