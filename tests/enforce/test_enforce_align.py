@@ -60,11 +60,11 @@ def test_shift_through_edits() -> None:
 def test_a_mark_made_of_a_term_lands_on_the_term_whatever_the_attention() -> None:
     # Batched beam search moves attention with the other sentences of the call (0.98 alone, 0.01 in one batch):
     # a bold name that is a glossary term is placed by its placeholder, never by attention.
-    from dragoman.engines.base import Hypothesis
     from dragoman.enforce.placeholders import PlaceholderForm
     from dragoman.enforce.plan import OccurrencePlan
     from dragoman.enforce.realize import SentInput
     from dragoman.enforce.run import _mark_spans
+    from dragoman.engines.base import Hypothesis
     from dragoman.glossary.model import Entry, LangTerms
 
     source = "President Pezeshkian met the minister."
