@@ -1,8 +1,10 @@
-"""Large and deep inputs (issue 15): peak RSS against article size, and deep HTML against the same text flat.
+"""Large and deep inputs (issue 15): peak RSS against article size, against the length of one huge line
+translated with a glossary, and deep HTML against the same text flat.
 
-    .venv/bin/python benchmarks/bench_inputs.py                       # both sections, default sizes
-    .venv/bin/python benchmarks/bench_inputs.py --sizes 1,5,50 --skip deep
-    .venv/bin/python benchmarks/bench_inputs.py --depths 10000,100000 --skip large
+    .venv/bin/python benchmarks/bench_inputs.py                       # every section, default sizes
+    .venv/bin/python benchmarks/bench_inputs.py --sizes 1,5,50 --skip deep,line
+    .venv/bin/python benchmarks/bench_inputs.py --depths 10000,100000 --skip large,line
+    .venv/bin/python benchmarks/bench_inputs.py --lines 1,2 --skip large,deep
 
 Every figure is one `dragoman translate` run in its own process (peak RSS from os.wait4), on the tiny real
 toy model of tests/data (en->zz), with --no-memory. The articles are the toy sentences in random order, so the
@@ -87,6 +89,67 @@ def large(sizes: list[float], env: dict[str, str], work: Path) -> None:
             out.unlink()
 
 
+LINE_GLOSSARY = """\
+version: 1
+languages: [en, zz]
+entries:
+  - id: anwar-ibrahim
+    type: person
+    terms: {en: Anwar Ibrahim, zz: Anwar Ibrahim}
+  - id: kuala-lumpur
+    type: place
+    terms:
+      en: Kuala Lumpur
+      zz: {term: Kuala Lumpur, forbidden: [Kuolo Lumpur]}
+"""
+
+
+def _line(path: Path, megabytes: float, sentences: list[str]) -> None:
+    """One line of ``megabytes``: the toy sentences in random order with every punctuation mark removed, so the
+    sentence splitter finds nothing and the line reaches the engine as ~500-character pieces, each unique."""
+    import re
+
+    words = [re.sub(r"[^\w\s]", "", sentence) for sentence in sentences]
+    rng = random.Random(15)
+    target = int(megabytes * 1_000_000)
+    with open(path, "w", encoding="utf-8") as handle:
+        written = 0
+        while written < target:
+            piece = rng.choice(words) + " "
+            handle.write(piece)
+            written += len(piece)
+        handle.write("\n")
+
+
+def line(sizes: list[float], env: dict[str, str], work: Path) -> None:
+    """Peak RSS of one huge unpunctuated line translated with a two-entry glossary (enforcement asks the engine
+    for n-best and attention), against a line of 20 kB: what grows with the line's length."""
+    sentences = _sentences()
+    glossary = work / "line-glossary.yaml"
+    glossary.write_text(LINE_GLOSSARY, encoding="utf-8")
+    print("One huge line with a glossary: peak RSS of `dragoman translate LINE --to zz -g GLOSSARY --no-memory`")
+    print(f"{'line':>8} {'seconds':>8} {'peak RSS':>10} {'RSS - 20 kB':>12} {'extra/size':>11}")
+    base = 0.0
+    for size in [0.02, *sizes]:
+        path = work / f"line-{size:g}mb.txt"
+        _line(path, size, sentences)
+        megabytes = path.stat().st_size / 1_000_000
+        args = [str(path), "--to", "zz", "-g", str(glossary), "--no-memory", "-q", "--max-input-size", "1G"]
+        seconds, rss, code = _run(args, env)
+        if size == 0.02:
+            base = rss
+        extra = rss - base
+        print(
+            f"{megabytes:6.2f}MB {seconds:8.1f} {rss:8.0f} MB {extra:10.0f} MB "
+            + (f"{extra / megabytes:10.1f}x" if size != 0.02 else f"{'':>11}")
+            + ("" if code == 0 else "  (failed)"),
+            flush=True,
+        )
+        path.unlink()
+        for out in work.glob("line-*.zz.txt"):
+            out.unlink()
+
+
 def deep(depths: list[int], env: dict[str, str], work: Path) -> None:
     sentences = _sentences()
     print("Deep HTML: N nested <div>s with a sentence at each level, against the same N sentences in flat <div>s")
@@ -106,7 +169,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="5,50", help="article sizes in MB (default 5,50)")
     parser.add_argument("--depths", default="10000,100000", help="nesting depths (default 10000,100000)")
-    parser.add_argument("--skip", default="", help="sections to skip: large, deep")
+    parser.add_argument("--lines", default="1,2", help="one-line sizes in MB, with a glossary (default 1,2)")
+    parser.add_argument("--skip", default="", help="sections to skip: large, deep, line")
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     with tempfile.TemporaryDirectory(prefix="dragoman-bench-inputs-") as tmp:
@@ -121,6 +185,8 @@ def main() -> None:
         )
         if "large" not in skip:
             large([float(s) for s in args.sizes.split(",")], env, work)
+        if "line" not in skip:
+            line([float(s) for s in args.lines.split(",")], env, work)
         if "deep" not in skip:
             deep([int(d) for d in args.depths.split(",")], env, work)
 

@@ -39,10 +39,14 @@ BATCHES_PER_CALL = 4
 BATCHES_PER_CALL_PER_WORKER = 8
 # Every call's maximum decoding length: this many target steps per source piece of its longest segment, plus
 # DECODING_MARGIN. A sound translation is far inside the bound (the integrity check calls an output of more than
-# 3 x + 10 tokens a loop); a degenerate segment stops there instead of decoding on. The bound grows with the
-# source, not capped at CTranslate2's default of 256 steps, so a long segment's translation is never cut.
+# 3 x + 10 tokens a loop); a degenerate segment stops there instead of decoding on. Past 256 steps (CTranslate2's
+# default, where a degenerate segment stopped before) the bound is LONG_DECODING_RATIO x the source + the
+# margin: still proportional, so a long source's translation is never cut (token ratios between languages stay
+# well under 2), without decoding a loop three times as long as a long source.
 DECODING_LENGTH_RATIO = 3
 DECODING_MARGIN = 10
+SHORT_DECODING_CAP = 256
+LONG_DECODING_RATIO = 2
 # CTranslate2 cuts a source at max_input_length pieces without a word (its default: 1,024). dragoman passes the
 # limit explicitly and never lets a source reach it: a segment longer than the limit less INPUT_LENGTH_MARGIN
 # (the end-of-sentence token CTranslate2 appends, and room for a model that adds more) is split at piece
@@ -146,7 +150,10 @@ class ArgosOptions(EngineOptions):
 
 def default_decoding_bound(source_tokens: int) -> int:
     """The maximum decoding length of a call whose longest source has ``source_tokens`` pieces."""
-    return DECODING_LENGTH_RATIO * source_tokens + DECODING_MARGIN
+    return min(
+        DECODING_LENGTH_RATIO * source_tokens + DECODING_MARGIN,
+        max(SHORT_DECODING_CAP, LONG_DECODING_RATIO * source_tokens + DECODING_MARGIN),
+    )
 
 
 def split_pieces(pieces: Sequence[str], limit: int) -> list[tuple[int, int]]:

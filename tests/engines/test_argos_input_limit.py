@@ -85,10 +85,13 @@ def test_split_pieces_covers_every_piece_within_the_limit(pieces: list[str], lim
 
 
 def test_the_decoding_bound_grows_with_the_source() -> None:
-    # CTranslate2's default of 256 steps would cut the translation of a long source; the bound is proportional.
+    # CTranslate2's default of 256 steps would cut the translation of a long source; the bound is proportional
+    # (3 x the source + 10 where a loop is called one, at least 2 x past 256 steps) and never shrinks.
     longest = DEFAULT_MAX_INPUT_LENGTH - INPUT_LENGTH_MARGIN
-    assert default_decoding_bound(longest) >= 3 * longest
-    assert default_decoding_bound(8) < 256  # a degenerate short segment still stops early
+    assert default_decoding_bound(longest) >= 2 * longest > 256
+    assert default_decoding_bound(8) == 3 * 8 + 10  # a degenerate short segment still stops early
+    bounds = [default_decoding_bound(n) for n in range(1, 2 * DEFAULT_MAX_INPUT_LENGTH)]
+    assert bounds == sorted(bounds) and all(b >= 2 * n for n, b in enumerate(bounds, 1))
 
 
 def test_max_input_length_is_checked(toy_dir: Path) -> None:
