@@ -7,10 +7,11 @@ import json
 import math
 import re
 import threading
+from array import array
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from dragoman import __version__
 from dragoman.engines.base import COMPUTE_TYPES, BatchOptions, Engine, EngineOptions, Hypothesis
@@ -37,12 +38,29 @@ DEFAULT_MAX_BATCH_TOKENS = 2048
 BATCHES_PER_CALL = 4
 BATCHES_PER_CALL_PER_WORKER = 8
 # Every call's maximum decoding length: this many target steps per source piece of its longest segment, plus
-# DECODING_MARGIN, at most CTranslate2's default of 256. A sound translation is far inside the bound (the
-# integrity check calls an output of more than 3 x + 10 tokens a loop); a degenerate segment stops there
-# instead of decoding 256 steps x beam.
+# DECODING_MARGIN. A sound translation is far inside the bound (the integrity check calls an output of more than
+# 3 x + 10 tokens a loop); a degenerate segment stops there instead of decoding on. Past 256 steps (CTranslate2's
+# default, where a degenerate segment stopped before) the bound is LONG_DECODING_RATIO x the source + the
+# margin: still proportional, so a long source's translation is never cut (token ratios between languages stay
+# well under 2), without decoding a loop three times as long as a long source.
 DECODING_LENGTH_RATIO = 3
 DECODING_MARGIN = 10
-MAX_DECODING_LENGTH = 256
+SHORT_DECODING_CAP = 256
+LONG_DECODING_RATIO = 2
+# CTranslate2 cuts a source at max_input_length pieces without a word (its default: 1,024). dragoman passes the
+# limit explicitly and never lets a source reach it: a segment longer than the limit less INPUT_LENGTH_MARGIN
+# (the end-of-sentence token CTranslate2 appends, and room for a model that adds more) is split at piece
+# boundaries into parts translated on their own and joined (split_pieces).
+DEFAULT_MAX_INPUT_LENGTH = 1024
+INPUT_LENGTH_MARGIN = 8
+# Where a segment over the limit is best cut: after a piece that ends a sentence or clause, before a word.
+_CLAUSE_END = frozenset(",;:.!?،؛)]")
+# CTranslate2 keeps a call's attention in float32 and builds nested Python lists of floats (~32 bytes a value
+# once in a list) each time a result's attention is read: x n-best x source x target pieces per segment, for
+# every segment of the call, held until the enforcement round ends. _hypotheses reads each result's once and
+# packs it into float32 arrays (4 bytes a value) before the next. Calls keep the composition they have without
+# attention: batch composition can change int8 outputs in their last digits, and segments riding along in an
+# enforcement call must come out as a plain call gives them.
 
 
 @dataclass(frozen=True)
@@ -121,11 +139,84 @@ class ArgosOptions(EngineOptions):
     decoding_length_step: int = field(
         default=8, metadata={"help": "fixed-length decoding rounds up to a multiple of this"}
     )
+    max_input_length: int = field(
+        default=DEFAULT_MAX_INPUT_LENGTH,
+        metadata={
+            "help": "source pieces CTranslate2 takes per segment; a longer segment is split between words "
+            "and translated in parts, never cut"
+        },
+    )
 
 
 def default_decoding_bound(source_tokens: int) -> int:
     """The maximum decoding length of a call whose longest source has ``source_tokens`` pieces."""
-    return min(MAX_DECODING_LENGTH, DECODING_LENGTH_RATIO * source_tokens + DECODING_MARGIN)
+    return min(
+        DECODING_LENGTH_RATIO * source_tokens + DECODING_MARGIN,
+        max(SHORT_DECODING_CAP, LONG_DECODING_RATIO * source_tokens + DECODING_MARGIN),
+    )
+
+
+def split_pieces(pieces: Sequence[str], limit: int) -> list[tuple[int, int]]:
+    """(start, end) ranges cutting ``pieces`` (SentencePiece tokens) into parts of at most ``limit`` tokens.
+
+    Each cut falls, by preference, after a piece that ends a sentence or clause (a full stop, comma, semicolon,
+    colon) and before a word, in the last two thirds of the part (no tiny parts); else before the last word that
+    fits; else (a run of pieces with no word start, e.g. digits) at the limit. SentencePiece marks a word start
+    with U+2581, so cutting before such a piece keeps every word whole. A source within the limit is one range.
+    """
+    limit = max(1, limit)
+    ranges: list[tuple[int, int]] = []
+    start, total = 0, len(pieces)
+    while total - start > limit:
+        end = start + limit
+        cut = -1
+        for i in range(end, start + limit // 3, -1):  # a cut at i: pieces[start:i] | pieces[i:]
+            if pieces[i].startswith("\u2581") and pieces[i - 1] and pieces[i - 1][-1] in _CLAUSE_END:
+                cut = i
+                break
+        if cut < 0:
+            for i in range(end, start, -1):
+                if pieces[i].startswith("\u2581"):
+                    cut = i
+                    break
+        if cut < 0:
+            cut = end
+        ranges.append((start, cut))
+        start = cut
+    if start < total or not ranges:
+        ranges.append((start, total))
+    return ranges
+
+
+class PaddedRow(Sequence[float]):
+    """One attention row of a part of a split segment, seen over the whole segment's source pieces: the part's
+    values at its own columns, 0.0 elsewhere (the part never saw the other pieces). Holds only the part's values."""
+
+    __slots__ = ("_offset", "_values", "_width")
+
+    def __init__(self, values: Sequence[float], offset: int, width: int) -> None:
+        self._values = values
+        self._offset = offset
+        self._width = width
+
+    def __len__(self) -> int:
+        return self._width
+
+    @overload
+    def __getitem__(self, index: int) -> float: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[float]: ...
+
+    def __getitem__(self, index: int | slice) -> float | list[float]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._width))]
+        if index < 0:
+            index += self._width
+        if not 0 <= index < self._width:
+            raise IndexError(index)
+        inner = index - self._offset
+        return float(self._values[inner]) if 0 <= inner < len(self._values) else 0.0
 
 
 class ArgosEngine(Engine):
@@ -134,7 +225,8 @@ class ArgosEngine(Engine):
     Options: ``beam_size`` (Argos uses 4), ``compute_type`` (int8 by default), ``device`` (cpu; cuda
     when asked), ``inter_threads`` (parallel batches), ``intra_threads`` (threads per batch; 0 lets
     CTranslate2 choose), ``max_batch_tokens`` (token budget per batch), ``decoding_length_ratio`` /
-    ``decoding_length_step`` (fixed-length decoding for benchmarks, see fixed_decoding_length), and
+    ``decoding_length_step`` (fixed-length decoding for benchmarks, see fixed_decoding_length),
+    ``max_input_length`` (CTranslate2's input limit; longer segments are split, see split_pieces), and
     ``packages`` (pair -> package directory, bypassing the installed-package lookup).
     """
 
@@ -157,6 +249,7 @@ class ArgosEngine(Engine):
         length_penalty: float = ArgosOptions.length_penalty,
         decoding_length_ratio: float | None = ArgosOptions.decoding_length_ratio,
         decoding_length_step: int = ArgosOptions.decoding_length_step,
+        max_input_length: int = ArgosOptions.max_input_length,
         packages: Mapping[tuple[str, str], str | Path] | None = None,
     ) -> None:
         _check_int("beam_size", beam_size, 1)
@@ -164,6 +257,7 @@ class ArgosEngine(Engine):
         _check_int("intra_threads", intra_threads, 0)
         _check_int("max_batch_tokens", max_batch_tokens, 1)
         _check_int("decoding_length_step", decoding_length_step, 1)
+        _check_int("max_input_length", max_input_length, INPUT_LENGTH_MARGIN + 1)
         if compute_type not in COMPUTE_TYPES:
             raise EngineError(f"unknown compute type {compute_type!r}", f"choose one of: {', '.join(COMPUTE_TYPES)}")
         if device not in DEVICES:
@@ -179,6 +273,7 @@ class ArgosEngine(Engine):
         self.length_penalty = float(length_penalty)
         self.decoding_length_ratio = decoding_length_ratio
         self.decoding_length_step = decoding_length_step
+        self.max_input_length = max_input_length
         self._explicit: dict[tuple[str, str], Path] = {pair: Path(path) for pair, path in (packages or {}).items()}
         self._packages: dict[tuple[str, str], InstalledPackage] = {}
         self._signatures: dict[tuple[str, str], str] = {}
@@ -295,6 +390,8 @@ class ArgosEngine(Engine):
             f"device={self.device}",
             f"length_penalty={self.length_penalty}",
         ]
+        if self.max_input_length != DEFAULT_MAX_INPUT_LENGTH:  # splits long segments elsewhere: other outputs
+            parts.append(f"max_input={self.max_input_length}")
         if self.decoding_length_ratio is not None:
             parts.append(f"fixed_length={self.decoding_length_ratio}/{self.decoding_length_step}")
         signature = "|".join(parts)
@@ -328,16 +425,23 @@ class ArgosEngine(Engine):
         tokens: list[list[str]] = model.tokenizer.encode(list(segments), out_type=str)
         suppress = _suppress_sequences(model, options.suppress)
 
-        # Empty segments never reach CTranslate2 (it would invent text for them).
-        todo = [i for i, toks in enumerate(tokens) if toks]
+        # What CTranslate2 gets: each segment whole, or (longer than the input limit) in parts cut between
+        # words; parts[k] is (segment index, first piece, end piece).
+        limit = self.max_input_length - INPUT_LENGTH_MARGIN
+        parts: list[tuple[int, int, int]] = []
         for i, toks in enumerate(tokens):
             if not toks:
+                # Empty segments never reach CTranslate2 (it would invent text for them).
                 results[i] = [Hypothesis(text="", score=0.0) for _ in range(n_best)]
+                continue
+            parts.extend((i, begin, end) for begin, end in split_pieces(toks, limit))
+        sources = [tokens[i] if end - begin == len(tokens[i]) else tokens[i][begin:end] for i, begin, end in parts]
+        part_hyps: list[list[Hypothesis]] = [[] for _ in parts]
         # Length-sorted across the whole input (CTranslate2 sorts only within one call); the
         # original order is restored through the index.
-        todo.sort(key=lambda i: len(tokens[i]))
-        for chunk, length in self._chunks(todo, tokens, options):
-            batch = [tokens[i] for i in chunk]
+        todo = sorted(range(len(parts)), key=lambda k: len(sources[k]))
+        for chunk, length in self._chunks(todo, sources, options):
+            batch = [sources[k] for k in chunk]
             kwargs: dict[str, Any] = {
                 "max_batch_size": self.max_batch_tokens,
                 "batch_type": "tokens",
@@ -347,6 +451,7 @@ class ArgosEngine(Engine):
                 "replace_unknowns": True,
                 "return_scores": True,
                 "return_attention": bool(options.return_attention),
+                "max_input_length": self.max_input_length,
             }
             if model.target_prefix:
                 kwargs["target_prefix"] = [[model.target_prefix]] * len(batch)
@@ -362,11 +467,25 @@ class ArgosEngine(Engine):
             if options.repetition_penalty != 1.0:
                 kwargs["repetition_penalty"] = float(options.repetition_penalty)
             outputs = self._run(model, batch, kwargs, source, target)
-            for index, output in zip(chunk, outputs):
+            for position, k in enumerate(chunk):
+                index = parts[k][0]
                 detail = options.detail is None or options.detail[index]
-                results[index] = self._hypotheses(
-                    output, tokens[index], model, options.return_attention and detail, None if detail else 1
+                part_hyps[k] = self._hypotheses(
+                    outputs[position], sources[k], model, options.return_attention and detail, None if detail else 1
                 )
+                outputs[position] = None  # its attention lists are packed: let them go now
+            del outputs
+        k = 0
+        while k < len(parts):
+            index = parts[k][0]
+            end = k + 1
+            while end < len(parts) and parts[end][0] == index:
+                end += 1
+            if end - k == 1:
+                results[index] = part_hyps[k]
+            else:
+                results[index] = _join_parts(part_hyps[k:end], [sources[j] for j in range(k, end)], tokens[index])
+            k = end
         return results
 
     def _run(self, model: LoadedModel, batch: list[list[str]], kwargs: dict[str, Any], source: str, target: str) -> Any:
@@ -403,7 +522,7 @@ class ArgosEngine(Engine):
                 )
             elif ratio is not None:
                 margin = options.max_length_margin if options is not None else DECODING_MARGIN
-                length = min(MAX_DECODING_LENGTH, max(1, math.ceil(ratio * len(tokens[i])) + margin))
+                length = max(1, math.ceil(ratio * len(tokens[i])) + margin)
             else:
                 length = None  # the call's bound, from its longest segment (below)
             if current and (length != current_length or current_tokens + len(tokens[i]) > budget):
@@ -424,10 +543,12 @@ class ArgosEngine(Engine):
     ) -> list[Hypothesis]:
         hypotheses: list[Hypothesis] = []
         scores = list(output.scores) if output.scores else []
-        attentions = list(output.attention) if with_attention and output.attention else []
+        # Read once (each read of output.attention builds its nested lists again), packed row by row into
+        # float32 arrays (4 bytes a value against ~32 in a list), then dropped.
+        attentions = output.attention if with_attention and output.attention else []
         for rank, pieces in enumerate(output.hypotheses[:limit]):
             pieces = list(pieces)
-            attention = [list(map(float, row)) for row in attentions[rank]] if rank < len(attentions) else None
+            attention = [array("f", row) for row in attentions[rank]] if rank < len(attentions) else None
             if model.target_prefix and pieces and pieces[0] == model.target_prefix:
                 pieces = pieces[1:]
                 if attention is not None and len(attention) == len(pieces) + 1:
@@ -437,7 +558,8 @@ class ArgosEngine(Engine):
                     text=argos_detokenize(pieces, model.target_prefix),
                     score=float(scores[rank]) if rank < len(scores) else 0.0,
                     target_tokens=pieces if with_attention else None,
-                    source_tokens=list(source_tokens) if with_attention else None,
+                    # One list shared by the n-best (nobody changes it), not a copy per hypothesis.
+                    source_tokens=source_tokens if with_attention else None,
                     attention=attention,
                 )
             )
@@ -446,6 +568,44 @@ class ArgosEngine(Engine):
     def close(self) -> None:
         # Models stay in the process-wide cache (loaded once per process); drop this engine's view.
         self._packages.clear()
+
+
+def _join_parts(
+    part_hyps: Sequence[list[Hypothesis]], part_sources: Sequence[list[str]], source_tokens: list[str]
+) -> list[Hypothesis]:
+    """A split segment's hypotheses from its parts': the k-th joins every part's k-th (or its last, when a part
+    has fewer), scores added. Parts cut before a word are joined with a space, parts cut inside one without.
+    Attention, when the parts have it, spans the whole segment: each part's rows over its own source columns."""
+    joined: list[Hypothesis] = []
+    width = len(source_tokens)
+    for rank in range(max(len(hyps) for hyps in part_hyps)):
+        picks = [hyps[min(rank, len(hyps) - 1)] for hyps in part_hyps if hyps]
+        text = ""
+        for hyp, part in zip(picks, part_sources):
+            if text and hyp.text:
+                text += " " if part[0].startswith("\u2581") else ""
+            text += hyp.text
+        with_attention = all(h.attention is not None and h.target_tokens is not None for h in picks)
+        target_tokens: list[str] | None = None
+        attention: list[Sequence[float]] | None = None
+        if with_attention:
+            target_tokens, attention = [], []
+            offset = 0
+            for hyp, part in zip(picks, part_sources):
+                assert hyp.target_tokens is not None and hyp.attention is not None
+                target_tokens.extend(hyp.target_tokens)
+                attention.extend(PaddedRow(row, offset, width) for row in hyp.attention)
+                offset += len(part)
+        joined.append(
+            Hypothesis(
+                text=text,
+                score=sum(h.score for h in picks),
+                target_tokens=target_tokens,
+                source_tokens=source_tokens if with_attention else None,
+                attention=attention,
+            )
+        )
+    return joined
 
 
 def _suppress_sequences(model: LoadedModel, strings: Sequence[str]) -> list[list[str]]:
@@ -516,4 +676,5 @@ __all__ = [
     "clear_model_cache",
     "default_decoding_bound",
     "fixed_decoding_length",
+    "split_pieces",
 ]

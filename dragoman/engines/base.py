@@ -58,7 +58,7 @@ class Hypothesis:
     score: float = 0.0
     target_tokens: list[str] | None = None
     source_tokens: list[str] | None = None
-    attention: list[list[float]] | None = None
+    attention: Sequence[Sequence[float]] | None = None
 
 
 @dataclass

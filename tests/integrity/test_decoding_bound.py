@@ -9,7 +9,6 @@ from helpers.toy import TOY_PACKAGE
 
 from dragoman import packages
 from dragoman.engines.argos import (
-    MAX_DECODING_LENGTH,
     ArgosEngine,
     default_decoding_bound,
 )
@@ -37,7 +36,7 @@ def test_every_call_gets_a_bound_from_its_longest_source(calls: list[tuple[list[
     assert calls
     for batch, kwargs in calls:
         longest = max(len(tokens) for tokens in batch)
-        assert kwargs["max_decoding_length"] == default_decoding_bound(longest) <= MAX_DECODING_LENGTH
+        assert kwargs["max_decoding_length"] == default_decoding_bound(longest) == 3 * longest + 10 <= 256
         assert "min_decoding_length" not in kwargs and "no_repeat_ngram_size" not in kwargs
 
 
@@ -48,11 +47,12 @@ def test_the_bound_keeps_sound_translations_whole(calls: list[Any], monkeypatch:
 
     sources = [s for s, _ in toy_cases()[:8]]
     bounded = [h[0].text for h in ArgosEngine().translate_batch(sources, "en", "zz")]
-    monkeypatch.setattr(argos, "DECODING_LENGTH_RATIO", 1000)  # CTranslate2's own 256 steps, as before the bound
+    monkeypatch.setattr(argos, "DECODING_LENGTH_RATIO", 1000)  # past CTranslate2's own 256 steps: no bound
+    monkeypatch.setattr(argos, "LONG_DECODING_RATIO", 1000)
     unbounded = [h[0].text for h in ArgosEngine().translate_batch(sources, "en", "zz")]
     # Side by side on this machine: a sound translation is far inside the bound, so nothing changes.
     assert bounded == unbounded
-    assert calls[-1][1]["max_decoding_length"] == MAX_DECODING_LENGTH
+    assert calls[-1][1]["max_decoding_length"] > 256
 
 
 def test_safer_settings_reach_ctranslate2_per_segment_bound(
