@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from dragoman.commands.common import echo_json, parse_lang_list, warn
+from dragoman.commands.common import parse_lang_list, warn
 from dragoman.commands.layering import layers_mode, layers_option
 from dragoman.engines.base import COMPUTE_TYPES
 from dragoman.formats import format_choices
@@ -519,8 +519,9 @@ def translate(
     if stdin_text is not None and not as_json:
         for out in result.outputs:
             click.echo(out.text, nl=False)
+    from dragoman.pipeline import report as term_report
+
     if report_path is not None:
-        from dragoman.fsutil import json_text
         from dragoman.pipeline.provenance import changes_since_report, describe_change
 
         # A re-run that writes over an earlier report names the outputs that changed and the entries why.
@@ -531,12 +532,13 @@ def translate(
                 for change in changes:
                     click.echo(f"note: {describe_change(change)}", err=True)
         report_guard = WriteGuard(files, force=force)
-        for out in result.outputs:
+        for out in result.outputs:  # one at a time: an archive's outputs are read back from disk
             if out.path is not None:
-                report_guard.add_output(out.path, f"the {out.target} translation of {out.input}")
-        report_guard.write_text(report_path, json_text(result.report) + "\n", "report", "the report")
-
-    from dragoman.pipeline import report as term_report
+                written = WriteGuard()
+                written.add_output(out.path, f"the {out.target} translation of {out.input}")
+                written.check(report_path, None, "the report")
+        report_guard.claim(report_path, "report", "the report")
+        term_report.write_report(report_path, result.report)  # streamed: memory flat however long the report
 
     if not quiet and not as_json:
         if glossary is not None:
@@ -549,7 +551,9 @@ def translate(
         data = {k: result.report[k] for k in keys if k in result.report}
         if stdin_text is not None:
             data["outputs"] = [dict(item, text=out.text) for item, out in zip(data["outputs"], result.outputs)]
-        echo_json(data)
+        # As echo_json prints it, an archive's outputs read back from disk one at a time.
+        term_report.dump_json(data, lambda text: click.echo(text, nl=False))
+        click.echo()
     elif not quiet:
         for out in result.outputs:
             if out.path is not None:
@@ -572,7 +576,7 @@ def translate(
             )
     failed = len([doc for doc in docs if doc.error is not None])
     if result.errors:
-        total = len(docs)
+        total = result.inputs  # a windowed run returns only the docs that failed
         if failed == total:
             summary = "nothing was translated" if total == 1 else f"none of the {total} inputs could be translated"
         elif failed:

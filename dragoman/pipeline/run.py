@@ -67,12 +67,15 @@ class Output:
 
 @dataclass
 class RunResult:
-    outputs: list[Output]
+    # A run done in windows (translate_job with ``window``) reads its outputs back from disk as they are
+    # iterated (report.SpoolView): their texts are in the files, and the list is not kept in memory.
+    outputs: Sequence[Output]
     errors: list[str]
     routes: dict[str, str]
     stats: RunStats
     report: dict[str, Any]
     notes: list[str] = field(default_factory=list)
+    inputs: int = 0  # how many inputs the run was given (a windowed run returns only the docs that failed)
 
     @property
     def exit_code(self) -> int:
@@ -161,6 +164,7 @@ def parse_inputs(
     piece while it is translated (pipeline/chunked.py: memory does not grow with its size)."""
     from dragoman.formats import parse
     from dragoman.pipeline.chunked import ChunkedText, is_large_text
+    from dragoman.pipeline.chunked import check as check_chunked
 
     for doc in docs:
         if doc.error is not None or doc.source is None:
@@ -169,7 +173,13 @@ def parse_inputs(
             doc.error = InputError("the input is empty", doc.path or doc.name).format()
             continue
         if chunk_large and doc.path is not None and is_large_text(doc.text or "", doc.format_name):
-            doc.document = ChunkedText(doc.source, doc.text or "")
+            chunked = ChunkedText(doc.source, doc.text or "", doc.format_name, doc.name, format_options)
+            try:
+                check_chunked(chunked)  # what a whole parse would refuse, before any work
+            except InputError as err:
+                doc.error = str(err)
+                continue
+            doc.document = chunked
             continue
         try:
             data = doc.data if doc.data is not None else doc.text or ""
@@ -277,25 +287,13 @@ def translate_job(
     it or raises; without one, or when it keeps missing, MissingModelError), then translates and writes.
 
     With ``window`` (inputs per step), an archive of many files is done ``window`` files at a time: each step
-    reads, translates and writes its files and keeps only what the report needs, so memory stays flat in the
-    number of files (the translation memory still deduplicates across steps).
+    reads, translates and writes its files, and its report goes to disk (report.ReportStream), so memory stays
+    flat in the number of files (the translation memory still deduplicates across steps). The report is the
+    one a single run would have built; the docs returned are then only the inputs that failed (``RunResult.inputs``
+    counts them all).
     """
     if window is not None and len(job.inputs) > window:
-        steps: list[tuple[list[InputDoc], RunResult]] = []
-        for start in range(0, len(job.inputs), window):
-            part = dataclasses.replace(job, inputs=list(job.inputs[start : start + window]))
-            docs, result = translate_job(
-                part,
-                engine,
-                memory,
-                progress=progress,
-                on_inputs=on_inputs,
-                install_missing=install_missing,
-                runner=runner,
-            )
-            _release(docs, result)
-            steps.append((docs, result))
-        return [doc for docs, _ in steps for doc in docs], merge_results([result for _, result in steps])
+        return _translate_windows(job, engine, memory, window, progress, on_inputs, install_missing, runner)
     counting = CountingEngine(engine)
     docs = prepare(job, counting)
     if on_inputs is not None:
@@ -439,55 +437,93 @@ def run(
     if where is not None:
         report["cluster"] = where
     return RunResult(
-        outputs=outputs, errors=errors, routes=route_labels, stats=translator.stats, report=report, notes=notes
+        outputs=outputs,
+        errors=errors,
+        routes=route_labels,
+        stats=translator.stats,
+        report=report,
+        notes=notes,
+        inputs=len(docs),
     )
 
 
-def _release(docs: Sequence[InputDoc], result: RunResult) -> None:
-    """Drop what a finished step of a windowed run no longer needs: texts, parsed documents, segment results
-    (its report is built), and the text of outputs already written to files."""
-    for doc in docs:
-        doc.text = None
-        doc.document = None
-    for out in result.outputs:
-        out.results = []
-        if out.path is not None:
-            out.text = ""
+def _translate_windows(
+    job: TranslateJob,
+    engine: Engine,
+    memory: TranslationMemory | None,
+    window: int,
+    progress: Progress | None,
+    on_inputs: Callable[[Sequence[InputDoc]], None] | None,
+    install_missing: Callable[[MissingModelError], None] | None,
+    runner: ChunkRunner | None,
+) -> tuple[list[InputDoc], RunResult]:
+    """translate_job ``window`` inputs at a time, with memory flat in the number of inputs.
 
+    Each window is a whole run (read, translate, write); its report then goes to a report.ReportStream, which
+    keeps the per-output records on disk and only counts and small sets in memory, and everything else of the
+    window is dropped. What comes back is the report one run over every input would have built; the outputs
+    are read back from disk when iterated; of the inputs, only those that failed (with their errors).
+    """
+    from dragoman.pipeline.report import ReportStream
 
-def merge_results(results: Sequence[RunResult]) -> RunResult:
-    """One RunResult for the steps of a windowed run: lists joined, counts summed, the report's too."""
+    stream = ReportStream()
     stats = RunStats()
-    for result in results:
+    failed: list[InputDoc] = []
+    for start in range(0, len(job.inputs), window):
+        part = dataclasses.replace(job, inputs=list(job.inputs[start : start + window]))
+        docs, result = translate_job(
+            part,
+            engine,
+            memory,
+            progress=progress,
+            on_inputs=on_inputs,
+            install_missing=install_missing,
+            runner=runner,
+        )
+        bad = [doc for doc in docs if doc.error is not None]
+        for doc in bad:
+            doc.text = doc.data = None
+            doc.document = None
+        failed.extend(bad)
+        # A single run lists the notes about inputs ("already in ...") before those about the run.
+        already = sum(1 for doc in docs if doc.document is not None for target in job.targets if doc.source == target)
+        stream.add(result.report, [_spooled(out) for out in result.outputs], len(bad), already)
         for name, value in vars(result.stats).items():
             setattr(stats, name, getattr(stats, name) + value)
+        del docs, result
     stats.seconds = round(stats.seconds, 3)
-    report: dict[str, Any] = {}
-    for result in results:
-        for key, value in result.report.items():
-            if key not in report:
-                report[key] = value
-            elif key == "summary":
-                report[key] = {
-                    k: report[key].get(k, 0) + value.get(k, 0) for k in dict.fromkeys([*report[key], *value])
-                }
-            elif isinstance(value, list):
-                report[key] = report[key] + [item for item in value if key != "notes" or item not in report[key]]
-            elif isinstance(value, dict) and key != "stats":
-                report[key] = {**report[key], **value}
-    report["stats"] = stats.to_dict()
-    routes: dict[str, str] = {}
-    notes: list[str] = []
-    for result in results:
-        routes.update(result.routes)
-        notes.extend(note for note in result.notes if note not in notes)
-    return RunResult(
-        outputs=[out for result in results for out in result.outputs],
-        errors=[error for result in results for error in result.errors],
-        routes=routes,
+    report = stream.report(stats.to_dict())
+    result = RunResult(
+        outputs=stream.extras(_unspooled),
+        errors=stream.errors,
+        routes=dict(report["routes"]),
         stats=stats,
         report=report,
-        notes=notes,
+        notes=stream.notes,
+        inputs=len(job.inputs),
+    )
+    return failed, result
+
+
+def _spooled(out: Output) -> dict[str, Any]:
+    """What a windowed run keeps of an output (on disk): where it went and the counts the CLI prints."""
+    record = {"input": out.input, "target": out.target, "route": out.route, "segments": out.segments}
+    record.update(path=str(out.path) if out.path is not None else None, changed=out.changed)
+    if out.path is None:
+        record["text"] = out.text  # not in a file (a run that does not write)
+    return record
+
+
+def _unspooled(record: dict[str, Any]) -> Output:
+    path = record["path"]
+    return Output(
+        input=record["input"],
+        target=record["target"],
+        route=record["route"],
+        path=Path(path) if path is not None else None,
+        text=record.get("text", ""),
+        segments=record["segments"],
+        changed=record["changed"],
     )
 
 
@@ -526,7 +562,7 @@ def _translate_chunked(
         path.parent.mkdir(parents=True, exist_ok=True)
         with atomic_writer(path) as handle:
             count, results = translate_pieces(
-                document, translate, render, lambda text: handle.write(text.encode("utf-8"))
+                document, translate, render, lambda text: handle.write(text.encode("utf-8")), _for_report
             )
     except DragomanError as err:
         errors.append(str(err))
@@ -536,6 +572,15 @@ def _translate_chunked(
         return None
     # text is left empty: the translation is in the file, never whole in memory.
     return Output(input=doc.name, target=target, route=route.label, path=path, text="", segments=count, results=results)
+
+
+# What a piecewise translation keeps of a segment the report says nothing about (one shared object, so a large
+# input's results cost a pointer a segment).
+_NOTHING_TO_REPORT = SegmentResult("")
+
+
+def _for_report(value: SegmentResult) -> SegmentResult:
+    return value if value.occurrences or value.integrity or value.name_renderings else _NOTHING_TO_REPORT
 
 
 def _with_digits(value: SegmentResult, target: str, mode: str) -> SegmentResult:
@@ -675,7 +720,6 @@ __all__ = [
     "Progress",
     "TranslateJob",
     "Translator",
-    "merge_results",
     "output_path",
     "plan_routes",
     "possible_output_paths",
