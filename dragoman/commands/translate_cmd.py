@@ -418,6 +418,7 @@ def translate(
             writes.check(report_path, "report", "the report")
         except DragomanError as err:
             raise click.BadParameter(str(err), param_hint="'--report'") from None
+    del writes  # every output name of an archive: not kept through the run
     stdin_text: str | None = None
     if not files:
         if len(target_list) > 1:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import weakref
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, overload
@@ -24,14 +24,15 @@ MAX_DETAIL_LINES = 12
 class DocumentRecord:
     """One translated document (one target language) as the pipeline hands it to the report.
 
-    ``segments`` holds (offset of the segment in the source document, its result); ``source_text``
-    (the whole source document) turns offsets into line:column.
+    ``segments`` holds (offset of the segment in the source document, its result), read once (an iterator
+    will do: a large document's pairs need not be built as a list); ``source_text`` (the whole source document)
+    turns offsets into line:column.
     """
 
     path: str | None
     source: str
     target: str
-    segments: list[tuple[int, SegmentResult]] = field(default_factory=list)
+    segments: Iterable[tuple[int, SegmentResult]] = field(default_factory=list)
     source_text: str | None = None
     pivot: str | None = None
     output: str | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -103,6 +104,10 @@ class TranslateJob:
     force: bool = False  # replace an existing file of another kind (a glossary, a report) with a translation
     format_options: dict[str, Any] = field(default_factory=dict)  # formats.FORMAT_OPTIONS (cue width, fields)
     subdirs: dict[str, Path] = field(default_factory=dict)  # walked input -> its folder under outdir (-r)
+    # A window of a larger run (translate_job ``window``): files of the other windows that this one's writes must
+    # not replace, as one run's WriteGuard would refuse (their inputs; the outputs of earlier ones, with what).
+    guard_inputs: Sequence[Path] = ()
+    guard_outputs: Sequence[tuple[Path, str]] = ()
 
 
 # -- reading ------------------------------------------------------------------------------------
@@ -353,7 +358,9 @@ def run(
     outputs: list[Output] = []
     from dragoman.fsutil import WriteGuard
 
-    guard = WriteGuard(job.inputs, force=job.force)
+    guard = WriteGuard([*job.inputs, *job.guard_inputs], force=job.force)
+    for written, what in job.guard_outputs:
+        guard.add_output(written, what)
     versions = provenance.EntryVersions(job.glossary)
     for (source, target), route in routes.items():
         group = [doc for doc in good if doc.source == source]
@@ -469,8 +476,15 @@ def _translate_windows(
     stream = ReportStream()
     stats = RunStats()
     failed: list[InputDoc] = []
+    guards = _cross_window_guards(job, window)
     for start in range(0, len(job.inputs), window):
-        part = dataclasses.replace(job, inputs=list(job.inputs[start : start + window]))
+        guard_inputs, guard_outputs = guards.get(start // window, ([], []))
+        part = dataclasses.replace(
+            job,
+            inputs=list(job.inputs[start : start + window]),
+            guard_inputs=guard_inputs,
+            guard_outputs=guard_outputs,
+        )
         docs, result = translate_job(
             part,
             engine,
@@ -503,6 +517,56 @@ def _translate_windows(
         inputs=len(job.inputs),
     )
     return failed, result
+
+
+def _cross_window_guards(job: TranslateJob, window: int) -> dict[int, tuple[list[Path], list[tuple[Path, str]]]]:
+    """What each window's WriteGuard must know of the other windows, as one run's guard would (usually nothing).
+
+    One guard for the whole run would hold every input and output (hundreds of bytes each); instead every output
+    name an input may get is compared once, before any work, with every input and every other output name (by
+    resolved path and inode, as WriteGuard does), and a window is told only the few files of other windows it
+    could reach: an input (refused whatever the source language turns out to be), or an earlier window's output
+    (with a known source language only: with ``auto`` the name is not known yet, and a guess could refuse a
+    write one run would make).
+    """
+    if not job.write:
+        return {}
+
+    def identity(path: Path) -> tuple[str, tuple[int, int] | None]:
+        real = os.path.realpath(path)
+        try:
+            st = os.stat(real)
+        except OSError:
+            return real, None
+        return real, (st.st_dev, st.st_ino)
+
+    inputs: dict[object, tuple[int, int]] = {}  # resolved path or inode -> (window, input index)
+    for index, path in enumerate(job.inputs):
+        real, inode = identity(Path(path))
+        inputs[real] = (index // window, index)
+        if inode is not None:
+            inputs[inode] = (index // window, index)
+    outputs: dict[str, tuple[int, int, str, str]] = {}  # resolved path -> (window, input index, target, name)
+    guards: dict[int, tuple[list[Path], list[tuple[Path, str]]]] = {}
+    for index, path in enumerate(job.inputs):
+        step = index // window
+        name = str(path)
+        outdir = job.outdir / job.subdirs[name] if job.outdir and name in job.subdirs else job.outdir
+        for target in job.targets:
+            names = possible_output_paths([Path(path)], job.source, [target], outdir)
+            for out in names:
+                real, inode = identity(out)
+                for key in (real, inode):
+                    hit = inputs.get(key) if key is not None else None
+                    if hit is not None and hit[0] != step:
+                        guards.setdefault(step, ([], []))[0].append(Path(job.inputs[hit[1]]))
+                if len(names) != 1:
+                    continue
+                earlier = outputs.setdefault(real, (step, index, target, str(out)))
+                if earlier[0] != step:
+                    what = f"the {earlier[2]} translation of {job.inputs[earlier[1]]}"
+                    guards.setdefault(step, ([], []))[1].append((Path(earlier[3]), what))
+    return guards
 
 
 def _spooled(out: Output) -> dict[str, Any]:
@@ -632,7 +696,7 @@ def _segment_output(value: SegmentResult, segment: Segment) -> SegmentOutput:
     return SegmentOutput(value.text, spans, findings)
 
 
-def segment_offsets(doc: InputDoc) -> list[int]:
+def segment_offsets(doc: InputDoc) -> Sequence[int]:
     """Where each segment starts in the source text (for line:column in the report).
 
     Uses the format's own offset when the segment carries one; otherwise finds the segment text in
@@ -640,7 +704,7 @@ def segment_offsets(doc: InputDoc) -> list[int]:
     """
     assert doc.document is not None
     if isinstance(doc.document, ChunkedText):
-        return list(doc.document.starts)
+        return doc.document.starts  # 8 bytes a segment, as they are
     text = doc.text or ""
     offsets: list[int] = []
     position = 0
@@ -682,7 +746,7 @@ def build_report(
                 path=out.input,
                 source=doc.source or "",
                 target=out.target,
-                segments=list(zip(offsets, out.results)),
+                segments=zip(offsets, out.results),  # read once, by report.document_report
                 pivot=label.split("->")[1] if label and label.count("->") > 1 else None,
                 source_text=doc.text,
                 output=str(out.path) if out.path else None,

@@ -105,6 +105,28 @@ def test_windowed_report_is_the_whole_runs_report_byte_for_byte(tmp_path: Path) 
     jsonschema.validate(loaded, load_schema())
 
 
+def test_a_window_never_writes_over_a_file_of_another_window(tmp_path: Path) -> None:
+    """One run's WriteGuard refuses an output over an input or over an earlier output; a run in windows of one
+    file refuses the same, with the same messages, though the files are in different windows."""
+    files = {"x.en.txt": "Hello there.\n", "x.ms.txt": "Keep me.\n", "y.txt": "One.\n", "y.en.txt": "Two.\n"}
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    paths = [tmp_path / name for name in files]
+
+    def job() -> TranslateJob:
+        return TranslateJob(inputs=paths, source="en", targets=["ms"], use_memory=False)
+
+    whole = run(job(), TaggingEngine([("en", "ms")]))
+    assert (tmp_path / "x.ms.txt").read_text(encoding="utf-8") == "Keep me.\n"
+    assert (tmp_path / "y.ms.txt").read_text(encoding="utf-8") == "ms:One.\n"
+    (tmp_path / "y.ms.txt").unlink()
+    _, stepped = translate_job(job(), TaggingEngine([("en", "ms")]), window=1)
+    assert stepped.errors == whole.errors and len(whole.errors) == 2
+    assert "is an input of this command" in whole.errors[0] and "would overwrite" in whole.errors[1]
+    assert (tmp_path / "x.ms.txt").read_text(encoding="utf-8") == "Keep me.\n"
+    assert (tmp_path / "y.ms.txt").read_text(encoding="utf-8") == "ms:One.\n"
+
+
 def test_stream_spools_survive_odd_names_and_nested_iteration(tmp_path: Path) -> None:
     """A file name that is not UTF-8 (a lone surrogate) is written as json_text writes it; two readers of the
     same spool at once each see every item."""
