@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -186,6 +186,31 @@ class _Bar:
         if self._bar is not None:
             self._bar.__exit__(None, None, None)
             self._bar = None
+
+
+# Names a WriteGuard holds at a time when the report is checked against an archive's inputs and outputs.
+_GUARD_BATCH = 1000
+
+
+def _refuse_report_over(
+    report_path: Path, inputs: Sequence[Path], outputs: Iterable[tuple[Path, str]], force: bool
+) -> None:
+    """Raise what ``WriteGuard(inputs, force=force)``, with every (path, what) of ``outputs`` added, would raise
+    for writing the report (an input, a translation, another kind of file), holding _GUARD_BATCH names at a time:
+    a guard costs hundreds of bytes a name, and an archive has tens of thousands (outputs may be read from disk)."""
+    from dragoman.fsutil import WriteGuard
+
+    for start in range(0, len(inputs), _GUARD_BATCH):
+        WriteGuard(inputs[start : start + _GUARD_BATCH]).check(report_path, None, "the report")
+    guard, held = WriteGuard(), 0
+    for path, what in outputs:
+        guard.add_output(path, what)
+        held += 1
+        if held == _GUARD_BATCH:
+            guard.check(report_path, None, "the report")
+            guard, held = WriteGuard(), 0
+    guard.check(report_path, None, "the report")
+    WriteGuard(force=force).check(report_path, "report", "the report")
 
 
 @click.command()
@@ -404,21 +429,20 @@ def translate(
         },
         engine_option_pairs,
     )
-    from dragoman.fsutil import WriteGuard
-
     # Checked before any work: the report must not replace an input, a translation of this run, or
     # (without --force) a file that is not a report.
-    writes = WriteGuard(files, force=force)
     if report_path is not None:
         from dragoman.pipeline.run import possible_output_paths
 
-        for path in possible_output_paths(files, source, target_list, outdir):
-            writes.add_output(path, f"the translation {path}")
+        names = (
+            (path, f"the translation {path}")
+            for start in range(0, len(files), _GUARD_BATCH)
+            for path in possible_output_paths(files[start : start + _GUARD_BATCH], source, target_list, outdir)
+        )
         try:
-            writes.check(report_path, "report", "the report")
+            _refuse_report_over(report_path, files, names, force)
         except DragomanError as err:
             raise click.BadParameter(str(err), param_hint="'--report'") from None
-    del writes  # every output name of an archive: not kept through the run
     stdin_text: str | None = None
     if not files:
         if len(target_list) > 1:
@@ -532,13 +556,10 @@ def translate(
             if not quiet and not as_json:
                 for change in changes:
                     click.echo(f"note: {describe_change(change)}", err=True)
-        report_guard = WriteGuard(files, force=force)
-        for out in result.outputs:  # one at a time: an archive's outputs are read back from disk
-            if out.path is not None:
-                written = WriteGuard()
-                written.add_output(out.path, f"the {out.target} translation of {out.input}")
-                written.check(report_path, None, "the report")
-        report_guard.claim(report_path, "report", "the report")
+        written = (
+            (out.path, f"the {out.target} translation of {out.input}") for out in result.outputs if out.path is not None
+        )
+        _refuse_report_over(report_path, files, written, force)
         term_report.write_report(report_path, result.report)  # streamed: memory flat however long the report
 
     if not quiet and not as_json:

@@ -532,40 +532,47 @@ def _cross_window_guards(job: TranslateJob, window: int) -> dict[int, tuple[list
     if not job.write:
         return {}
 
-    def identity(path: Path) -> tuple[str, tuple[int, int] | None]:
+    def keys(path: Path) -> list[int]:
+        """Hashes of the resolved path and the inode: a collision only tells a window's guard of one more file,
+        which it then compares exactly, so hashes (not names) are kept, tens of bytes an input."""
         real = os.path.realpath(path)
         try:
             st = os.stat(real)
         except OSError:
-            return real, None
-        return real, (st.st_dev, st.st_ino)
+            return [hash(real)]
+        return [hash(real), hash((st.st_dev, st.st_ino))]
 
-    inputs: dict[object, tuple[int, int]] = {}  # resolved path or inode -> (window, input index)
+    inputs: dict[int, int] = {}  # hash -> input index
     for index, path in enumerate(job.inputs):
-        real, inode = identity(Path(path))
-        inputs[real] = (index // window, index)
-        if inode is not None:
-            inputs[inode] = (index // window, index)
-    outputs: dict[str, tuple[int, int, str, str]] = {}  # resolved path -> (window, input index, target, name)
+        for key in keys(Path(path)):
+            inputs[key] = index
+    outputs: dict[int, int] = {}  # hash of the resolved output name -> input index * targets + target index
     guards: dict[int, tuple[list[Path], list[tuple[Path, str]]]] = {}
+
+    def output(number: int) -> tuple[Path, str]:
+        index, target = divmod(number, len(job.targets))
+        name = str(job.inputs[index])
+        outdir = job.outdir / job.subdirs[name] if job.outdir and name in job.subdirs else job.outdir
+        path = possible_output_paths([Path(name)], job.source, [job.targets[target]], outdir)[0]
+        return path, f"the {job.targets[target]} translation of {name}"
+
     for index, path in enumerate(job.inputs):
         step = index // window
         name = str(path)
         outdir = job.outdir / job.subdirs[name] if job.outdir and name in job.subdirs else job.outdir
-        for target in job.targets:
+        for number, target in enumerate(job.targets):
             names = possible_output_paths([Path(path)], job.source, [target], outdir)
             for out in names:
-                real, inode = identity(out)
-                for key in (real, inode):
-                    hit = inputs.get(key) if key is not None else None
-                    if hit is not None and hit[0] != step:
-                        guards.setdefault(step, ([], []))[0].append(Path(job.inputs[hit[1]]))
+                found = keys(out)
+                for key in found:
+                    hit = inputs.get(key)
+                    if hit is not None and hit // window != step:
+                        guards.setdefault(step, ([], []))[0].append(Path(job.inputs[hit]))
                 if len(names) != 1:
                     continue
-                earlier = outputs.setdefault(real, (step, index, target, str(out)))
-                if earlier[0] != step:
-                    what = f"the {earlier[2]} translation of {job.inputs[earlier[1]]}"
-                    guards.setdefault(step, ([], []))[1].append((Path(earlier[3]), what))
+                earlier = outputs.setdefault(found[0], index * len(job.targets) + number)
+                if earlier // len(job.targets) // window != step:
+                    guards.setdefault(step, ([], []))[1].append(output(earlier))
     return guards
 
 
