@@ -10,15 +10,17 @@ Everything runs on loopback in this one process tree (a Dask LocalCluster starte
   and on 2 workers x 1 thread: throughput ratio (target >= 1.7 on 2 cores).
 - **overhead**: the cluster path on 1 worker x 1 thread against the local path (``run()`` in this process) with 1
   thread, same sentences and options (target <= 10 %). Both are timed after a warm-up run that loads the model.
-- **archive**: the real `dragoman translate --cluster tcp://...` command (its own process; peak RSS from
-  ``os.wait4``) on 2,000 and 20,000 generated three-sentence articles, against a 2-worker cluster whose engine copies
-  its input (registered through the `dragoman.engines` entry-point group, as a third-party engine is), so the client's
-  own cost is what is measured: memory should stay flat in the number of articles.
+- **archive**: the real `dragoman translate ... --report` command (its own process; its own peak RSS, VmHWM) on
+  2,000 and 20,000 generated three-sentence articles, as that many files and as one JSON lines file, locally and with
+  ``--cluster local:2`` (or ``tcp``: a 2-worker cluster started here), with an engine that respells its input
+  (registered through the `dragoman.engines` entry-point group, as a third-party engine is), so the client's own
+  cost is what is measured: memory should stay flat in the number of articles (target <= 1.2x).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -137,9 +139,33 @@ def model_sections(args: argparse.Namespace, work: Path) -> dict[str, float]:
     return figures
 
 
-def archive_section(args: argparse.Namespace, work: Path) -> dict[str, float]:
-    import distributed
+def _peak_rss_mb(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Run ``cmd``; (its own peak RSS in MB, seconds). The peak is the kernel's high-water mark of that one process
+    (VmHWM, read until it exits; it only grows): with ``--cluster local:N`` the workers are its children, and
+    ``os.wait4``'s ru_maxrss would report the largest of them instead."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak_kb = 0
+    status = Path(f"/proc/{proc.pid}/status")
+    while proc.poll() is None:
+        try:
+            for line in status.read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peak_kb = max(peak_kb, int(line.split()[1]))
+        except (OSError, ValueError):
+            pass
+        time.sleep(0.05)
+    seconds = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise SystemExit(
+            f"{' '.join(cmd[:6])} ... failed: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}"
+        )
+    return peak_kb / 1024, seconds
 
+
+def archive_section(args: argparse.Namespace, work: Path) -> dict[str, float]:
+    """The client's own peak memory on generated archives: ``--archive`` article counts, as that many files and as
+    one JSON lines file of that many records, run locally and with ``--cluster`` (``--archive-modes``)."""
     plugin_dir = work / "plugin"
     plugin_dir.mkdir()
     _install_copy_engine(plugin_dir)
@@ -148,51 +174,65 @@ def archive_section(args: argparse.Namespace, work: Path) -> dict[str, float]:
     sys.path.insert(0, str(plugin_dir))  # the LocalCluster's worker processes start with this process's sys.path
     sentences = _sentences(1997)
     figures: dict[str, float] = {}
-    cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=40
-    )
+    cluster = None
+    if "tcp" in args.archive_modes:
+        import distributed
+
+        cluster = distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=40
+        )
     try:
-        for count in args.archive:
-            folder = work / f"archive-{count}"
-            folder.mkdir()
-            for i in range(count):
-                body = [f"{sentences[(3 * i + k) % len(sentences)]} ({i})" for k in range(3)]
-                (folder / f"n{i:06d}.en.txt").write_text("\n".join(body) + "\n", encoding="utf-8")
-            cmd = [
-                sys.executable,
-                "-m",
-                "dragoman",
-                "translate",
-                "--to",
-                "zz",
-                "--engine",
-                "bench-copy",
-                "-o",
-                str(work / f"archive-out-{count}"),
-                "--no-memory",
-                "-q",
-                "--cluster",
-                str(cluster.scheduler_address),
-            ]
-            # Many files: through xargs-like batches would change the client; one command with every path.
-            started = time.perf_counter()
-            proc = subprocess.Popen(
-                [*cmd, *map(str, sorted(folder.iterdir()))], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-            )
-            _, status, usage = os.wait4(proc.pid, 0)
-            seconds = time.perf_counter() - started
-            if status != 0:
-                raise SystemExit(
-                    f"archive run of {count} failed: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}"
-                )
-            rss_mb = usage.ru_maxrss / 1024
-            figures[f"archive_{count}_rss_mb"] = rss_mb
-            figures[f"archive_{count}_s"] = seconds
-            print(f"archive of {count:6d} articles: client peak RSS {rss_mb:7.1f} MB, {seconds:6.1f} s", flush=True)
-            shutil.rmtree(folder)
-            shutil.rmtree(work / f"archive-out-{count}", ignore_errors=True)
+        for shape in args.archive_shapes:
+            for mode in args.archive_modes:
+                for count in args.archive:
+                    folder = work / f"archive-{count}"
+                    folder.mkdir()
+                    bodies = (
+                        [f"{sentences[(3 * i + k) % len(sentences)]} ({i})" for k in range(3)] for i in range(count)
+                    )
+                    if shape == "files":
+                        for i, body in enumerate(bodies):
+                            (folder / f"n{i:06d}.en.txt").write_text("\n".join(body) + "\n", encoding="utf-8")
+                        inputs = [str(path) for path in sorted(folder.iterdir())]
+                    else:  # one JSON lines file, a record per article
+                        path = folder / "archive.en.jsonl"
+                        with path.open("w", encoding="utf-8") as handle:
+                            for i, body in enumerate(bodies):
+                                handle.write(json.dumps({"id": i, "text": " ".join(body)}, ensure_ascii=False) + "\n")
+                        inputs = ["--field", "text", str(path)]
+                    where = {"local": [], "tcp": ["--cluster", str(cluster.scheduler_address) if cluster else ""]}
+                    cmd = [
+                        sys.executable,
+                        "-m",
+                        "dragoman",
+                        "translate",
+                        "--to",
+                        "zz",
+                        "--engine",
+                        "bench-copy",
+                        "-o",
+                        str(work / f"archive-out-{count}"),
+                        "--report",
+                        str(work / f"archive-report-{count}.json"),
+                        "--no-memory",
+                        "-q",
+                        *where.get(mode, ["--cluster", mode]),
+                        *inputs,  # every path in one command (as a shell glob gives them)
+                    ]
+                    rss_mb, seconds = _peak_rss_mb(cmd, env)
+                    key = f"archive_{shape}_{mode}_{count}"
+                    figures[f"{key}_rss_mb"] = rss_mb
+                    figures[f"{key}_s"] = seconds
+                    print(
+                        f"{shape:5s} {mode:8s} {count:6d} articles: client peak RSS {rss_mb:7.1f} MB, {seconds:6.1f} s",
+                        flush=True,
+                    )
+                    shutil.rmtree(folder)
+                    shutil.rmtree(work / f"archive-out-{count}", ignore_errors=True)
+                    (work / f"archive-report-{count}.json").unlink()
     finally:
-        cluster.close()
+        if cluster is not None:
+            cluster.close()
     return figures
 
 
@@ -203,9 +243,18 @@ def main() -> None:
     parser.add_argument("--beam", type=int, default=4)
     parser.add_argument("--repeats", type=int, default=2, help="best of N timed runs per system")
     parser.add_argument("--archive", default="2000,20000", help="article counts for the client-memory section")
+    parser.add_argument(
+        "--archive-modes",
+        default="local,local:2",
+        help="where the archive runs: local (no --cluster), local:N (--cluster local:N), tcp (a 2-worker cluster "
+        "started here, --cluster tcp://...)",
+    )
+    parser.add_argument("--archive-shapes", default="files,jsonl", help="files (one per article), jsonl (one file)")
     parser.add_argument("--skip", default="", help="sections to leave out: model, archive")
     args = parser.parse_args()
     args.archive = [int(n) for n in args.archive.split(",") if n]
+    args.archive_modes = [m for m in args.archive_modes.split(",") if m]
+    args.archive_shapes = [m for m in args.archive_shapes.split(",") if m]
     skip = set(filter(None, args.skip.split(",")))
     with tempfile.TemporaryDirectory(prefix="dragoman-bench-cluster-") as tmp:
         work = Path(tmp)
@@ -220,9 +269,15 @@ def main() -> None:
         print(f"scaling, 2 workers vs 1 (target >= 1.7): {figures['scaling']:.2f}x")
         print(f"cluster path overhead vs local, 1 thread (target <= 10 %): {figures['overhead'] * 100:+.1f} %")
     counts = args.archive
-    if len(counts) >= 2 and f"archive_{counts[0]}_rss_mb" in figures:
-        small, large = figures[f"archive_{counts[0]}_rss_mb"], figures[f"archive_{counts[-1]}_rss_mb"]
-        print(f"client peak RSS, {counts[-1]} vs {counts[0]} articles (flat = 1.0): {large / small:.2f}x")
+    for shape in args.archive_shapes:
+        for mode in args.archive_modes:
+            key = f"archive_{shape}_{mode}"
+            if len(counts) >= 2 and f"{key}_{counts[0]}_rss_mb" in figures:
+                small, large = figures[f"{key}_{counts[0]}_rss_mb"], figures[f"{key}_{counts[-1]}_rss_mb"]
+                print(
+                    f"client peak RSS, {shape} {mode}, {counts[-1]} vs {counts[0]} articles (flat = 1.0, target "
+                    f"<= 1.2): {large / small:.2f}x"
+                )
 
 
 if __name__ == "__main__":

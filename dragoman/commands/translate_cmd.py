@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import click
 
-from dragoman.commands.common import echo_json, parse_lang_list, warn
+from dragoman.commands.common import parse_lang_list, warn
 from dragoman.commands.layering import layers_mode
 from dragoman.commands.options import (
     engine_errors,
@@ -120,6 +120,31 @@ class _Bar:
         if self._bar is not None:
             self._bar.__exit__(None, None, None)
             self._bar = None
+
+
+# Names a WriteGuard holds at a time when the report is checked against an archive's inputs and outputs.
+_GUARD_BATCH = 1000
+
+
+def _refuse_report_over(
+    report_path: Path, inputs: Sequence[Path], outputs: Iterable[tuple[Path, str]], force: bool
+) -> None:
+    """Raise what ``WriteGuard(inputs, force=force)``, with every (path, what) of ``outputs`` added, would raise
+    for writing the report (an input, a translation, another kind of file), holding _GUARD_BATCH names at a time:
+    a guard costs hundreds of bytes a name, and an archive has tens of thousands (outputs may be read from disk)."""
+    from dragoman.fsutil import WriteGuard
+
+    for start in range(0, len(inputs), _GUARD_BATCH):
+        WriteGuard(inputs[start : start + _GUARD_BATCH]).check(report_path, None, "the report")
+    guard, held = WriteGuard(), 0
+    for path, what in outputs:
+        guard.add_output(path, what)
+        held += 1
+        if held == _GUARD_BATCH:
+            guard.check(report_path, None, "the report")
+            guard, held = WriteGuard(), 0
+    guard.check(report_path, None, "the report")
+    WriteGuard(force=force).check(report_path, "report", "the report")
 
 
 @click.command()
@@ -270,18 +295,18 @@ def translate(
             )
 
     options = engine_options(engine_name, engine_option_pairs)
-    from dragoman.fsutil import WriteGuard
-
     # Checked before any work: the report must not replace an input, a translation of this run, or
     # (without --force) a file that is not a report.
-    writes = WriteGuard(files, force=force)
     if report_path is not None:
         from dragoman.pipeline.run import possible_output_paths
 
-        for path in possible_output_paths(files, source, target_list, outdir):
-            writes.add_output(path, f"the translation {path}")
+        names = (
+            (path, f"the translation {path}")
+            for start in range(0, len(files), _GUARD_BATCH)
+            for path in possible_output_paths(files[start : start + _GUARD_BATCH], source, target_list, outdir)
+        )
         with option_errors("'--report'"):
-            writes.check(report_path, "report", "the report")
+            _refuse_report_over(report_path, files, names, force)
     stdin_text: str | None = None
     if not files:
         if len(target_list) > 1:
@@ -375,8 +400,9 @@ def translate(
     if stdin_text is not None and not as_json:
         for out in result.outputs:
             click.echo(out.text, nl=False)
+    from dragoman.pipeline import report as term_report
+
     if report_path is not None:
-        from dragoman.fsutil import json_text
         from dragoman.pipeline.provenance import changes_since_report, describe_change
 
         # A re-run that writes over an earlier report names the outputs that changed and the entries why.
@@ -386,13 +412,11 @@ def translate(
             if not quiet and not as_json:
                 for change in changes:
                     click.echo(f"note: {describe_change(change)}", err=True)
-        report_guard = WriteGuard(files, force=force)
-        for out in result.outputs:
-            if out.path is not None:
-                report_guard.add_output(out.path, f"the {out.target} translation of {out.input}")
-        report_guard.write_text(report_path, json_text(result.report) + "\n", "report", "the report")
-
-    from dragoman.pipeline import report as term_report
+        written = (
+            (out.path, f"the {out.target} translation of {out.input}") for out in result.outputs if out.path is not None
+        )
+        _refuse_report_over(report_path, files, written, force)
+        term_report.write_report(report_path, result.report)  # streamed: memory flat however long the report
 
     if not quiet and not as_json:
         if glossary is not None:
@@ -405,7 +429,9 @@ def translate(
         data = {k: result.report[k] for k in keys if k in result.report}
         if stdin_text is not None:
             data["outputs"] = [dict(item, text=out.text) for item, out in zip(data["outputs"], result.outputs)]
-        echo_json(data)
+        # As echo_json prints it, an archive's outputs read back from disk one at a time.
+        term_report.dump_json(data, lambda text: click.echo(text, nl=False))
+        click.echo()
     elif not quiet:
         for out in result.outputs:
             if out.path is not None:
@@ -428,7 +454,7 @@ def translate(
             )
     failed = len([doc for doc in docs if doc.error is not None])
     if result.errors:
-        total = len(docs)
+        total = result.inputs  # a windowed run returns only the docs that failed
         if failed == total:
             summary = "nothing was translated" if total == 1 else f"none of the {total} inputs could be translated"
         elif failed:

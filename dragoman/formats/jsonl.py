@@ -100,13 +100,28 @@ class JsonlDocument(Document):
         return "".join(parts)
 
 
+def _wanted(fields: Sequence[str] | None, name: str) -> list[str]:
+    if not fields:
+        raise InputError("no fields to translate", name, hint="name them with --field, e.g. --field text,title")
+    return list(dict.fromkeys(fields))
+
+
+def check_jsonl(text: str, name: str = "<input>", fields: Sequence[str] | None = None, first_line: int = 1) -> None:
+    """Raise the InputError :func:`parse_jsonl` would (no fields, a line that is not a JSON object) without
+    parsing the fields into segments: a large archive is checked whole before it is translated a window of
+    records at a time. ``first_line`` is the number of ``text``'s first line in the file."""
+    _wanted(fields, name)
+    for number, line in enumerate(text.splitlines(keepends=True), start=first_line):
+        body = line.rstrip("\r\n")
+        if body.strip():
+            _top_level_strings(body, name, number)
+
+
 def parse_jsonl(
     text: str, source_lang: str, name: str = "<input>", fields: Sequence[str] | None = None
 ) -> JsonlDocument:
     """The ``fields`` of every record (top-level string values) as segments, records in order."""
-    if not fields:
-        raise InputError("no fields to translate", name, hint="name them with --field, e.g. --field text,title")
-    wanted = list(dict.fromkeys(fields))
+    wanted = _wanted(fields, name)
     values: list[_Value] = []
     segments: list[Segment] = []
     offset = 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -68,12 +69,15 @@ class Output:
 
 @dataclass
 class RunResult:
-    outputs: list[Output]
+    # A run done in windows (translate_job with ``window``) reads its outputs back from disk as they are
+    # iterated (report.SpoolView): their texts are in the files, and the list is not kept in memory.
+    outputs: Sequence[Output]
     errors: list[str]
     routes: dict[str, str]
     stats: RunStats
     report: dict[str, Any]
     notes: list[str] = field(default_factory=list)
+    inputs: int = 0  # how many inputs the run was given (a windowed run returns only the docs that failed)
 
     @property
     def exit_code(self) -> int:
@@ -101,6 +105,10 @@ class TranslateJob:
     force: bool = False  # replace an existing file of another kind (a glossary, a report) with a translation
     format_options: dict[str, Any] = field(default_factory=dict)  # formats.FORMAT_OPTIONS (cue width, fields)
     subdirs: dict[str, Path] = field(default_factory=dict)  # walked input -> its folder under outdir (-r)
+    # A window of a larger run (translate_job ``window``): files of the other windows that this one's writes must
+    # not replace, as one run's WriteGuard would refuse (their inputs; the outputs of earlier ones, with what).
+    guard_inputs: Sequence[Path] = ()
+    guard_outputs: Sequence[tuple[Path, str]] = ()
 
     def __post_init__(self) -> None:
         # The glossary a job enforces is restricted once, here, to its targets and draft setting; a glossary that
@@ -168,6 +176,7 @@ def parse_inputs(
     piece while it is translated (pipeline/chunked.py: memory does not grow with its size)."""
     from dragoman.formats import parse
     from dragoman.pipeline.chunked import ChunkedText, is_large_text
+    from dragoman.pipeline.chunked import check as check_chunked
 
     for doc in docs:
         if doc.error is not None or doc.source is None:
@@ -176,7 +185,13 @@ def parse_inputs(
             doc.error = InputError("the input is empty", doc.path or doc.name).format()
             continue
         if chunk_large and doc.path is not None and is_large_text(doc.text or "", doc.format_name):
-            doc.document = ChunkedText(doc.source, doc.text or "")
+            chunked = ChunkedText(doc.source, doc.text or "", doc.format_name, doc.name, format_options)
+            try:
+                check_chunked(chunked)  # what a whole parse would refuse, before any work
+            except InputError as err:
+                doc.error = str(err)
+                continue
+            doc.document = chunked
             continue
         try:
             data = doc.data if doc.data is not None else doc.text or ""
@@ -284,25 +299,13 @@ def translate_job(
     it or raises; without one, or when it keeps missing, MissingModelError), then translates and writes.
 
     With ``window`` (inputs per step), an archive of many files is done ``window`` files at a time: each step
-    reads, translates and writes its files and keeps only what the report needs, so memory stays flat in the
-    number of files (the translation memory still deduplicates across steps).
+    reads, translates and writes its files, and its report goes to disk (report.ReportStream), so memory stays
+    flat in the number of files (the translation memory still deduplicates across steps). The report is the
+    one a single run would have built; the docs returned are then only the inputs that failed (``RunResult.inputs``
+    counts them all).
     """
     if window is not None and len(job.inputs) > window:
-        steps: list[tuple[list[InputDoc], RunResult]] = []
-        for start in range(0, len(job.inputs), window):
-            part = dataclasses.replace(job, inputs=list(job.inputs[start : start + window]))
-            docs, result = translate_job(
-                part,
-                engine,
-                memory,
-                progress=progress,
-                on_inputs=on_inputs,
-                install_missing=install_missing,
-                runner=runner,
-            )
-            _release(docs, result)
-            steps.append((docs, result))
-        return [doc for docs, _ in steps for doc in docs], merge_results([result for _, result in steps])
+        return _translate_windows(job, engine, memory, window, progress, on_inputs, install_missing, runner)
     counting = CountingEngine(engine)
     docs = prepare(job, counting)
     if on_inputs is not None:
@@ -362,7 +365,9 @@ def run(
     outputs: list[Output] = []
     from dragoman.fsutil import WriteGuard
 
-    guard = WriteGuard(job.inputs, force=job.force)
+    guard = WriteGuard([*job.inputs, *job.guard_inputs], force=job.force)
+    for written, what in job.guard_outputs:
+        guard.add_output(written, what)
     versions = provenance.EntryVersions(job.glossary)
     for (source, target), route in routes.items():
         group = [doc for doc in good if doc.source == source]
@@ -448,55 +453,157 @@ def run(
     if where is not None:
         report["cluster"] = where
     return RunResult(
-        outputs=outputs, errors=errors, routes=route_labels, stats=translator.stats, report=report, notes=notes
+        outputs=outputs,
+        errors=errors,
+        routes=route_labels,
+        stats=translator.stats,
+        report=report,
+        notes=notes,
+        inputs=len(docs),
     )
 
 
-def _release(docs: Sequence[InputDoc], result: RunResult) -> None:
-    """Drop what a finished step of a windowed run no longer needs: texts, parsed documents, segment results
-    (its report is built), and the text of outputs already written to files."""
-    for doc in docs:
-        doc.text = None
-        doc.document = None
-    for out in result.outputs:
-        out.results = []
-        if out.path is not None:
-            out.text = ""
+def _translate_windows(
+    job: TranslateJob,
+    engine: Engine,
+    memory: TranslationMemory | None,
+    window: int,
+    progress: Progress | None,
+    on_inputs: Callable[[Sequence[InputDoc]], None] | None,
+    install_missing: Callable[[MissingModelError], None] | None,
+    runner: ChunkRunner | None,
+) -> tuple[list[InputDoc], RunResult]:
+    """translate_job ``window`` inputs at a time, with memory flat in the number of inputs.
 
+    Each window is a whole run (read, translate, write); its report then goes to a report.ReportStream, which
+    keeps the per-output records on disk and only counts and small sets in memory, and everything else of the
+    window is dropped. What comes back is the report one run over every input would have built; the outputs
+    are read back from disk when iterated; of the inputs, only those that failed (with their errors).
+    """
+    from dragoman.pipeline.report import ReportStream
 
-def merge_results(results: Sequence[RunResult]) -> RunResult:
-    """One RunResult for the steps of a windowed run: lists joined, counts summed, the report's too."""
+    stream = ReportStream()
     stats = RunStats()
-    for result in results:
+    failed: list[InputDoc] = []
+    guards = _cross_window_guards(job, window)
+    for start in range(0, len(job.inputs), window):
+        guard_inputs, guard_outputs = guards.get(start // window, ([], []))
+        part = dataclasses.replace(
+            job,
+            inputs=list(job.inputs[start : start + window]),
+            guard_inputs=guard_inputs,
+            guard_outputs=guard_outputs,
+        )
+        docs, result = translate_job(
+            part,
+            engine,
+            memory,
+            progress=progress,
+            on_inputs=on_inputs,
+            install_missing=install_missing,
+            runner=runner,
+        )
+        bad = [doc for doc in docs if doc.error is not None]
+        for doc in bad:
+            doc.text = doc.data = None
+            doc.document = None
+        failed.extend(bad)
+        # A single run lists the notes about inputs ("already in ...") before those about the run.
+        already = sum(1 for doc in docs if doc.document is not None for target in job.targets if doc.source == target)
+        stream.add(result.report, [_spooled(out) for out in result.outputs], len(bad), already)
         for name, value in vars(result.stats).items():
             setattr(stats, name, getattr(stats, name) + value)
+        del docs, result
     stats.seconds = round(stats.seconds, 3)
-    report: dict[str, Any] = {}
-    for result in results:
-        for key, value in result.report.items():
-            if key not in report:
-                report[key] = value
-            elif key == "summary":
-                report[key] = {
-                    k: report[key].get(k, 0) + value.get(k, 0) for k in dict.fromkeys([*report[key], *value])
-                }
-            elif isinstance(value, list):
-                report[key] = report[key] + [item for item in value if key != "notes" or item not in report[key]]
-            elif isinstance(value, dict) and key != "stats":
-                report[key] = {**report[key], **value}
-    report["stats"] = stats.to_dict()
-    routes: dict[str, str] = {}
-    notes: list[str] = []
-    for result in results:
-        routes.update(result.routes)
-        notes.extend(note for note in result.notes if note not in notes)
-    return RunResult(
-        outputs=[out for result in results for out in result.outputs],
-        errors=[error for result in results for error in result.errors],
-        routes=routes,
+    report = stream.report(stats.to_dict())
+    result = RunResult(
+        outputs=stream.extras(_unspooled),
+        errors=stream.errors,
+        routes=dict(report["routes"]),
         stats=stats,
         report=report,
-        notes=notes,
+        notes=stream.notes,
+        inputs=len(job.inputs),
+    )
+    return failed, result
+
+
+def _cross_window_guards(job: TranslateJob, window: int) -> dict[int, tuple[list[Path], list[tuple[Path, str]]]]:
+    """What each window's WriteGuard must know of the other windows, as one run's guard would (usually nothing).
+
+    One guard for the whole run would hold every input and output (hundreds of bytes each); instead every output
+    name an input may get is compared once, before any work, with every input and every other output name (by
+    resolved path and inode, as WriteGuard does), and a window is told only the few files of other windows it
+    could reach: an input (refused whatever the source language turns out to be), or an earlier window's output
+    (with a known source language only: with ``auto`` the name is not known yet, and a guess could refuse a
+    write one run would make).
+    """
+    if not job.write:
+        return {}
+
+    def keys(path: Path) -> list[int]:
+        """Hashes of the resolved path and the inode: a collision only tells a window's guard of one more file,
+        which it then compares exactly, so hashes (not names) are kept, tens of bytes an input."""
+        real = os.path.realpath(path)
+        try:
+            st = os.stat(real)
+        except OSError:
+            return [hash(real)]
+        return [hash(real), hash((st.st_dev, st.st_ino))]
+
+    inputs: dict[int, int] = {}  # hash -> input index
+    for index, path in enumerate(job.inputs):
+        for key in keys(Path(path)):
+            inputs[key] = index
+    outputs: dict[int, int] = {}  # hash of the resolved output name -> input index * targets + target index
+    guards: dict[int, tuple[list[Path], list[tuple[Path, str]]]] = {}
+
+    def output(number: int) -> tuple[Path, str]:
+        index, target = divmod(number, len(job.targets))
+        name = str(job.inputs[index])
+        outdir = job.outdir / job.subdirs[name] if job.outdir and name in job.subdirs else job.outdir
+        path = possible_output_paths([Path(name)], job.source, [job.targets[target]], outdir)[0]
+        return path, f"the {job.targets[target]} translation of {name}"
+
+    for index, path in enumerate(job.inputs):
+        step = index // window
+        name = str(path)
+        outdir = job.outdir / job.subdirs[name] if job.outdir and name in job.subdirs else job.outdir
+        for number, target in enumerate(job.targets):
+            names = possible_output_paths([Path(path)], job.source, [target], outdir)
+            for out in names:
+                found = keys(out)
+                for key in found:
+                    hit = inputs.get(key)
+                    if hit is not None and hit // window != step:
+                        guards.setdefault(step, ([], []))[0].append(Path(job.inputs[hit]))
+                if len(names) != 1:
+                    continue
+                earlier = outputs.setdefault(found[0], index * len(job.targets) + number)
+                if earlier // len(job.targets) // window != step:
+                    guards.setdefault(step, ([], []))[1].append(output(earlier))
+    return guards
+
+
+def _spooled(out: Output) -> dict[str, Any]:
+    """What a windowed run keeps of an output (on disk): where it went and the counts the CLI prints."""
+    record = {"input": out.input, "target": out.target, "route": out.route, "segments": out.segments}
+    record.update(path=str(out.path) if out.path is not None else None, changed=out.changed)
+    if out.path is None:
+        record["text"] = out.text  # not in a file (a run that does not write)
+    return record
+
+
+def _unspooled(record: dict[str, Any]) -> Output:
+    path = record["path"]
+    return Output(
+        input=record["input"],
+        target=record["target"],
+        route=record["route"],
+        path=Path(path) if path is not None else None,
+        text=record.get("text", ""),
+        segments=record["segments"],
+        changed=record["changed"],
     )
 
 
@@ -535,7 +642,7 @@ def _translate_chunked(
         path.parent.mkdir(parents=True, exist_ok=True)
         with atomic_writer(path) as handle:
             count, results = translate_pieces(
-                document, translate, render, lambda text: handle.write(text.encode("utf-8"))
+                document, translate, render, lambda text: handle.write(text.encode("utf-8")), _for_report
             )
     except DragomanError as err:
         errors.append(str(err))
@@ -545,6 +652,15 @@ def _translate_chunked(
         return None
     # text is left empty: the translation is in the file, never whole in memory.
     return Output(input=doc.name, target=target, route=route.label, path=path, text="", segments=count, results=results)
+
+
+# What a piecewise translation keeps of a segment the report says nothing about (one shared object, so a large
+# input's results cost a pointer a segment).
+_NOTHING_TO_REPORT = SegmentResult("")
+
+
+def _for_report(value: SegmentResult) -> SegmentResult:
+    return value if value.occurrences or value.integrity or value.name_renderings else _NOTHING_TO_REPORT
 
 
 def _with_digits(value: SegmentResult, target: str, mode: str) -> SegmentResult:
@@ -587,7 +703,7 @@ def _segment_output(value: SegmentResult, segment: Segment) -> SegmentOutput:
     return SegmentOutput(value.text, spans, findings)
 
 
-def segment_offsets(doc: InputDoc) -> list[int]:
+def segment_offsets(doc: InputDoc) -> Sequence[int]:
     """Where each segment starts in the source text (for line:column in the report).
 
     Uses the format's own offset when the segment carries one; otherwise finds the segment text in
@@ -595,7 +711,7 @@ def segment_offsets(doc: InputDoc) -> list[int]:
     """
     assert doc.document is not None
     if isinstance(doc.document, ChunkedText):
-        return list(doc.document.starts)
+        return doc.document.starts  # 8 bytes a segment, as they are
     text = doc.text or ""
     offsets: list[int] = []
     position = 0
@@ -637,7 +753,7 @@ def build_report(
                 path=out.input,
                 source=doc.source or "",
                 target=out.target,
-                segments=list(zip(offsets, out.results)),
+                segments=zip(offsets, out.results),  # read once, by report.document_report
                 pivot=label.split("->")[1] if label and label.count("->") > 1 else None,
                 source_text=doc.text,
                 output=str(out.path) if out.path else None,
@@ -675,7 +791,6 @@ __all__ = [
     "Progress",
     "TranslateJob",
     "Translator",
-    "merge_results",
     "output_path",
     "plan_routes",
     "possible_output_paths",
