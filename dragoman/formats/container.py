@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import io
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from dragoman.errors import InputError
@@ -121,17 +121,10 @@ def append_text(parent: Any, text: str) -> None:
         parent.text = (parent.text or "") + text
 
 
-def fill_element(element: Any, pieces: Sequence[Any], wrappers: Sequence[Any], copy_atoms: bool) -> None:
-    """Make ``pieces`` (formats/blocks.Piece) the content of ``element``, a text/tail model (XLIFF, ODF).
-
-    Wrapper pieces are rebuilt as shallow copies of ``wrappers[i]``, nested as the pieces say; an atom's
-    payload is an element, appended as it is (moved) or, with ``copy_atoms``, as a copy.
-    """
-    import copy as copy_module
-
-    for child in list(element):
-        element.remove(child)
-    element.text = None
+def nest(root: Any, pieces: Sequence[Any], wrappers: Sequence[Any]) -> Iterator[tuple[Any, Any]]:
+    """(piece, parent) for each of ``pieces`` (formats/blocks.Piece), in order: the element under ``root`` where
+    the piece's content goes. Wrapper pieces are rebuilt as shallow copies of ``wrappers[i]`` (appended as they
+    are first needed), nested as the pieces say, so that consecutive pieces share their common wrappers."""
     stack: list[tuple[int, Any]] = []
     for piece in pieces:
         chain = piece.wrappers
@@ -139,15 +132,28 @@ def fill_element(element: Any, pieces: Sequence[Any], wrappers: Sequence[Any], c
         while depth < len(stack) and depth < len(chain) and stack[depth][0] == chain[depth]:
             depth += 1
         del stack[depth:]
-        parent = stack[-1][1] if stack else element
+        parent = stack[-1][1] if stack else root
         for wrapper in chain[depth:]:
             source = wrappers[wrapper]
             child = source.makeelement(source.tag, dict(source.attrib))
             parent.append(child)
             stack.append((wrapper, child))
             parent = child
+        yield piece, parent
+
+
+def fill_element(element: Any, pieces: Sequence[Any], wrappers: Sequence[Any], copy_atoms: bool) -> None:
+    """Make ``pieces`` (formats/blocks.Piece) the content of ``element``, a text/tail model (XLIFF, ODF).
+
+    Wrappers nest as :func:`nest` builds them; an atom's payload is an element, appended as it is (moved) or, with
+    ``copy_atoms``, as a copy.
+    """
+    for child in list(element):
+        element.remove(child)
+    element.text = None
+    for piece, parent in nest(element, pieces, wrappers):
         if piece.style < 0:
-            atom = copy_module.deepcopy(piece.atom) if copy_atoms else piece.atom
+            atom = copy.deepcopy(piece.atom) if copy_atoms else piece.atom
             atom.tail = None
             parent.append(atom)
         else:

@@ -28,7 +28,7 @@ from dragoman.formats.blocks import (
     render_block,
     unchanged,
 )
-from dragoman.formats.container import Container, serialize_xml
+from dragoman.formats.container import Container, nest, serialize_xml
 from dragoman.languages import is_rtl
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -223,20 +223,7 @@ def _rebuild(paragraph: Any, block: Block, pieces: Sequence[Piece], target: str)
         _ensure(ppr, "bidi", _PPR_ORDER)
     elif ppr is not None and ppr.find(_w("bidi")) is not None:
         ppr.remove(ppr.find(_w("bidi")))
-    stack: list[tuple[int, Any]] = []
-    for piece in pieces:
-        chain = piece.wrappers
-        depth = 0
-        while depth < len(stack) and depth < len(chain) and stack[depth][0] == chain[depth]:
-            depth += 1
-        del stack[depth:]
-        parent = stack[-1][1] if stack else paragraph
-        for wrapper in chain[depth:]:
-            source = block.wrappers[wrapper]
-            element = source.makeelement(source.tag, dict(source.attrib))
-            parent.append(element)
-            stack.append((wrapper, element))
-            parent = element
+    for piece, parent in nest(paragraph, pieces, block.wrappers):
         if piece.style < 0:
             if piece.atom[0] == "element":
                 parent.append(piece.atom[1])
