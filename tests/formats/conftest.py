@@ -63,3 +63,19 @@ def fake_translate() -> Callable[[Document, str], str]:
         return document.render([reverse_upper(s) for s in document.segments], target)
 
     return translate
+
+
+# The desk glossary of the toy-model format tests: one term with a variant, one with a forbidden form.
+GLOSSARY = """\
+version: 1
+languages: [en, zz]
+entries:
+  - id: government
+    terms:
+      en: government
+      zz: {term: pentadbiran, variants: [kerajaan]}
+  - id: talks
+    terms:
+      en: talks
+      zz: {term: perbincangan, forbidden: [rundingan]}
+"""

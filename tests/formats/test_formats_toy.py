@@ -11,20 +11,7 @@ from helpers.toy import TOY_PACKAGE
 
 from dragoman import packages
 from dragoman.cli import cli
-
-GLOSSARY = """\
-version: 1
-languages: [en, zz]
-entries:
-  - id: government
-    terms:
-      en: government
-      zz: {term: pentadbiran, variants: [kerajaan]}
-  - id: talks
-    terms:
-      en: talks
-      zz: {term: perbincangan, forbidden: [rundingan]}
-"""
+from formats.conftest import GLOSSARY
 
 
 def test_glossary_term_of_a_bold_word_is_bold_and_verified(tmp_path: Path) -> None:

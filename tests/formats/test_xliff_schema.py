@@ -14,24 +14,11 @@ from lxml import etree
 from dragoman import packages
 from dragoman.cli import cli
 from dragoman.formats import parse
-from formats.conftest import reverse_upper
+from formats.conftest import GLOSSARY, reverse_upper
 from formats.office import docx_bytes
 
 X12 = "urn:oasis:names:tc:xliff:document:1.2"
 X20 = "urn:oasis:names:tc:xliff:document:2.0"
-GLOSSARY = """\
-version: 1
-languages: [en, zz]
-entries:
-  - id: government
-    terms:
-      en: government
-      zz: {term: pentadbiran, variants: [kerajaan]}
-  - id: talks
-    terms:
-      en: talks
-      zz: {term: perbincangan, forbidden: [rundingan]}
-"""
 # As a CAT tool writes them: inline codes, a translated unit, a unit left alone, a group, notes.
 JOB_12 = f"""<?xml version="1.0" encoding="UTF-8"?>
 <xliff version="1.2" xmlns="{X12}">
