@@ -104,11 +104,15 @@ def _read_handle(handle: BinaryIO, limit: int) -> bytes:
     if st is not None and stat.S_ISREG(st.st_mode):
         if st.st_size > limit:
             raise InputTooLarge(limit, st.st_size)
-        data = handle.read(limit + 1)
-        if len(data) > limit:  # grew while being read
+        # Its size and one byte more: read(limit + 1) would allocate the whole limit (100 MB) for every file.
+        data = handle.read(st.st_size + 1)
+        if len(data) <= st.st_size:
+            return data
+        buffer = bytearray(data)  # grew since fstat: read on in chunks, up to the limit
+        if len(buffer) > limit:
             raise InputTooLarge(limit, None)
-        return data
-    buffer = bytearray()
+    else:
+        buffer = bytearray()
     while True:
         chunk = handle.read(min(_READ_CHUNK, limit + 1 - len(buffer)))
         if not chunk:

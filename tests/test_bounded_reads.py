@@ -153,3 +153,43 @@ def test_glossary_commands_on_dev_zero(args: tuple[str, ...]) -> None:
     result = _bounded(*args, stdin=subprocess.DEVNULL)
     assert result.returncode == 1
     assert result.stderr == "Error: /dev/zero:1: this is a binary file, not a YAML glossary — give a UTF-8 YAML file\n"
+
+
+def test_a_file_is_read_in_its_size_not_the_limit(tmp_path: Path) -> None:
+    """An archive run reads thousands of small files: each read allocates the file's size, never the limit."""
+    import tracemalloc
+
+    from dragoman.inputs import read_limited
+
+    path = tmp_path / "article.txt"
+    path.write_bytes(b"Kuala Lumpur.\n" * 100)
+    tracemalloc.start()
+    try:
+        data = read_limited(path, limit=64 << 20)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert data == b"Kuala Lumpur.\n" * 100
+    assert peak < 1 << 20  # read(limit + 1) allocated all 64 MiB here
+
+
+def test_a_file_larger_than_its_stat_is_read_whole_within_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file that grew after fstat (or a /proc file, which reports size 0) is read on in chunks, still bounded."""
+    import os
+
+    from dragoman.inputs import InputTooLarge, read_limited
+
+    path = tmp_path / "growing.txt"
+    path.write_bytes(b"x" * 5000)
+    real_fstat = os.fstat
+
+    def stale(fd: int) -> os.stat_result:
+        st = real_fstat(fd)
+        return os.stat_result((st.st_mode, st.st_ino, st.st_dev, st.st_nlink, st.st_uid, st.st_gid, 10, *st[7:10]))
+
+    monkeypatch.setattr("dragoman.inputs.os.fstat", stale)
+    assert read_limited(path, limit=6000) == b"x" * 5000
+    with pytest.raises(InputTooLarge):
+        read_limited(path, limit=4000)
