@@ -11,7 +11,8 @@ Everything runs on loopback in this one process tree (a Dask LocalCluster starte
 - **overhead**: the cluster path on 1 worker x 1 thread against the local path (``run()`` in this process) with 1
   thread, same sentences and options (target <= 10 %). Both are timed after a warm-up run that loads the model.
 - **archive**: the real `dragoman translate ... --report` command (its own process; its own peak RSS, VmHWM) on
-  2,000 and 20,000 generated three-sentence articles, as that many files and as one JSON lines file, locally and with
+  2,000 and 20,000 generated three-sentence articles, as that many files (on the command line, or their folder with
+  ``-r``) and as one JSON lines file, locally and with
   ``--cluster local:2`` (or ``tcp``: a 2-worker cluster started here), with an engine that respells its input
   (registered through the `dragoman.engines` entry-point group, as a third-party engine is), so the client's own
   cost is what is measured: memory should stay flat in the number of articles (target <= 1.2x).
@@ -190,10 +191,12 @@ def archive_section(args: argparse.Namespace, work: Path) -> dict[str, float]:
                     bodies = (
                         [f"{sentences[(3 * i + k) % len(sentences)]} ({i})" for k in range(3)] for i in range(count)
                     )
-                    if shape == "files":
+                    if shape in ("files", "dir"):
                         for i, body in enumerate(bodies):
                             (folder / f"n{i:06d}.en.txt").write_text("\n".join(body) + "\n", encoding="utf-8")
                         inputs = [str(path) for path in sorted(folder.iterdir())]
+                        if shape == "dir":  # the same files given as their folder (no long command line)
+                            inputs = ["-r", str(folder)]
                     else:  # one JSON lines file, a record per article
                         path = folder / "archive.en.jsonl"
                         with path.open("w", encoding="utf-8") as handle:
@@ -249,7 +252,12 @@ def main() -> None:
         help="where the archive runs: local (no --cluster), local:N (--cluster local:N), tcp (a 2-worker cluster "
         "started here, --cluster tcp://...)",
     )
-    parser.add_argument("--archive-shapes", default="files,jsonl", help="files (one per article), jsonl (one file)")
+    parser.add_argument(
+        "--archive-shapes",
+        default="files,dir,jsonl",
+        help="files (one per article, every path on the command line), dir (the same files as -r FOLDER), jsonl "
+        "(one file)",
+    )
     parser.add_argument("--skip", default="", help="sections to leave out: model, archive")
     args = parser.parse_args()
     args.archive = [int(n) for n in args.archive.split(",") if n]
