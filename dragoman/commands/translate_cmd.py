@@ -148,7 +148,9 @@ def _refuse_report_over(
 
 
 @click.command()
-@click.argument("files", nargs=-1, type=click.Path(path_type=Path, dir_okay=True))
+# FILE arguments stay str (click.Path(path_type=Path) would build a Path object per argument, and an archive's
+# command line has tens of thousands); they are packed into an InputList below.
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=True))
 @from_option(help="Source language code, or 'auto' to detect it offline.")
 @to_option("targets", help="Target language(s), comma-separated or repeated.", multiple=True, metavar="LANG[,LANG...]")
 @glossary_option
@@ -237,7 +239,7 @@ def _refuse_report_over(
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary on stderr.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary of the run on stdout.")
 def translate(
-    files: tuple[Path, ...],
+    files: tuple[str, ...],
     source: str,
     targets: tuple[str, ...],
     glossaries: tuple[Path, ...],
@@ -295,6 +297,9 @@ def translate(
             )
 
     options = engine_options(engine_name, engine_option_pairs)
+    from dragoman.pipeline.inputlist import InputList
+
+    given = InputList(files)
     # Checked before any work: the report must not replace an input, a translation of this run, or
     # (without --force) a file that is not a report.
     if report_path is not None:
@@ -302,13 +307,13 @@ def translate(
 
         names = (
             (path, f"the translation {path}")
-            for start in range(0, len(files), _GUARD_BATCH)
-            for path in possible_output_paths(files[start : start + _GUARD_BATCH], source, target_list, outdir)
+            for start in range(0, len(given), _GUARD_BATCH)
+            for path in possible_output_paths(given[start : start + _GUARD_BATCH], source, target_list, outdir)
         )
         with option_errors("'--report'"):
-            _refuse_report_over(report_path, files, names, force)
+            _refuse_report_over(report_path, given, names, force)
     stdin_text: str | None = None
-    if not files:
+    if not given:
         if len(target_list) > 1:
             raise click.BadParameter(
                 "stdin is translated to stdout, so give one --to language (or translate a file)", param_hint="'--to'"
@@ -332,8 +337,8 @@ def translate(
 
     if include and not recursive:
         raise click.BadParameter("--include selects files of folders walked with -r; add -r", param_hint="'--include'")
-    walked = expand_inputs(list(files), recursive, include, outdir)
-    if files and not walked.files:
+    walked = expand_inputs(given, recursive, include, outdir)
+    if given and not walked.files:
         raise click.UsageError("no file to translate in the folders given (check --include)")
     with engine_errors(engine_option_pairs):
         prepared = prepare_job(
@@ -355,7 +360,7 @@ def translate(
             layers=layers_mode(),
         )
     job, engine, glossary = prepared.job, prepared.engine, prepared.job.glossary
-    job.subdirs = walked.subdirs
+    job.walk = walked.walk
     job.format_options = {
         "line_length": cue_width,
         "lines": cue_lines,
@@ -415,7 +420,7 @@ def translate(
         written = (
             (out.path, f"the {out.target} translation of {out.input}") for out in result.outputs if out.path is not None
         )
-        _refuse_report_over(report_path, files, written, force)
+        _refuse_report_over(report_path, given, written, force)
         term_report.write_report(report_path, result.report)  # streamed: memory flat however long the report
 
     if not quiet and not as_json:

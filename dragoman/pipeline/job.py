@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dragoman.engines.base import Engine
+from dragoman.pipeline.inputlist import InputList
 from dragoman.pipeline.run import TranslateJob
 
 if TYPE_CHECKING:
@@ -188,7 +189,7 @@ def prepare_job(
             instance.close()
         raise
     job = TranslateJob(
-        inputs=list(inputs),
+        inputs=InputList.of(inputs),  # packed: an archive's paths cost their bytes, not a Path object each
         source=source,
         targets=list(targets),
         stdin_text=stdin_text,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,7 @@ from dragoman.pipeline.translator import (
 if TYPE_CHECKING:
     from dragoman.formats import Document, Segment, SegmentOutput
     from dragoman.glossary.model import Glossary
+    from dragoman.pipeline.folders import FolderWalk
 
 
 # Inputs per step of a run over many files (an archive): memory stays flat in the number of files, and each
@@ -104,7 +106,8 @@ class TranslateJob:
     integrity: str = "repair"
     force: bool = False  # replace an existing file of another kind (a glossary, a report) with a translation
     format_options: dict[str, Any] = field(default_factory=dict)  # formats.FORMAT_OPTIONS (cue width, fields)
-    subdirs: dict[str, Path] = field(default_factory=dict)  # walked input -> its folder under outdir (-r)
+    # The folders walked with -r: an input one of them gave keeps its folder under outdir (FolderWalk.folder_of).
+    walk: FolderWalk | None = None
     # A window of a larger run (translate_job ``window``): files of the other windows that this one's writes must
     # not replace, as one run's WriteGuard would refuse (their inputs; the outputs of earlier ones, with what).
     guard_inputs: Sequence[Path] = ()
@@ -219,6 +222,14 @@ def output_path(doc: InputDoc, target: str, outdir: Path | None) -> Path:
         stem = stem[: -len(doc.source) - 1]
     folder = outdir if outdir is not None else doc.path.parent
     return folder / f"{stem}.{target}{ext}"
+
+
+def outdir_for(job: TranslateJob, path: Path) -> Path | None:
+    """Where the translations of the input ``path`` go: outdir, in the input's folder under a walked root (-r)."""
+    if job.outdir is None or job.walk is None:
+        return job.outdir
+    folder = job.walk.folder_of(Path(path))
+    return job.outdir / folder if folder is not None else job.outdir
 
 
 def possible_output_paths(
@@ -397,8 +408,7 @@ def run(
                 except DragomanError as err:
                     errors.append(str(err))
                     continue
-            outdir = job.outdir / job.subdirs[doc.name] if job.outdir and doc.name in job.subdirs else job.outdir
-            path = output_path(doc, target, outdir) if doc.path is not None else None
+            path = output_path(doc, target, outdir_for(job, doc.path)) if doc.path is not None else None
             changed = True
             if path is not None and job.write:
                 try:  # never over an input or an earlier output (by inode and resolved path), nor another kind
@@ -551,38 +561,88 @@ def _cross_window_guards(job: TranslateJob, window: int) -> dict[int, tuple[list
             return [hash(real)]
         return [hash(real), hash((st.st_dev, st.st_ino))]
 
-    inputs: dict[int, int] = {}  # hash -> input index
-    for index, path in enumerate(job.inputs):
-        for key in keys(Path(path)):
-            inputs[key] = index
-    outputs: dict[int, int] = {}  # hash of the resolved output name -> input index * targets + target index
-    guards: dict[int, tuple[list[Path], list[tuple[Path, str]]]] = {}
-
     def output(number: int) -> tuple[Path, str]:
         index, target = divmod(number, len(job.targets))
-        name = str(job.inputs[index])
-        outdir = job.outdir / job.subdirs[name] if job.outdir and name in job.subdirs else job.outdir
-        path = possible_output_paths([Path(name)], job.source, [job.targets[target]], outdir)[0]
+        name = Path(job.inputs[index])
+        path = possible_output_paths([name], job.source, [job.targets[target]], outdir_for(job, name))[0]
         return path, f"the {job.targets[target]} translation of {name}"
 
+    # Compared through bit filters and flat arrays rather than dicts of every key (a Python int and a dict slot
+    # are ~100 bytes, tens of megabytes for an archive): a filter tells the few keys that may be shared, which are
+    # then compared exactly, so the guards are the ones dicts would give.
+    input_keys, input_index = array("q"), array("q")  # each input's keys, and its index
     for index, path in enumerate(job.inputs):
-        step = index // window
-        name = str(path)
-        outdir = job.outdir / job.subdirs[name] if job.outdir and name in job.subdirs else job.outdir
+        for key in keys(path):
+            input_keys.append(key)
+            input_index.append(index)
+    of_inputs = _KeyFilter(input_keys)
+    hit_keys, hit_steps = array("q"), array("q")  # a possible output name's key that may be an input's, its window
+    output_keys, output_numbers = array("q"), array("q")  # a known output name, input index * targets + target
+    of_outputs = _KeyFilter(())
+    shared: set[int] = set()  # output keys that may have been seen before
+    for index, path in enumerate(job.inputs):
+        outdir = outdir_for(job, path)
         for number, target in enumerate(job.targets):
-            names = possible_output_paths([Path(path)], job.source, [target], outdir)
+            names = possible_output_paths([path], job.source, [target], outdir)
             for out in names:
                 found = keys(out)
                 for key in found:
-                    hit = inputs.get(key)
-                    if hit is not None and hit // window != step:
-                        guards.setdefault(step, ([], []))[0].append(Path(job.inputs[hit]))
-                if len(names) != 1:
-                    continue
-                earlier = outputs.setdefault(found[0], index * len(job.targets) + number)
-                if earlier // len(job.targets) // window != step:
-                    guards.setdefault(step, ([], []))[1].append(output(earlier))
+                    if key in of_inputs:
+                        hit_keys.append(key)
+                        hit_steps.append(index // window)
+                if len(names) == 1:
+                    output_keys.append(found[0])
+                    output_numbers.append(index * len(job.targets) + number)
+                    if not of_outputs.add(found[0]):
+                        shared.add(found[0])
+    guards: dict[int, tuple[list[Path], list[tuple[Path, str]]]] = {}
+    last: dict[int, int] = {}  # a key of several inputs names the last of them
+    candidates = set(hit_keys)
+    for key, index in zip(input_keys, input_index):
+        if key in candidates:
+            last[key] = index
+    for key, step in zip(hit_keys, hit_steps):
+        hit = last.get(key)
+        if hit is not None and hit // window != step:
+            guards.setdefault(step, ([], []))[0].append(Path(job.inputs[hit]))
+    first: dict[int, int] = {}  # an output name is the first input's (and target's) that gets it
+    for key, number in zip(output_keys, output_numbers):
+        if key not in shared:
+            continue
+        earlier = first.setdefault(key, number)
+        step = number // len(job.targets) // window
+        if earlier // len(job.targets) // window != step:
+            guards.setdefault(step, ([], []))[1].append(output(earlier))
     return guards
+
+
+class _KeyFilter:
+    """A Bloom filter of 64-bit hashes, 16 bits and 3 probes a key (a false positive under 0.5 %): whether a key
+    may have been added. Hand-written: the exact comparison behind it needs no library, and numpy (the one at
+    hand) adds ~15 MB to the process, more than the dicts it would replace."""
+
+    def __init__(self, keys: Sequence[int]) -> None:
+        self._bits = bytearray(max(2 * len(keys), 1 << 12))
+        self._size = 8 * len(self._bits)
+        for key in keys:
+            self.add(key)
+
+    def _probes(self, key: int) -> tuple[int, int, int]:
+        step = ((key * 0x9E3779B97F4A7C15) >> 17) | 1  # double hashing from the key and a mix of it
+        return key % self._size, (key + step) % self._size, (key + 2 * step) % self._size
+
+    def add(self, key: int) -> bool:
+        """Add ``key``; whether it is new (False: it, or a key sharing its bits, was added before)."""
+        new = False
+        for bit in self._probes(key):
+            byte, mask = bit >> 3, 1 << (bit & 7)
+            if not self._bits[byte] & mask:
+                self._bits[byte] |= mask
+                new = True
+        return new
+
+    def __contains__(self, key: int) -> bool:
+        return all(self._bits[bit >> 3] & (1 << (bit & 7)) for bit in self._probes(key))
 
 
 def _spooled(out: Output) -> dict[str, Any]:
@@ -622,7 +682,7 @@ def _translate_chunked(
     from dragoman.pipeline.chunked import translate_pieces
 
     assert doc.path is not None
-    path = output_path(doc, target, job.outdir)
+    path = output_path(doc, target, outdir_for(job, doc.path))
     try:
         guard.claim(path, "translation", f"the {target} translation of {doc.name}")
     except DragomanError as err:
