@@ -286,7 +286,7 @@ def documented_where() -> dict[str, set[str]]:
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         if len(cells) != 4 or ";" in cells[3] or cells[3].startswith("every"):
             continue
-        flag = re.fullmatch(r"`(-[a-z])`", cells[0]) or re.match(r"`(--[a-z]+)", cells[1])
+        flag = re.fullmatch(r"`(-[a-z])`", cells[0]) or re.match(r"`(--[a-z][a-z-]*)", cells[1])
         if flag is None or cells[0] == "Short":
             continue
         commands: set[str] = set()

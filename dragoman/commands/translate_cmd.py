@@ -179,6 +179,14 @@ def _refuse_report_over(
     "--recursive", "-r", is_flag=True, help="Translate the files of each FILE that is a folder, and of its subfolders."
 )
 @click.option(
+    "--files-from",
+    "files_from",
+    metavar="LIST",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Also translate the files listed in LIST, one path a line ('-': stdin), as tar -T and rsync "
+    "--files-from read it: for archives whose paths do not fit on a command line.",
+)
+@click.option(
     "--include",
     "include",
     multiple=True,
@@ -249,6 +257,7 @@ def translate(
     cue_lines: int,
     fields: tuple[str, ...],
     recursive: bool,
+    files_from: str | None,
     include: tuple[str, ...],
     engine_name: str,
     engine_option_pairs: tuple[str, ...],
@@ -278,6 +287,7 @@ def translate(
       dragoman translate article.ms.txt --from ms --to fa      # pivots through English
       dragoman translate article.txt --from auto --to fa --install-missing
       dragoman translate desk/ -r --include '*.docx' --to fa -o out/
+      find archive -name '*.txt' | dragoman translate --files-from - --to ms -o out/
       dragoman translate archive.jsonl --field title,text --to ms
       dragoman translate archive/*.txt --to ms,fa -o out/ --cluster tcp://scheduler:8786
     """
@@ -300,6 +310,10 @@ def translate(
     from dragoman.pipeline.inputlist import InputList
 
     given = InputList(files)
+    if files_from is not None:
+        from dragoman.pipeline.inputlist import read_path_list
+
+        read_path_list(files_from, into=given)  # a missing or bad list: one line naming it (and the line), exit 1
     # Checked before any work: the report must not replace an input, a translation of this run, or
     # (without --force) a file that is not a report.
     if report_path is not None:

@@ -86,3 +86,47 @@ class InputList(Sequence[Path]):
     def __repr__(self) -> str:
         shown = ", ".join(repr(self.name(i)) for i in range(min(len(self), 3)))
         return f"InputList([{shown}{', ...' if len(self) > 3 else ''}], {len(self)} paths)"
+
+
+def read_path_list(name: str, into: InputList | None = None) -> InputList:
+    """The paths listed in the file ``name`` (``-``: stdin), one a line as ``tar -T`` and ``rsync --files-from``
+    read them, appended to ``into``: blank lines are skipped, a name is taken as it is (spaces kept), relative
+    ones from the current folder. Read a line at a time, so a list of hundreds of thousands costs its bytes.
+
+    Raises InputError naming the file (and the line) for a list that cannot be read or holds no path.
+    """
+    import sys
+
+    from dragoman.errors import InputError
+
+    paths = into if into is not None else InputList()
+    shown = "<stdin>" if name == "-" else name
+    before = len(paths)
+    number = 0
+    try:
+        handle = sys.stdin.buffer if name == "-" else open(name, "rb")  # noqa: SIM115 (closed below)
+    except FileNotFoundError:
+        raise InputError("list of inputs not found", shown, hint="check the path given to --files-from") from None
+    except OSError as err:
+        raise InputError(f"cannot read the list of inputs ({err.strerror or err})", shown) from None
+    try:
+        for number, raw in enumerate(handle, 1):
+            line = raw[:-1] if raw.endswith(b"\n") else raw
+            line = line[:-1] if line.endswith(b"\r") else line  # a list written on Windows
+            if b"\0" in line:
+                raise InputError(
+                    "a NUL byte in a path: the list is not one path a line",
+                    shown,
+                    number,
+                    hint="write one path per line (find -print, not -print0)",
+                )
+            if line.strip():
+                paths.append(os.fsdecode(line))
+    except OSError as err:
+        raise InputError(f"cannot read the list of inputs ({err.strerror or err})", shown, number + 1) from None
+    finally:
+        if handle is not sys.stdin.buffer:
+            handle.close()
+    if len(paths) == before:
+        raise InputError("the list of inputs names no file", shown, hint="one path per line")
+    return paths

@@ -228,3 +228,56 @@ def test_cli_walk_places_outputs_as_before_in_windows(tmp_path: Path, monkeypatc
     again = CliRunner().invoke(cli, args)
     assert again.exit_code == 0, again.output
     assert again.output.count("unchanged ") == 5 and "wrote" not in again.output
+
+
+def test_files_from_reads_a_list_as_tar_and_rsync_do(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """--files-from LIST: one path a line (CRLF, blank lines, spaces kept), '-' for stdin, a folder walked with -r,
+    added to the FILE arguments; the same outputs as the paths on the command line."""
+    from click.testing import CliRunner
+
+    from dragoman import engines
+    from dragoman.cli import cli
+
+    monkeypatch.chdir(tmp_path)
+    for name in ("a.en.txt", "two words.en.txt", "desk/world/b.en.md", "c.en.txt"):
+        Path(name).parent.mkdir(parents=True, exist_ok=True)
+        Path(name).write_text("Hello there.\n", encoding="utf-8")
+    Path("list.txt").write_bytes(b"two words.en.txt\r\n\n./a.en.txt\ndesk")
+    engine = TaggingEngine([("en", "ms")])
+    monkeypatch.setattr(engines, "create_engine", lambda name, **options: engine)
+    base = ["translate", "--from", "en", "--to", "ms", "--no-memory", "-r", "-q"]
+    listed = CliRunner().invoke(cli, [*base, "c.en.txt", "--files-from", "list.txt", "-o", "out"])
+    assert listed.exit_code == 0, listed.output
+    written = sorted(p.relative_to("out").as_posix() for p in Path("out").rglob("*") if p.is_file())
+    assert written == ["a.ms.txt", "c.ms.txt", "two words.ms.txt", "world/b.ms.md"]
+    piped = CliRunner().invoke(cli, [*base, "--files-from", "-", "-o", "piped", "--json"], input="c.en.txt\ndesk\n")
+    assert piped.exit_code == 0, piped.output
+    assert sorted(p.relative_to("piped").as_posix() for p in Path("piped").rglob("*") if p.is_file()) == [
+        "c.ms.txt",
+        "world/b.ms.md",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "list.txt: list of inputs not found — check the path given to --files-from"),
+        (b"a.en.txt\nb\0.txt\n", "list.txt:2: a NUL byte in a path"),
+        (b"\n \n", "list.txt: the list of inputs names no file"),
+    ],
+)
+def test_a_bad_files_from_list_is_one_line_naming_it(
+    tmp_path: Path, monkeypatch, content: bytes | None, message: str
+) -> None:  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from dragoman.cli import cli
+
+    monkeypatch.chdir(tmp_path)
+    Path("a.en.txt").write_text("Hello.\n", encoding="utf-8")
+    if content is not None:
+        Path("list.txt").write_bytes(content)
+    result = CliRunner().invoke(cli, ["translate", "--to", "ms", "--files-from", "list.txt"])
+    assert result.exit_code == 1 and result.output.count("\n") == 1, result.output
+    assert result.output.startswith(f"Error: {message}") and "Traceback" not in result.output
+    assert not list(tmp_path.glob("a.ms.*"))
