@@ -229,6 +229,17 @@ def test_cli_walk_places_outputs_as_before_in_windows(tmp_path: Path, monkeypatc
     assert again.exit_code == 0, again.output
     assert again.output.count("unchanged ") == 5 and "wrote" not in again.output
 
+    # A large plain-text input (translated piece by piece) keeps its folder too.
+    from dragoman.pipeline import chunked
+
+    monkeypatch.setattr(chunked, "LARGE_TEXT_CHARS", 100)
+    monkeypatch.setattr(chunked, "PIECE_CHARS", 60)
+    (tree / "world" / "asia" / "c.en.txt").write_text("Hello there.\n\n" * 20, encoding="utf-8")
+    large = CliRunner().invoke(cli, args)
+    assert large.exit_code == 0, large.output
+    assert (out / "world" / "asia" / "c.ms.txt").read_text(encoding="utf-8") == "ms:Hello there.\n\n" * 20
+    assert not (out / "c.ms.txt").exists()
+
 
 def test_files_from_reads_a_list_as_tar_and_rsync_do(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """--files-from LIST: one path a line (CRLF, blank lines, spaces kept), '-' for stdin, a folder walked with -r,
