@@ -225,39 +225,28 @@ def changes_since_report(path: str | os.PathLike[str], report: Mapping[str, Any]
     read one at a time (a windowed run's come back from disk) and the changes go to a :class:`Spool`, iterated
     (for the notes) and written into the report (:func:`report.dump_json`) an item at a time.
     """
-    import ijson
+    from dragoman.jsonstream import read_events
 
-    for backend in (ijson, ijson.get_backend("python")):
-        earlier = _EarlierReport()
-        try:
-            with open(path, "rb") as handle:
-                found = earlier.load(backend.parse(handle, use_float=True))
-        except UnicodeDecodeError:
-            # ijson's C backend (yajl2_c) refuses a lone surrogate escape ("\udc80"), which dragoman writes for a
-            # file name that is not UTF-8 (fsutil.json_text) and json.loads reads back; the pure-Python backend
-            # reads it (~10x slower, so only then). Bytes that are not UTF-8 fail in both, as read_text did.
-            earlier.close()
-            continue
-        except (OSError, ValueError, ijson.JSONError):
-            found = False
-        if not found:
-            earlier.close()
-            return None
-        try:
-            spool = Spool()
-            for change in _changes(earlier.output, earlier.glossaries, earlier.models, report["provenance"]):
-                spool.append(change)
-            return spool
-        finally:
-            earlier.close()
-    return None
+    try:
+        earlier = read_events(path, _EarlierReport.read, use_float=True)
+    except (OSError, ValueError):
+        return None
+    if earlier is None:
+        return None
+    try:
+        spool = Spool()
+        for change in _changes(earlier.output, earlier.glossaries, earlier.models, report["provenance"]):
+            spool.append(change)
+        return spool
+    finally:
+        earlier.close()
 
 
 class _EarlierReport:
     """What :func:`changes_since_report` keeps of an earlier report: its glossary files and model packages (a few,
     in memory) and per output (input, target) its text's SHA-256 and entries (in a temporary SQLite database)."""
 
-    # ijson event names that open a container, close one, or are a value
+    # ijson events that open a container and that close one
     _OPEN = frozenset({"start_map", "start_array"})
     _CLOSE = frozenset({"end_map", "end_array"})
     _LISTS = ("outputs", "glossaries", "models")
@@ -270,13 +259,25 @@ class _EarlierReport:
         self._db = sqlite3.connect("")  # "": a private database in a temporary file, deleted on close
         self._db.execute("CREATE TABLE outputs (key TEXT PRIMARY KEY, sha256 TEXT, entries TEXT) WITHOUT ROWID")
 
-    def load(self, events: Iterable[tuple[str, str, Any]]) -> bool:
+    @classmethod
+    def read(cls, events: Iterator[tuple[str, str, Any]]) -> _EarlierReport | None:
+        """What an earlier report's events say; None when it has no ``provenance`` object."""
+        earlier = cls()
+        try:
+            if earlier.load(events):
+                return earlier
+        except BaseException:
+            earlier.close()
+            raise
+        earlier.close()
+        return None
+
+    def load(self, events: Iterator[tuple[str, str, Any]]) -> bool:
         """Read the report's events to the end (a truncated file raises); whether it had a ``provenance`` object.
         As json.loads keeps the last of repeated keys, a repeated ``provenance`` or list starts it over."""
         import ijson
 
-        events = iter(events)
-        if next(events, None) != ("", "start_map", None):
+        if next(events) != ("", "start_map", None):
             for _ in events:  # the rest must still parse (not JSON at all: the caller's error)
                 pass
             return False
