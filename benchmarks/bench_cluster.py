@@ -2,6 +2,7 @@
 
     python benchmarks/bench_cluster.py                  # all three sections
     python benchmarks/bench_cluster.py --sentences 200 --archive 2000,20000
+    python benchmarks/bench_cluster.py --skip model --archive-shapes dir --archive-modes local --archive-rerun
 
 Everything runs on loopback in this one process tree (a Dask LocalCluster started here), bounded in size:
 
@@ -15,7 +16,10 @@ Everything runs on loopback in this one process tree (a Dask LocalCluster starte
   ``-r``) and as one JSON lines file, locally and with
   ``--cluster local:2`` (or ``tcp``: a 2-worker cluster started here), with an engine that respells its input
   (registered through the `dragoman.engines` entry-point group, as a third-party engine is), so the client's own
-  cost is what is measured: memory should stay flat in the number of articles (target <= 1.2x).
+  cost is what is measured: memory should stay flat in the number of articles (target <= 1.2x). These runs pass
+  ``--no-memory``; with ``--archive-rerun`` each is followed by the resumed case, the default translation memory on:
+  a run that fills the memory, then the same command again over its outputs and its ``--report`` (0 engine calls:
+  every segment from the memory, the earlier report compared with, every output unchanged).
 """
 
 from __future__ import annotations
@@ -230,6 +234,24 @@ def archive_section(args: argparse.Namespace, work: Path) -> dict[str, float]:
                         f"{shape:5s} {mode:8s} {count:6d} articles: client peak RSS {rss_mb:7.1f} MB, {seconds:6.1f} s",
                         flush=True,
                     )
+                    if args.archive_rerun:
+                        # The default run (translation memory on, a memory of this count's own), then the resumed
+                        # one: the same command over the outputs and the report the first one wrote.
+                        home = work / f"home-archive-{count}"
+                        with_memory = [arg for arg in cmd if arg != "--no-memory"]
+                        for run, what in (("memory", "memory on"), ("rerun", "re-run, memory on, report in place")):
+                            rss_mb, seconds = _peak_rss_mb(with_memory, dict(env, DRAGOMAN_HOME=str(home)))
+                            figures[f"{key}_{run}_rss_mb"] = rss_mb
+                            figures[f"{key}_{run}_s"] = seconds
+                            print(
+                                f"{shape:5s} {mode:8s} {count:6d} articles: client peak RSS {rss_mb:7.1f} MB, "
+                                f"{seconds:6.1f} s ({what})",
+                                flush=True,
+                            )
+                        stats = json.loads((work / f"archive-report-{count}.json").read_text(encoding="utf-8"))["stats"]
+                        if stats["engine_calls"] or stats["memory_hits"] != stats["unique"]:
+                            raise SystemExit(f"the re-run was not resumed from the memory: {stats}")
+                        shutil.rmtree(home)
                     shutil.rmtree(folder)
                     shutil.rmtree(work / f"archive-out-{count}", ignore_errors=True)
                     (work / f"archive-report-{count}.json").unlink()
@@ -258,6 +280,12 @@ def main() -> None:
         help="files (one per article, every path on the command line), dir (the same files as -r FOLDER), jsonl "
         "(one file)",
     )
+    parser.add_argument(
+        "--archive-rerun",
+        action="store_true",
+        help="after each archive run, two with the translation memory on: one that fills it, then the re-run over "
+        "its outputs and --report (the resumed job: 0 engine calls)",
+    )
     parser.add_argument("--skip", default="", help="sections to leave out: model, archive")
     args = parser.parse_args()
     args.archive = [int(n) for n in args.archive.split(",") if n]
@@ -279,13 +307,14 @@ def main() -> None:
     counts = args.archive
     for shape in args.archive_shapes:
         for mode in args.archive_modes:
-            key = f"archive_{shape}_{mode}"
-            if len(counts) >= 2 and f"{key}_{counts[0]}_rss_mb" in figures:
-                small, large = figures[f"{key}_{counts[0]}_rss_mb"], figures[f"{key}_{counts[-1]}_rss_mb"]
-                print(
-                    f"client peak RSS, {shape} {mode}, {counts[-1]} vs {counts[0]} articles (flat = 1.0, target "
-                    f"<= 1.2): {large / small:.2f}x"
-                )
+            for run, what in (("", ""), ("_memory", ", memory on"), ("_rerun", ", re-run over the report")):
+                key = f"archive_{shape}_{mode}"
+                if len(counts) >= 2 and f"{key}_{counts[0]}{run}_rss_mb" in figures:
+                    small, large = figures[f"{key}_{counts[0]}{run}_rss_mb"], figures[f"{key}_{counts[-1]}{run}_rss_mb"]
+                    print(
+                        f"client peak RSS, {shape} {mode}{what}, {counts[-1]} vs {counts[0]} articles (flat = 1.0, "
+                        f"target <= 1.2): {large / small:.2f}x"
+                    )
 
 
 if __name__ == "__main__":

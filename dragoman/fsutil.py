@@ -338,13 +338,14 @@ def file_kind(path: str | Path) -> str | None:
         return "glossary" if re.search(rb"(?m)^(entries|version)\s*:", head) else "yaml"
     if head.lstrip().startswith(b"{"):
         if size <= _REPORT_PARSE_LIMIT:
-            import json
+            from dragoman.jsonstream import read_events, top_level_keys
 
             try:
-                data = json.loads(target.read_bytes())
+                # Streamed: an archive's report is ~18 MB of JSON, which json.loads made ~50 MB of objects.
+                keys = read_events(target, top_level_keys)
             except (OSError, ValueError):
                 return "document"  # a text that starts with a brace
-            if isinstance(data, dict) and "dragoman" in data and "stats" in data:
+            if keys is not None and "dragoman" in keys and "stats" in keys:
                 return "report"
         return "json"
     return "document"

@@ -203,12 +203,37 @@ def test_translation_over_a_glossary_needs_force(tmp_path: Path, toy: list[tuple
         ("r.json", json.dumps({"dragoman": "1", "stats": {}}), "report"),
         ("d.json", json.dumps({"a": 1}), "json"),
         ("b.bin", "\x00\x01", "binary"),
+        # The keys are the top level's (read as a stream), late ones too; the whole text must be JSON.
+        ("r.json", '{"documents": [{"dragoman": 1}], "stats": {}}', "json"),
+        ("r.json", '{"documents": [{"a": "\\udc80"}], "stats": {}, "dragoman": "1"}', "report"),
+        ("r.json", '{"dragoman": "1", "stats": {}', "document"),
+        ("r.json", '{"dragoman": "1", "stats": {}} {}', "document"),
+        ("r.json", '{"dragoman": "1", "stats": {"n": 1e400}}', "report"),
     ],
 )
 def test_file_kind(tmp_path: Path, name: str, content: str, kind: str) -> None:
     path = tmp_path / name
     path.write_text(content, encoding="utf-8")
     assert file_kind(path) == kind
+
+
+def test_a_large_report_is_recognised_in_flat_memory(tmp_path: Path) -> None:
+    import tracemalloc
+
+    from dragoman.fsutil import json_text
+
+    path = tmp_path / "r.json"
+    documents = [{"path": f"in/{i:06d}.en.txt", "occurrences": [], "note": "x" * 500} for i in range(6000)]
+    path.write_text(json_text({"documents": documents, "dragoman": {"version": "1"}, "stats": {}}), encoding="utf-8")
+    assert file_kind(path) == "report"  # imports done
+    tracemalloc.start()
+    try:
+        assert file_kind(path) == "report"
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    # json.loads held the whole report (several times its size); the stream holds one read's parse events.
+    assert peak < path.stat().st_size / 3, (peak, path.stat().st_size)
 
 
 # -- item 10: a symlink stays a link, its target is written

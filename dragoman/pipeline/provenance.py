@@ -12,10 +12,12 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-from collections.abc import Iterable, Mapping, Sequence
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from dragoman.glossary.model import SETTINGS, Entry, Glossary
+from dragoman.pipeline.report import Spool
 
 if TYPE_CHECKING:
     from dragoman.enforce.model import SegmentResult
@@ -177,10 +179,23 @@ def changes_since(previous: Mapping[str, Any], current: Mapping[str, Any]) -> li
     before = {(o.get("input"), o.get("target")): o for o in previous.get("outputs", []) if isinstance(o, dict)}
     old_files = {g.get("path"): g.get("sha256") for g in previous.get("glossaries", []) if isinstance(g, dict)}
     old_models = {m.get("pair"): m for m in previous.get("models", []) if isinstance(m, dict)}
-    changed_models = [m for m in current.get("models", []) if old_models.get(m["pair"], m) != m]
-    out = []
+    return list(_changes(lambda key: before.get(key), old_files, old_models, current))
+
+
+def _changes(
+    earlier: Callable[[tuple[Any, Any]], Mapping[str, Any] | None],
+    old_files: Mapping[Any, Any],
+    old_models: Mapping[Any, Any],
+    current: Mapping[str, Any],
+) -> Iterator[dict[str, Any]]:
+    """:func:`changes_since`, one change at a time; ``earlier`` gives the earlier run's output of an (input,
+    target), if it had one (its ``sha256`` and ``entries``)."""
+    changed_models = [m["name"] for m in current.get("models", []) if old_models.get(m["pair"], m) != m]
+    changed_files = [
+        g["path"] for g in current.get("glossaries", []) if old_files.get(g["path"]) not in (None, g["sha256"])
+    ]
     for now in current.get("outputs", []):
-        then = before.get((now["input"], now["target"]))
+        then = earlier((now["input"], now["target"]))
         if then is None or then.get("sha256") == now["sha256"]:
             continue
         old_entries: dict[str, str] = then.get("entries") or {}
@@ -190,35 +205,142 @@ def changes_since(previous: Mapping[str, Any], current: Mapping[str, Any]) -> li
             for entry_id in dict.fromkeys([*new_entries, *old_entries])
             if old_entries.get(entry_id) != new_entries.get(entry_id)
         ]
-        out.append(
-            {
-                "input": now["input"],
-                "target": now["target"],
-                "output": now["output"],
-                "entries": entries,
-                "glossaries": [
-                    g["path"]
-                    for g in current.get("glossaries", [])
-                    if old_files.get(g["path"]) not in (None, g["sha256"])
-                ],
-                "models": [m["name"] for m in changed_models],
-            }
-        )
-    return out
+        yield {
+            "input": now["input"],
+            "target": now["target"],
+            "output": now["output"],
+            "entries": entries,
+            "glossaries": list(changed_files),
+            "models": list(changed_models),
+        }
 
 
-def changes_since_report(path: Any, report: Mapping[str, Any]) -> list[dict[str, Any]] | None:
-    """:func:`changes_since` the report at ``path`` (an earlier run's), or None when there is none to read."""
-    from pathlib import Path
+def changes_since_report(path: str | os.PathLike[str], report: Mapping[str, Any]) -> Spool | None:
+    """:func:`changes_since` the report at ``path`` (an earlier run's), or None when there is none to read (no
+    file, not JSON, truncated, no ``provenance`` object).
+
+    Memory stays flat in the size of both reports (an archive's lists 20,000 outputs: ~18 MB of JSON that
+    ``json.loads`` made ~50 MB of objects): the earlier report is read as a stream of JSON events (ijson) and of
+    its outputs only what the comparison needs goes to a temporary SQLite table on disk; the current outputs are
+    read one at a time (a windowed run's come back from disk) and the changes go to a :class:`Spool`, iterated
+    (for the notes) and written into the report (:func:`report.dump_json`) an item at a time.
+    """
+    from dragoman.jsonstream import read_events
 
     try:
-        earlier = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
+        earlier = read_events(path, _EarlierReport.read, use_float=True)
+    except (OSError, ValueError):
         return None
-    previous = earlier.get("provenance") if isinstance(earlier, dict) else None
-    if not isinstance(previous, dict):
+    if earlier is None:
         return None
-    return changes_since(previous, report["provenance"])
+    try:
+        spool = Spool()
+        for change in _changes(earlier.output, earlier.glossaries, earlier.models, report["provenance"]):
+            spool.append(change)
+        return spool
+    finally:
+        earlier.close()
+
+
+class _EarlierReport:
+    """What :func:`changes_since_report` keeps of an earlier report: its glossary files and model packages (a few,
+    in memory) and per output (input, target) its text's SHA-256 and entries (in a temporary SQLite database)."""
+
+    # ijson events that open a container and that close one
+    _OPEN = frozenset({"start_map", "start_array"})
+    _CLOSE = frozenset({"end_map", "end_array"})
+    _LISTS = ("outputs", "glossaries", "models")
+
+    def __init__(self) -> None:
+        import sqlite3
+
+        self.glossaries: dict[Any, Any] = {}
+        self.models: dict[Any, Any] = {}
+        self._db = sqlite3.connect("")  # "": a private database in a temporary file, deleted on close
+        self._db.execute("CREATE TABLE outputs (key TEXT PRIMARY KEY, sha256 TEXT, entries TEXT) WITHOUT ROWID")
+
+    @classmethod
+    def read(cls, events: Iterator[tuple[str, str, Any]]) -> _EarlierReport | None:
+        """What an earlier report's events say; None when it has no ``provenance`` object."""
+        earlier = cls()
+        try:
+            if earlier.load(events):
+                return earlier
+        except BaseException:
+            earlier.close()
+            raise
+        earlier.close()
+        return None
+
+    def load(self, events: Iterator[tuple[str, str, Any]]) -> bool:
+        """Read the report's events to the end (a truncated file raises); whether it had a ``provenance`` object.
+        As json.loads keeps the last of repeated keys, a repeated ``provenance`` or list starts it over."""
+        import ijson
+
+        if next(events) != ("", "start_map", None):
+            for _ in events:  # the rest must still parse (not JSON at all: the caller's error)
+                pass
+            return False
+        found = False
+        arrays: set[str] = set()  # the provenance's lists whose (last) value is a JSON array
+        for prefix, event, value in events:
+            if prefix == "provenance":
+                if event == "map_key":
+                    if value in self._LISTS:
+                        self._reset(value)
+                        arrays.discard(value)
+                        if next(events)[1] == "start_array":  # the value starts (its prefix is one longer)
+                            arrays.add(value)
+                elif event not in self._CLOSE:  # a "provenance" value starts: only an object is one
+                    found = event == "start_map"
+                    arrays.clear()
+                    for name in self._LISTS:
+                        self._reset(name)
+                continue
+            if event != "start_map" or not prefix.startswith("provenance.") or not prefix.endswith(".item"):
+                continue
+            name = prefix[len("provenance.") : -len(".item")]
+            if name not in arrays:
+                continue
+            builder = ijson.ObjectBuilder()
+            builder.event(event, value)
+            depth = 1
+            while depth:
+                prefix, event, value = next(events)
+                builder.event(event, value)
+                depth += (event in self._OPEN) - (event in self._CLOSE)
+            self._keep(name, builder.value)
+        self._db.commit()
+        return found
+
+    def _reset(self, name: str) -> None:
+        if name == "outputs":
+            self._db.execute("DELETE FROM outputs")
+        elif name == "glossaries":
+            self.glossaries = {}
+        else:
+            self.models = {}
+
+    def _keep(self, name: str, item: dict[str, Any]) -> None:
+        if name == "outputs":
+            # As JSON with ASCII escapes: a name that is not UTF-8 (lone surrogates) is stored and found again.
+            key = json.dumps([item.get("input"), item.get("target")])
+            values = (key, json.dumps(item.get("sha256")), json.dumps(item.get("entries")))
+            self._db.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?)", values)
+        elif name == "glossaries":
+            self.glossaries[item.get("path")] = item.get("sha256")
+        else:
+            self.models[item.get("pair")] = item
+
+    def output(self, key: tuple[Any, Any]) -> dict[str, Any] | None:
+        """The earlier run's output of this (input, target): its ``sha256`` and ``entries``; None if it had none."""
+        row = self._db.execute("SELECT sha256, entries FROM outputs WHERE key = ?", (json.dumps(list(key)),)).fetchone()
+        if row is None:
+            return None
+        return {"sha256": json.loads(row[0]), "entries": json.loads(row[1])}
+
+    def close(self) -> None:
+        self._db.close()
 
 
 def describe_change(change: Mapping[str, Any]) -> str:

@@ -236,7 +236,7 @@ class SpoolView(Sequence[Any]):
 
 def dump_json(data: Any, write: Callable[[str], object]) -> None:
     """Write ``data`` as :func:`dragoman.fsutil.json_text` prints it (indent 2, UTF-8 with surrogates escaped), the
-    items of each :class:`SpoolView` in it read and written one at a time: the same bytes, flat memory.
+    items of each :class:`SpoolView` or :class:`Spool` in it read and written one at a time: the same bytes, flat memory.
 
     Each view is first replaced by a unique marker string; the rest is printed whole, and each marker's line says
     how deep the list sits (JSON strings hold no raw newline, so indenting an item's lines is exact).
@@ -247,10 +247,10 @@ def dump_json(data: Any, write: Callable[[str], object]) -> None:
     from dragoman.fsutil import json_text
 
     tag = uuid.uuid4().hex
-    views: dict[str, SpoolView] = {}
+    views: dict[str, SpoolView | Spool] = {}
 
     def mark(value: Any) -> Any:
-        if isinstance(value, SpoolView):
+        if isinstance(value, (SpoolView, Spool)):
             token = f"@dragoman-spool-{tag}-{len(views)}@"
             views[token] = value
             return token
