@@ -67,7 +67,7 @@ def test_pieces_cover_the_text_and_cut_after_blank_lines(tmp_path: Path, monkeyp
     src = tmp_path / "a.txt"
     _article(src, 60)
     text = src.read_text(encoding="utf-8")
-    pieces = list(chunked.ChunkedText("en", text).pieces())
+    pieces = list(chunked.ChunkedText("en", src).pieces())
     assert len(pieces) > 5
     assert "".join(piece for _, piece in pieces) == text
     assert all(text[offset : offset + len(piece)] == piece for offset, piece in pieces)
