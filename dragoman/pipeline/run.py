@@ -182,9 +182,7 @@ def detect_sources(docs: Sequence[InputDoc], source: str, engine: Engine) -> Non
             doc.error = str(err)
 
 
-def parse_inputs(
-    docs: Sequence[InputDoc], chunk_large: bool = False, format_options: dict[str, Any] | None = None
-) -> None:
+def parse_inputs(docs: Sequence[InputDoc], format_options: dict[str, Any] | None = None) -> None:
     """Parse every readable input; a large JSON lines or plain-text file (``streamed``, read_inputs decides,
     when the run writes files) is left to be parsed piece by piece while it is translated (pipeline/chunked.py:
     memory does not grow with its size)."""
@@ -443,7 +441,8 @@ def run(
             )
     translator.stats.engine_calls = counting.calls + (runner.engine_calls if runner is not None else 0)
     translator.stats.seconds = round(time.perf_counter() - started, 3)
-    enforced = any(value.occurrences for out in outputs for value in out.results)  # (piece_report: used())
+    # (A piecewise output's results hold the first occurrence of each entry it used: PieceReport.used.)
+    enforced = any(value.occurrences for out in outputs for value in out.results)
     if job.glossary is not None and translator.stats.translated and enforced:
         for route in routes.values():
             s, t = route.legs[-1]

@@ -4,6 +4,7 @@ located in the whole file), then read a window of records at a time, with the ou
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 from typing import Any
 
@@ -13,9 +14,13 @@ from helpers.toy import TOY_PACKAGE, toy_cases
 
 from dragoman import inputs, packages
 from dragoman.cli import cli
+from dragoman.enforce.model import APPLIED, FORBIDDEN_FOUND, VARIANT, VIOLATED, Occurrence, SegmentResult
 from dragoman.errors import InputError
+from dragoman.integrity.model import FLAGGED, Finding, Outcome
 from dragoman.pipeline import chunked, langdetect
 from dragoman.pipeline import run as run_module
+from dragoman.pipeline.chunked import PieceReport
+from dragoman.pipeline.report import DocumentRecord, document_report
 
 GLOSSARY = """\
 version: 1
@@ -190,3 +195,44 @@ def test_a_run_that_writes_nothing_reads_the_archive_whole(tmp_path: Path, monke
     job.write = True
     (doc,) = run_module.read_inputs(job)
     assert doc.streamed and doc.text is None
+
+
+def test_a_report_built_a_piece_at_a_time_is_the_whole_documents() -> None:
+    """PieceReport against report.document_report over the whole text: renderings that differ only in case,
+    forbidden forms, unplaced renderings, names across pieces, integrity findings, terms on a piece's first line."""
+    rng = random.Random(3)
+    lines, pairs = [], []
+    for number in range(60):
+        line = f"Kuala Lumpur and Anwar met, line {number}.\n"
+        start = sum(len(text) for text in lines) + 4
+        lines.append(line)
+        rendering = rng.choice(["Kuala Lumpur", "kuala lumpur", "KL"])
+        status = rng.choice([APPLIED, VARIANT, VIOLATED, FORBIDDEN_FOUND])
+        occurrences = [
+            Occurrence(0, 12, "Kuala Lumpur", "kl", "Kuala Lumpur", "placeholder", status, 0, len(rendering)),
+            Occurrence(None, None, None, "anwar", None, "placeholder", rng.choice([FORBIDDEN_FOUND, VIOLATED])),
+        ]
+        result = SegmentResult(
+            f"{rendering} dan Anwar",
+            occurrences=occurrences if number % 4 else [],
+            name_renderings={"Anwar": rng.choice(["Anwar", "Onwor"]), f"N{number % 3}": rng.choice("ab")},
+            integrity=[Outcome(Finding("numbers", f"{number} is missing", source_start=2), FLAGGED)]
+            if number % 5
+            else [],
+        )
+        pairs.append((start, result))
+    text = "".join(lines)
+    whole = document_report(DocumentRecord(None, "en", "zz", list(pairs), source_text=text))
+
+    pieces = PieceReport()
+    cut = [0, 7, 8, 30, 60]  # pieces of lines, one of a single line
+    for first, end in zip(cut, cut[1:]):
+        offset = sum(len(line) for line in lines[:first])
+        piece = "".join(lines[first:end])
+        starts = [start - offset for start, _ in pairs[first:end]]
+        pieces.add(offset, piece, starts, [result for _, result in pairs[first:end]])
+    empty = document_report(DocumentRecord(None, "en", "zz", [], source_text=None))
+    pieces.fill(empty)
+    assert whole["consistency"]["terms"] and whole["consistency"]["names"] and whole["integrity"]
+    assert json.dumps(empty) == json.dumps(whole)
+    assert [o.entry_id for o in pieces.used()[0].occurrences] == ["kl", "anwar"]
