@@ -20,7 +20,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, TextIO
 
 from dragoman.enforce.model import FORBIDDEN_FOUND, Occurrence, SegmentResult
 from dragoman.formats.base import Document
@@ -31,7 +31,7 @@ PIECE_CHARS = 500_000
 # Records (lines) of a JSON lines piece: as many as the files of one window of an archive run.
 RECORD_WINDOW = 1000
 # A plain-text piece ends with a blank line: nothing in plain text joins across one.
-_BLANK_LINE_RE = re.compile(rb"[ \t]*\r?\n")
+_BLANK_LINE_RE = re.compile(r"[ \t]*\r?\n")
 _UTF8_BOM = b"\xef\xbb\xbf"
 
 
@@ -57,30 +57,28 @@ class ChunkedText(Document):
         self.lines_before: dict[int, int] = {}
 
     def pieces(self) -> Iterator[tuple[int, str]]:
-        """(offset, text) of consecutive pieces that cover the whole text, read from the file (binary: a piece is
-        cut at a newline, then decoded; the file was checked whole by inputs.scan_text_file). Every piece but the
-        first starts just after a b"\\n"."""
+        """(offset, text) of consecutive pieces that cover the whole text, read from the file (decoded as it is
+        read, a line ending in "\\n" at a time: the file was checked whole by inputs.scan_text_file, a BOM is
+        dropped at the start only). Every piece but the last ends with "\\n"."""
         from dragoman.errors import InputError
 
         offset = lines = 0
-        with open(self.path, "rb") as handle:
-            if handle.read(len(_UTF8_BOM)) != _UTF8_BOM:
-                handle.seek(0)
-            while data := self._read_piece(handle):
-                try:
-                    piece = data.decode("utf-8")
-                except UnicodeDecodeError:
-                    raise InputError(
-                        "changed while it was translated (it is no longer valid UTF-8)",
-                        str(self.path),
-                        hint="translate a copy that nothing writes to",
-                    ) from None
-                self.lines_before[offset] = lines
-                yield offset, piece
-                offset += len(piece)
-                lines += len(piece.splitlines())  # each piece but the last ends a line: the counts add up
+        # newline="\n": lines end at "\n" only, and every "\r" is kept, as a whole read keeps it.
+        with open(self.path, encoding="utf-8-sig", newline="\n") as handle:
+            try:
+                while piece := self._read_piece(handle):
+                    self.lines_before[offset] = lines
+                    yield offset, piece
+                    offset += len(piece)
+                    lines += len(piece.splitlines())  # each piece but the last ends a line: the counts add up
+            except UnicodeDecodeError:
+                raise InputError(
+                    "changed while it was translated (it is no longer valid UTF-8)",
+                    str(self.path),
+                    hint="translate a copy that nothing writes to",
+                ) from None
 
-    def _read_piece(self, handle: BinaryIO) -> bytes:
+    def _read_piece(self, handle: TextIO) -> str:
         if self.format_name == "jsonl":
             lines = []
             for _ in range(RECORD_WINDOW):
@@ -88,16 +86,18 @@ class ChunkedText(Document):
                 if not line:
                     break
                 lines.append(line)
-            return b"".join(lines)
+            return "".join(lines)
+        # PIECE_CHARS characters, then on to the end of the first blank line that starts after them (where a
+        # whole text is cut: _BLANK_LINE_RE searched from there).
         parts = [handle.read(PIECE_CHARS)]
         if not parts[0]:
-            return b""
-        parts.append(handle.readline())  # to the end of its line
-        while line := handle.readline():
+            return ""
+        parts.append(handle.readline())  # the rest of its line
+        while parts[-1].endswith("\n") and (line := handle.readline()):
             parts.append(line)
             if _BLANK_LINE_RE.fullmatch(line):
                 break
-        return b"".join(parts)
+        return "".join(parts)
 
     def head(self, chars: int) -> str:
         """The first ``chars`` characters of the text (language detection's sample)."""
