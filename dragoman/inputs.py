@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import contextvars
 import os
@@ -9,6 +10,7 @@ import re
 import stat
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -134,35 +136,55 @@ def _line_column(data: bytes, offset: int) -> tuple[int, int]:
 def decode_text(data: bytes, name: str) -> str:
     """The text of ``data``: UTF-8, one leading BOM removed, newlines exactly as they are."""
     if data.startswith(_UTF16_BOMS) and not data.startswith(_UTF8_BOM):
-        raise InputError("is UTF-16, not UTF-8", name, hint=_CONVERT.replace("WINDOWS-1252", "UTF-16"))
+        raise _utf16_error(name)
     data = data.removeprefix(_UTF8_BOM)
     if not data or data.isspace():  # (not strip(): no copy of a large input)
-        raise InputError("is empty: nothing to translate", name, hint="give a file with text in it")
+        raise _empty_error(name)
     nul = data.find(b"\x00")
     if nul >= 0:
-        line, column = _line_column(data, nul)
-        raise InputError(
-            "looks binary (NUL byte), not a text document",
-            name,
-            line,
-            column,
-            hint="give a UTF-8 text, Markdown or HTML file",
-        )
-    sample = data[:_SNIFF_BYTES]
-    controls = sum(1 for byte in sample if (byte < 0x20 or byte == 0x7F) and byte not in _TEXT_CONTROLS)
-    if controls > _CONTROL_RATIO * len(sample):
-        raise InputError(
-            "looks binary (mostly control characters), not a text document",
-            name,
-            hint="give a UTF-8 text, Markdown or HTML file",
-        )
+        raise _nul_error(name, *_line_column(data, nul))
+    if _mostly_controls(data[:_SNIFF_BYTES]):
+        raise _controls_error(name)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as err:
-        line, column = _line_column(data, err.start)
-        raise InputError(
-            f"is not valid UTF-8 (byte 0x{data[err.start]:02x})", name, line, column, hint=_CONVERT
-        ) from None
+        raise _utf8_error(name, data[err.start], *_line_column(data, err.start)) from None
+
+
+# The errors of decode_text, also raised by scan_text_file (which reads a large file a block at a time).
+def _utf16_error(name: str) -> InputError:
+    return InputError("is UTF-16, not UTF-8", name, hint=_CONVERT.replace("WINDOWS-1252", "UTF-16"))
+
+
+def _empty_error(name: str) -> InputError:
+    return InputError("is empty: nothing to translate", name, hint="give a file with text in it")
+
+
+def _nul_error(name: str, line: int, column: int) -> InputError:
+    return InputError(
+        "looks binary (NUL byte), not a text document",
+        name,
+        line,
+        column,
+        hint="give a UTF-8 text, Markdown or HTML file",
+    )
+
+
+def _mostly_controls(sample: bytes) -> bool:
+    controls = sum(1 for byte in sample if (byte < 0x20 or byte == 0x7F) and byte not in _TEXT_CONTROLS)
+    return controls > _CONTROL_RATIO * len(sample)
+
+
+def _controls_error(name: str) -> InputError:
+    return InputError(
+        "looks binary (mostly control characters), not a text document",
+        name,
+        hint="give a UTF-8 text, Markdown or HTML file",
+    )
+
+
+def _utf8_error(name: str, byte: int, line: int, column: int) -> InputError:
+    return InputError(f"is not valid UTF-8 (byte 0x{byte:02x})", name, line, column, hint=_CONVERT)
 
 
 def read_text_file(path: str | Path) -> str:
@@ -172,9 +194,16 @@ def read_text_file(path: str | Path) -> str:
 
 def read_input_bytes(path: str | Path) -> bytes:
     """The bytes of an input file (a DOCX/ODT container is read this way); InputError if unreadable."""
-    name = str(path)
-    try:
+    with _input_errors(str(path)):
         return read_limited(path)
+    raise AssertionError("unreachable")  # (for mypy: a context manager may swallow an exception)
+
+
+@contextlib.contextmanager
+def _input_errors(name: str) -> Iterator[None]:
+    """A file that is too large, missing or unreadable is an InputError saying so, with the fix."""
+    try:
+        yield
     except InputTooLarge as err:
         raise InputError(err.message, name, hint=_LIMIT_HINT) from None
     except FileNotFoundError:
@@ -189,6 +218,96 @@ def read_input_bytes(path: str | Path) -> bytes:
         raise InputError("cannot be read: permission denied", name, hint="check the file's permissions") from None
     except OSError as err:
         raise InputError(f"cannot be read: {err.strerror or err}", name) from None
+
+
+@dataclass(frozen=True)
+class TextScan:
+    """What :func:`scan_text_file` counted in a good file: its newlines (b"\\n") and its characters."""
+
+    newlines: int
+    chars: int
+
+
+def scan_text_file(path: str | Path) -> TextScan | None:
+    """Check a text file as :func:`read_text_file` does, with the same one-line errors in the same order (UTF-16,
+    empty, a NUL byte, mostly control characters, invalid UTF-8: line and column in the whole file), reading it
+    a block at a time: a large input (a JSON lines archive) is then read a piece at a time, never whole.
+
+    None when it is not a regular file (a pipe cannot be read twice: read_text_file reads it).
+    """
+    name = str(path)
+    with _input_errors(name), open(path, "rb") as handle:
+        st = os.fstat(handle.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            return None
+        limit = max_input_size()
+        if st.st_size > limit:
+            raise InputTooLarge(limit, st.st_size)
+        return _scan(handle, name, limit)
+    raise AssertionError("unreachable")  # (for mypy: a context manager may swallow an exception)
+
+
+def _scan(handle: BinaryIO, name: str, limit: int) -> TextScan:
+    head = handle.read(_READ_CHUNK)
+    if head.startswith(_UTF16_BOMS) and not head.startswith(_UTF8_BOM):
+        raise _utf16_error(name)
+    base = len(_UTF8_BOM) if head.startswith(_UTF8_BOM) else 0
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    size = newlines = chars = 0
+    blank = True
+    nul: int | None = None  # offsets (after the BOM) of the first NUL byte and the first invalid UTF-8 byte
+    bad: int | None = None
+    block = head[base:]
+    while block:
+        blank = blank and block.isspace()
+        if nul is None and (found := block.find(b"\x00")) >= 0:
+            nul = size + found
+        if bad is None:
+            pending = len(decoder.getstate()[0])  # an error's start counts the bytes the decoder held back
+            try:
+                chars += len(decoder.decode(block))
+            except UnicodeDecodeError as err:
+                bad = size - pending + err.start
+        newlines += block.count(b"\n")
+        size += len(block)
+        if base + size > limit:  # it grew since fstat
+            raise InputTooLarge(limit, None)
+        block = handle.read(_READ_CHUNK)
+    if bad is None:
+        pending = len(decoder.getstate()[0])
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError as err:  # a truncated character at the end
+            bad = size - pending + err.start
+    # decode_text's order: what a whole read would report first.
+    if blank:
+        raise _empty_error(name)
+    if nul is not None:
+        raise _nul_error(name, *_file_line_column(handle, base, nul))
+    if _mostly_controls(head[base : base + _SNIFF_BYTES]):
+        raise _controls_error(name)
+    if bad is not None:
+        handle.seek(base + bad)
+        raise _utf8_error(name, handle.read(1)[0], *_file_line_column(handle, base, bad))
+    return TextScan(newlines, chars)
+
+
+def _file_line_column(handle: BinaryIO, base: int, offset: int) -> tuple[int, int]:
+    """:func:`_line_column` of byte ``offset`` of a file read from ``base`` (its BOM skipped), a block at a time."""
+    handle.seek(base)
+    line, line_start, position = 1, 0, 0
+    while position < offset:
+        block = handle.read(min(_READ_CHUNK, offset - position))
+        if not block:
+            break
+        line += block.count(b"\n")
+        last = block.rfind(b"\n")
+        if last >= 0:
+            line_start = position + last + 1
+        position += len(block)
+    handle.seek(base + line_start)
+    prefix = handle.read(offset - line_start).decode("utf-8", errors="replace")
+    return line, len(prefix) + 1
 
 
 def read_stdin(stream: BinaryIO | None = None, name: str = "<stdin>") -> str:

@@ -17,7 +17,7 @@ from dragoman.enforce.model import SegmentResult
 from dragoman.engines.base import Engine
 from dragoman.errors import DragomanError, InputError
 from dragoman.pipeline import provenance
-from dragoman.pipeline.chunked import ChunkedText
+from dragoman.pipeline.chunked import ChunkedText, PieceReport
 from dragoman.pipeline.routes import MissingModelError, Route, plan_route
 from dragoman.pipeline.translator import (
     CHUNK_SEGMENTS,
@@ -52,6 +52,9 @@ class InputDoc:
     source: str | None = None
     document: Document | None = None
     error: str | None = None
+    # A large JSON lines or plain-text file (pipeline/chunked.py), checked but left in its file: ``text`` stays
+    # None, and it is read a piece at a time (language detection reads its head).
+    streamed: bool = False
 
 
 @dataclass
@@ -64,9 +67,12 @@ class Output:
     path: Path | None
     text: str
     segments: int
-    results: list[SegmentResult] = field(default_factory=list)  # one per segment, in document order
+    # One per segment, in document order; of a document translated piece by piece, only what the provenance
+    # reads (``piece_report`` holds its report).
+    results: list[SegmentResult] = field(default_factory=list)
     changed: bool = True  # False: the file already held exactly this text and was left alone
     data: bytes | None = None  # a binary format's rebuilt file (DOCX, ODT) when it was written to no file
+    piece_report: PieceReport | None = None  # a document translated piece by piece: its report, built as it went
 
 
 @dataclass
@@ -127,6 +133,7 @@ def read_inputs(job: TranslateJob) -> list[InputDoc]:
     """Read and check every input before any translation starts; bad ones carry a one-line error."""
     from dragoman.formats import format_for_path, is_binary
     from dragoman.inputs import read_input_bytes, read_text_file
+    from dragoman.pipeline.chunked import is_large_file
 
     docs: list[InputDoc] = []
     if not job.inputs:
@@ -140,6 +147,8 @@ def read_inputs(job: TranslateJob) -> list[InputDoc]:
             doc.format_name = format_for_path(path, job.format_name)
             if is_binary(doc.format_name):
                 doc.data = read_input_bytes(path)
+            elif job.write and is_large_file(Path(path), doc.format_name):
+                doc.streamed = True  # checked whole, read a piece at a time when translated
             else:
                 doc.text = read_text_file(path)
         except DragomanError as err:
@@ -163,6 +172,10 @@ def detect_sources(docs: Sequence[InputDoc], source: str, engine: Engine) -> Non
 
         try:
             sample = doc.text or ""
+            if doc.streamed and doc.path is not None:
+                from dragoman.pipeline.langdetect import SAMPLE_CHARS
+
+                sample = ChunkedText(doc.source or "", doc.path).head(2 * SAMPLE_CHARS)  # all it reads of a text
             if doc.data is not None:
                 from dragoman.formats import plain_text
 
@@ -172,23 +185,21 @@ def detect_sources(docs: Sequence[InputDoc], source: str, engine: Engine) -> Non
             doc.error = str(err)
 
 
-def parse_inputs(
-    docs: Sequence[InputDoc], chunk_large: bool = False, format_options: dict[str, Any] | None = None
-) -> None:
-    """Parse every readable input; with ``chunk_large`` a large plain-text file is left to be parsed piece by
-    piece while it is translated (pipeline/chunked.py: memory does not grow with its size)."""
+def parse_inputs(docs: Sequence[InputDoc], format_options: dict[str, Any] | None = None) -> None:
+    """Parse every readable input; a large JSON lines or plain-text file (``streamed``, read_inputs decides,
+    when the run writes files) is left to be parsed piece by piece while it is translated (pipeline/chunked.py:
+    memory does not grow with its size)."""
     from dragoman.formats import parse
-    from dragoman.pipeline.chunked import ChunkedText, is_large_text
     from dragoman.pipeline.chunked import check as check_chunked
 
     for doc in docs:
         if doc.error is not None or doc.source is None:
             continue
-        if doc.data is None and not (doc.text or "").strip():
+        if doc.data is None and not doc.streamed and not (doc.text or "").strip():
             doc.error = InputError("the input is empty", doc.path or doc.name).format()
             continue
-        if chunk_large and doc.path is not None and is_large_text(doc.text or "", doc.format_name):
-            chunked = ChunkedText(doc.source, doc.text or "", doc.format_name, doc.name, format_options)
+        if doc.streamed and doc.path is not None:
+            chunked = ChunkedText(doc.source, doc.path, doc.format_name, doc.name, format_options)
             try:
                 check_chunked(chunked)  # what a whole parse would refuse, before any work
             except InputError as err:
@@ -288,7 +299,7 @@ def prepare(job: TranslateJob, engine: Engine) -> list[InputDoc]:
     """Read, detect and parse every input (no translation)."""
     docs = read_inputs(job)
     detect_sources(docs, job.source, engine)
-    parse_inputs(docs, chunk_large=job.write, format_options=job.format_options)
+    parse_inputs(docs, format_options=job.format_options)
     return docs
 
 
@@ -440,6 +451,7 @@ def run(
             )
     translator.stats.engine_calls = counting.calls + (runner.engine_calls if runner is not None else 0)
     translator.stats.seconds = round(time.perf_counter() - started, 3)
+    # (A piecewise output's results hold the first occurrence of each entry it used: PieceReport.used.)
     enforced = any(value.occurrences for out in outputs for value in out.results)
     if job.glossary is not None and translator.stats.translated and enforced:
         for route in routes.values():
@@ -677,7 +689,8 @@ def _translate_chunked(
     guard: Any,
     errors: list[str],
 ) -> Output | None:
-    """A large plain-text input: piece by piece into the output's temporary file (pipeline/chunked.py)."""
+    """A large plain-text or JSON lines input: piece by piece from its file into the output's temporary file, its
+    report built as it goes (pipeline/chunked.py)."""
     from dragoman.fsutil import atomic_writer
     from dragoman.pipeline.chunked import translate_pieces
 
@@ -700,9 +713,10 @@ def _translate_chunked(
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        report = PieceReport()
         with atomic_writer(path) as handle:
-            count, results = translate_pieces(
-                document, translate, render, lambda text: handle.write(text.encode("utf-8")), _for_report
+            count = translate_pieces(
+                document, translate, render, lambda text: handle.write(text.encode("utf-8")), report
             )
     except DragomanError as err:
         errors.append(str(err))
@@ -711,16 +725,16 @@ def _translate_chunked(
         errors.append(f"{path}: cannot write the translation ({getattr(err, 'strerror', None) or err})")
         return None
     # text is left empty: the translation is in the file, never whole in memory.
-    return Output(input=doc.name, target=target, route=route.label, path=path, text="", segments=count, results=results)
-
-
-# What a piecewise translation keeps of a segment the report says nothing about (one shared object, so a large
-# input's results cost a pointer a segment).
-_NOTHING_TO_REPORT = SegmentResult("")
-
-
-def _for_report(value: SegmentResult) -> SegmentResult:
-    return value if value.occurrences or value.integrity or value.name_renderings else _NOTHING_TO_REPORT
+    return Output(
+        input=doc.name,
+        target=target,
+        route=route.label,
+        path=path,
+        text="",
+        segments=count,
+        results=report.used(),
+        piece_report=report,
+    )
 
 
 def _with_digits(value: SegmentResult, target: str, mode: str) -> SegmentResult:
@@ -771,7 +785,7 @@ def segment_offsets(doc: InputDoc) -> Sequence[int]:
     """
     assert doc.document is not None
     if isinstance(doc.document, ChunkedText):
-        return doc.document.starts  # 8 bytes a segment, as they are
+        return []  # its report was built piece by piece (chunked.PieceReport)
     text = doc.text or ""
     offsets: list[int] = []
     position = 0
@@ -820,7 +834,13 @@ def build_report(
             )
         )
     report: dict[str, Any] = {"provenance": origin} if origin is not None else {}  # provenance.run_provenance
-    report.update(term_report.build_report(records))
+    built = term_report.build_report(records)
+    for out, document in zip(outputs, built["documents"]):
+        if out.piece_report is not None:  # its record was made without segments: its findings go in now
+            out.piece_report.fill(document)
+            for key in term_report.SUMMARY_KEYS:
+                built["summary"][key] += document["summary"][key]
+    report.update(built)
     report["dragoman"] = __version__
     report["routes"] = routes
     report["pivots"] = {pair: label for pair, label in routes.items() if label.count("->") > 1}

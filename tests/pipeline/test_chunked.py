@@ -67,7 +67,7 @@ def test_pieces_cover_the_text_and_cut_after_blank_lines(tmp_path: Path, monkeyp
     src = tmp_path / "a.txt"
     _article(src, 60)
     text = src.read_text(encoding="utf-8")
-    pieces = list(chunked.ChunkedText("en", text).pieces())
+    pieces = list(chunked.ChunkedText("en", src).pieces())
     assert len(pieces) > 5
     assert "".join(piece for _, piece in pieces) == text
     assert all(text[offset : offset + len(piece)] == piece for offset, piece in pieces)
@@ -107,3 +107,23 @@ def test_chunked_run_equals_the_whole_run(tmp_path: Path, monkeypatch: pytest.Mo
         for output in report["provenance"]["outputs"]:
             output.pop("output")  # the folder differs; the content's SHA-256 must not
     assert pieces_report["documents"] and pieces_report == whole_report  # same terms, same lines and columns
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_pieces_are_cut_where_a_whole_text_is_cut(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int) -> None:
+    """Read from the file a piece at a time, the cuts are those of the whole text (_BLANK_LINE_RE searched from
+    PIECE_CHARS on), whatever the line endings, blank lines of spaces, a BOM or a piece's end inside a "\\r\\n"."""
+    monkeypatch.setattr(chunked, "PIECE_CHARS", 50)
+    rng = random.Random(seed)
+    words = ["Kuala", "Lumpur", "é", "東京", "talks", "\t", " ", "\r"]
+    lines = [" ".join(rng.choice(words) for _ in range(rng.randint(0, 12))) for _ in range(200)]
+    text = "".join(line + rng.choice(["\n", "\r\n", "\n", " \n", "\t\r\n"]) for line in lines)
+    src = tmp_path / "a.txt"
+    src.write_bytes(b"\xef\xbb\xbf" * (seed % 2) + text.encode("utf-8"))
+    expected, position = [], 0
+    while position < len(text):
+        match = re.compile(r"\r?\n[ \t]*\r?\n").search(text, position + 50) if len(text) - position > 50 else None
+        end = match.end() if match is not None else len(text)
+        expected.append((position, text[position:end]))
+        position = end
+    assert len(expected) > 5 and list(chunked.ChunkedText("en", src).pieces()) == expected
