@@ -4,13 +4,16 @@ without the model named."""
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import dask.config
 import distributed
 import pytest
 from click.testing import CliRunner
@@ -19,6 +22,7 @@ from helpers.toy import TOY_PACKAGE
 from dragoman.cache import TranslationMemory
 from dragoman.cli import cli
 from dragoman.cluster import ClusterError, ClusterRunner, parse_address
+from dragoman.cluster.worker import Shard
 from dragoman.engines import create_engine
 from dragoman.glossary.layers import load_glossaries
 from dragoman.packages.archive import install_file
@@ -185,12 +189,19 @@ def _kill_soon(delay: float = 0.05) -> str:
     return "killed"
 
 
+def _shards_alive() -> set[int]:
+    """The shards still in memory in this process (the module's own LocalCluster keeps its tests' in its logs)."""
+    gc.collect()
+    return {id(obj) for obj in gc.get_objects() if type(obj) is Shard}
+
+
 def test_worker_killed_mid_run_its_shards_are_retried(
     tmp_path: Path, worker_home: Path, toy_installed: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     paths = _articles(tmp_path / "in", count=5)
     client_home = os.environ["DRAGOMAN_HOME"]
     monkeypatch.setenv("DRAGOMAN_HOME", str(worker_home))
+    default_log_length = dask.config.get("distributed.admin.low-level-log-length")
     runner = ClusterRunner("local:2", "argos", {}, shard_segments=3)
     runner.client  # start the cluster now, with the workers' home
     monkeypatch.setenv("DRAGOMAN_HOME", client_home)
@@ -204,6 +215,7 @@ def test_worker_killed_mid_run_its_shards_are_retried(
             killed.append(victim)
 
     memory = TranslationMemory()
+    earlier_shards = _shards_alive()
     try:
         result = run(
             _job(paths, tmp_path / "out"),
@@ -212,9 +224,17 @@ def test_worker_killed_mid_run_its_shards_are_retried(
             progress=kill_a_busy_worker_after_first_shard,
             runner=runner,
         )
+        # Nothing keeps a finished shard (its segments): not the client's stream log, not the in-process
+        # scheduler's logs, not the stream to the restarted worker (archive scale: memory flat in the shards).
+        # The scheduler forgets the last shard's task a moment after the client releases it: wait for that.
+        deadline = time.monotonic() + 10
+        while (shards := _shards_alive() - earlier_shards) and time.monotonic() < deadline:
+            time.sleep(0.05)
     finally:
         runner.close()
         memory.close()
+    assert not shards
+    assert dask.config.get("distributed.admin.low-level-log-length") == default_log_length
     assert killed and result.errors == []
     assert result.stats.translated == result.stats.unique  # every segment once, none lost, none twice
     run(_job(paths, tmp_path / "local", use_memory=False), create_engine("argos"))  # the reference, written locally
