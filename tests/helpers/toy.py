@@ -28,6 +28,18 @@ entries:
 {places}"""
 
 
+# A one-entry en->zz glossary whose term the toy model respells ("Kuolo Lumpur" is its forbidden form).
+KL_GLOSSARY = """\
+version: 1
+languages: [en, zz]
+entries:
+  - id: kuala-lumpur
+    terms:
+      en: Kuala Lumpur
+      zz: {term: Kuala Lumpur, forbidden: [Kuolo Lumpur]}
+"""
+
+
 def desk_glossary(*more_langs: str) -> str:
     """The news desk's glossary of the API and server tests: Pezeshkian (do not translate) and Kuala Lumpur, written
     the same in zz and in each of ``more_langs``. Without it the toy model respells both (Pizishkion, Kuolo Lumpur).

@@ -11,25 +11,21 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from helpers.toy import TOY_PACKAGE, toy_cases
+from helpers.toy import KL_GLOSSARY, TOY_PACKAGE, toy_cases
 
 from dragoman import packages
 from dragoman.cli import cli
 from dragoman.pipeline import chunked
 
-GLOSSARY = """\
-version: 1
-languages: [en, zz]
-entries:
-  - id: kuala-lumpur
-    terms:
-      en: Kuala Lumpur
-      zz: {term: Kuala Lumpur, forbidden: [Kuolo Lumpur]}
+GLOSSARY = (
+    KL_GLOSSARY
+    + """\
   - id: talks
     terms:
       en: talks
       zz: {term: perbincangan, forbidden: [rundingan]}
 """
+)
 
 
 def _article(path: Path, paragraphs: int) -> None:

@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 from engines.fake import TaggingEngine
 from fake_engine import FakeEngine
-from helpers.toy import TOY_PACKAGE, toy_cases
+from helpers.toy import KL_GLOSSARY, TOY_PACKAGE, toy_cases
 
 from dragoman import packages
 from dragoman.cli import cli
@@ -40,15 +40,7 @@ entries:
   - id: policy
     terms: {en: policy, ms: dasar}
 """
-TOY_GLOSSARY = """\
-version: 1
-languages: [en, zz]
-entries:
-  - id: kuala-lumpur
-    terms:
-      en: Kuala Lumpur
-      zz: {term: Kuala Lumpur, forbidden: [Kuolo Lumpur]}
-"""
+TOY_GLOSSARY = KL_GLOSSARY
 TEXTS = [
     "The president met Anwar Ibrahim today.\n",
     "The government announced a new policy.\n",

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from helpers.toy import TOY_PACKAGE, toy_cases
+from helpers.toy import KL_GLOSSARY, TOY_PACKAGE, toy_cases
 
 from dragoman import inputs, packages
 from dragoman.cli import cli
@@ -22,15 +22,7 @@ from dragoman.pipeline import run as run_module
 from dragoman.pipeline.chunked import PieceReport
 from dragoman.pipeline.report import DocumentRecord, document_report
 
-GLOSSARY = """\
-version: 1
-languages: [en, zz]
-entries:
-  - id: kuala-lumpur
-    terms:
-      en: Kuala Lumpur
-      zz: {term: Kuala Lumpur, forbidden: [Kuolo Lumpur]}
-"""
+GLOSSARY = KL_GLOSSARY
 
 GOOD = '{"id": 1, "text": "Kuala Lumpur é 東京"}\n' * 9
 # Each case: bytes whose whole read is refused; scanned 16 bytes a block, the error falls in a later block.
