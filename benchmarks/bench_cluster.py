@@ -12,8 +12,8 @@ Everything runs on loopback in this one process tree (a Dask LocalCluster starte
 - **overhead**: the cluster path on 1 worker x 1 thread against the local path (``run()`` in this process) with 1
   thread, same sentences and options (target <= 10 %). Both are timed after a warm-up run that loads the model.
 - **archive**: the real `dragoman translate ... --report` command (its own process; its own peak RSS, VmHWM) on
-  2,000 and 20,000 generated three-sentence articles, as that many files (on the command line, or their folder with
-  ``-r``) and as one JSON lines file, locally and with
+  2,000 and 20,000 generated three-sentence articles, as that many files (on the command line, as their folder with
+  ``-r``, or as a ``--files-from`` list) and as one JSON lines file, locally and with
   ``--cluster local:2`` (or ``tcp``: a 2-worker cluster started here), with an engine that respells its input
   (registered through the `dragoman.engines` entry-point group, as a third-party engine is), so the client's own
   cost is what is measured: memory should stay flat in the number of articles (target <= 1.2x). These runs pass
@@ -195,12 +195,16 @@ def archive_section(args: argparse.Namespace, work: Path) -> dict[str, float]:
                     bodies = (
                         [f"{sentences[(3 * i + k) % len(sentences)]} ({i})" for k in range(3)] for i in range(count)
                     )
-                    if shape in ("files", "dir"):
+                    if shape in ("files", "dir", "list"):
                         for i, body in enumerate(bodies):
                             (folder / f"n{i:06d}.en.txt").write_text("\n".join(body) + "\n", encoding="utf-8")
                         inputs = [str(path) for path in sorted(folder.iterdir())]
                         if shape == "dir":  # the same files given as their folder (no long command line)
                             inputs = ["-r", str(folder)]
+                        elif shape == "list":  # ... or as a list of their paths, one a line
+                            listing = work / f"archive-{count}.list"
+                            listing.write_text("".join(f"{name}\n" for name in inputs), encoding="utf-8")
+                            inputs = ["--files-from", str(listing)]
                     else:  # one JSON lines file, a record per article
                         path = folder / "archive.en.jsonl"
                         with path.open("w", encoding="utf-8") as handle:
@@ -253,6 +257,7 @@ def archive_section(args: argparse.Namespace, work: Path) -> dict[str, float]:
                             raise SystemExit(f"the re-run was not resumed from the memory: {stats}")
                         shutil.rmtree(home)
                     shutil.rmtree(folder)
+                    (work / f"archive-{count}.list").unlink(missing_ok=True)
                     shutil.rmtree(work / f"archive-out-{count}", ignore_errors=True)
                     (work / f"archive-report-{count}.json").unlink()
     finally:
@@ -277,8 +282,8 @@ def main() -> None:
     parser.add_argument(
         "--archive-shapes",
         default="files,dir,jsonl",
-        help="files (one per article, every path on the command line), dir (the same files as -r FOLDER), jsonl "
-        "(one file)",
+        help="files (one per article, every path on the command line), dir (the same files as -r FOLDER), list "
+        "(the same files as --files-from LIST), jsonl (one file)",
     )
     parser.add_argument(
         "--archive-rerun",
