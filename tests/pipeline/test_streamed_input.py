@@ -228,3 +228,28 @@ def test_a_report_built_a_piece_at_a_time_is_the_whole_documents() -> None:
     assert whole["consistency"]["terms"] and whole["consistency"]["names"] and whole["integrity"]
     assert json.dumps(empty) == json.dumps(whole)
     assert [o.entry_id for o in pieces.used()[0].occurrences] == ["kl", "anwar"]
+
+
+def test_a_finding_in_a_later_window_is_reported_and_fails_a_strict_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing wrong ships silently when an archive is streamed: a segment damaged past repair in a later window is
+    in the report, named by its line, and makes `--strict` exit 1, exactly as in a whole run."""
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parent.parent / "plugins"))  # the `faulty` engine
+    monkeypatch.setenv("DRAGOMAN_FAULTY_FAULTS", json.dumps({"budget": "numbers!"}))
+    texts = [f"The talks in Kuala Lumpur ended on day {i}." for i in range(14)]
+    texts[11] = "The budget rose by 12 percent in Kuala Lumpur."
+    src = tmp_path / "archive.jsonl"
+    src.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in enumerate(texts)), encoding="utf-8")
+    common = ["-e", "faulty", "--strict", str(src)]
+    whole = _translate("-o", str(tmp_path / "whole"), "--report", str(tmp_path / "whole.json"), *common)
+    pieces = _never_whole(monkeypatch, src)
+    streamed = _translate("-o", str(tmp_path / "streamed"), "--report", str(tmp_path / "streamed.json"), *common)
+    assert pieces == [4, 4, 4, 2]  # read and translated a window of 4 records at a time
+    assert whole.exit_code == streamed.exit_code == 1, streamed.output
+    reports = [json.loads((tmp_path / name).read_text(encoding="utf-8")) for name in ("whole.json", "streamed.json")]
+    for report in reports:
+        findings = report["documents"][0]["integrity"]
+        assert {(f["line"], f["check"], f["action"]) for f in findings} == {(12, "numbers", "flagged")}, findings
+    assert reports[1]["documents"][0]["integrity"] == reports[0]["documents"][0]["integrity"]
+    assert reports[1]["summary"] == reports[0]["summary"] and reports[0]["summary"]["integrity"] == 2
