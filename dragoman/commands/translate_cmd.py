@@ -289,7 +289,7 @@ def translate(
       dragoman translate desk/ -r --include '*.docx' --to fa -o out/
       find archive -name '*.txt' | dragoman translate --files-from - --to ms -o out/
       dragoman translate archive.jsonl --field title,text --to ms
-      dragoman translate archive/*.txt --to ms,fa -o out/ --cluster tcp://scheduler:8786
+      dragoman translate -r archive/ --to ms,fa -o out/ --cluster tcp://scheduler:8786
     """
     from dragoman.errors import LanguageError
     from dragoman.inputs import input_size_limit
