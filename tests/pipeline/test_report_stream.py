@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 from engines.fake import TaggingEngine
 from fake_engine import FakeEngine
+from helpers.glossaries import EN_MS_GLOSSARY
 from helpers.toy import KL_GLOSSARY, TOY_PACKAGE, toy_cases
 
 from dragoman import packages
@@ -30,17 +31,6 @@ from dragoman.pipeline.report import ReportStream, SpoolView, write_report
 from dragoman.pipeline.run import TranslateJob, run, translate_job
 from dragoman.schemas import load_schema
 
-GLOSSARY = """\
-version: 1
-languages: [en, ms]
-entries:
-  - id: anwar-ibrahim
-    type: person
-    terms: {en: Anwar Ibrahim, ms: Anwar Ibrahim}
-  - id: policy
-    terms: {en: policy, ms: dasar}
-"""
-TOY_GLOSSARY = KL_GLOSSARY
 TEXTS = [
     "The president met Anwar Ibrahim today.\n",
     "The government announced a new policy.\n",
@@ -63,7 +53,7 @@ def test_windowed_report_is_the_whole_runs_report_byte_for_byte(tmp_path: Path) 
     """Two targets (the report lists documents route by route), entries used in several windows, a bad input in
     one of them: the streamed report is the report of one run, schema-valid, the same bytes once written."""
     paths = _files(tmp_path, 7)
-    glossary = load_glossary_text(GLOSSARY, "g.yaml")
+    glossary = load_glossary_text(EN_MS_GLOSSARY, "g.yaml")
 
     def job() -> TranslateJob:
         return TranslateJob(
@@ -221,7 +211,7 @@ def test_jsonl_archive_is_translated_a_window_of_records_at_a_time(
     packages.install_file(TOY_PACKAGE)
     src = tmp_path / "archive.jsonl"
     src.write_text(_records(23), encoding="utf-8")
-    (tmp_path / "desk.yaml").write_text(TOY_GLOSSARY, encoding="utf-8")
+    (tmp_path / "desk.yaml").write_text(KL_GLOSSARY, encoding="utf-8")
     common = ["-g", str(tmp_path / "desk.yaml"), str(src)]
     whole = _translate("-o", str(tmp_path / "whole"), "--report", str(tmp_path / "whole.json"), *common)
     assert whole.exit_code == 0, whole.output

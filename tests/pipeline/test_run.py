@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from engines.contract import EngineContract
 from engines.fake import TaggingEngine
+from helpers.glossaries import EN_MS_GLOSSARY
 
 from dragoman.cache import TranslationMemory
 from dragoman.engines.argos import ArgosEngine
@@ -227,18 +228,6 @@ def test_counting_engine_forwards_the_engine_contract_and_nothing_else() -> None
         counting.version  # type: ignore[attr-defined]  # noqa: B018
 
 
-GLOSSARY = """\
-version: 1
-languages: [en, ms]
-entries:
-  - id: anwar-ibrahim
-    type: person
-    terms: {en: Anwar Ibrahim, ms: Anwar Ibrahim}
-  - id: policy
-    terms: {en: policy, ms: dasar}
-"""
-
-
 def test_glossary_run_memory_keeps_the_report_and_edits_retranslate_only_touched_segments(tmp_path: Path) -> None:
     from fake_engine import FakeEngine
 
@@ -246,7 +235,7 @@ def test_glossary_run_memory_keeps_the_report_and_edits_retranslate_only_touched
 
     a = write(tmp_path / "a.txt", "The president met Anwar Ibrahim today. The government announced a new policy.\n")
     memory = TranslationMemory(tmp_path / "tm.sqlite3")
-    glossary = load_glossary_text(GLOSSARY, "g.yaml")
+    glossary = load_glossary_text(EN_MS_GLOSSARY, "g.yaml")
 
     first = run(job([a], ["ms"], glossary=glossary), FakeEngine(), memory=memory)
     output = (tmp_path / "a.ms.txt").read_text()
@@ -265,7 +254,7 @@ def test_glossary_run_memory_keeps_the_report_and_edits_retranslate_only_touched
     assert second.report["summary"] == first.report["summary"]
     assert second.report["documents"][0]["occurrences"] == occurrences
 
-    edited = load_glossary_text(GLOSSARY.replace("ms: dasar", "ms: polisi"), "g.yaml")
+    edited = load_glossary_text(EN_MS_GLOSSARY.replace("ms: dasar", "ms: polisi"), "g.yaml")
     third_engine = FakeEngine()
     run(job([a], ["ms"], glossary=edited), third_engine, memory=memory)
     sent = [segment for segments, _ in third_engine.calls for segment in segments]
