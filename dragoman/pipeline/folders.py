@@ -20,6 +20,7 @@ class FolderWalk:
     roots: list[Path] = field(default_factory=list)
     include: Sequence[str] = ()
     skip: str | None = None  # the resolved output folder, never walked
+    _real_roots: dict[Path, str] = field(default_factory=dict, repr=False)  # resolved once, not per lookup
 
     def folder_of(self, path: Path) -> Path | None:
         """``path``'s folder relative to the last root whose walk took it (a file walked from two roots was last
@@ -34,7 +35,10 @@ class FolderWalk:
         relative = path.relative_to(root)
         if not relative.parts or any(part.startswith(".") for part in relative.parts):
             return False
-        real_folder = os.path.join(os.path.realpath(root), *relative.parent.parts)
+        real_root = self._real_roots.get(root)
+        if real_root is None:
+            real_root = self._real_roots[root] = os.path.realpath(root)
+        real_folder = os.path.join(real_root, *relative.parent.parts)
         # The walk enters no link to a folder: every folder between root and the file is a real one.
         if os.path.realpath(path.parent) != os.path.normpath(real_folder) or _inside(real_folder, self.skip):
             return False
